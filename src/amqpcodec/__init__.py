@@ -1,0 +1,113 @@
+"""amqpcodec: the AMQP 1.0 wire format for Python, lossless, with a compiled core.
+
+``encode``/``decode`` turn Python values into AMQP 1.0 bytes (Part 1, Types) and back;
+see README.md for the value mapping and ``amqpcodec.types`` for the wrapper types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._backend import IMPLEMENTATION, backend
+from .errors import (
+    AMQPCodecError,
+    DecodeError,
+    EncodeError,
+    FramingError,
+    IncompleteError,
+    LimitExceededError,
+    TrailingBytesError,
+    UnsupportedProtocolError,
+    UnsupportedTypeError,
+)
+from .limits import DEFAULT_LIMITS, Limits
+from .types import (
+    Array,
+    Byte,
+    Char,
+    Decimal32,
+    Decimal64,
+    Decimal128,
+    Described,
+    Float,
+    Int,
+    Long,
+    Short,
+    Symbol,
+    Timestamp,
+    UByte,
+    UInt,
+    ULong,
+    UShort,
+    as_tuple,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "IMPLEMENTATION",
+    "__version__",
+    "encode",
+    "decode",
+    "decode_prefix",
+    "Limits",
+    "DEFAULT_LIMITS",
+    "AMQPCodecError",
+    "DecodeError",
+    "IncompleteError",
+    "TrailingBytesError",
+    "LimitExceededError",
+    "FramingError",
+    "UnsupportedProtocolError",
+    "EncodeError",
+    "UnsupportedTypeError",
+    "UByte",
+    "UShort",
+    "UInt",
+    "ULong",
+    "Byte",
+    "Short",
+    "Int",
+    "Long",
+    "Float",
+    "Decimal32",
+    "Decimal64",
+    "Decimal128",
+    "Char",
+    "Timestamp",
+    "Symbol",
+    "Described",
+    "Array",
+    "as_tuple",
+]
+
+_encode = backend.encode
+_decode_prefix = backend.decode_prefix
+
+
+def encode(value: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The canonical AMQP 1.0 encoding of ``value`` (Part 1 §1.6; README "Canonical encoding").
+
+    Raises :class:`EncodeError` (with ``.path``) for a value that breaks a type's
+    rules and :class:`UnsupportedTypeError` for a Python type with no AMQP encoding.
+    """
+    return _encode(value, limits)  # type: ignore[no-any-return]
+
+
+def decode_prefix(data: Any, offset: int = 0, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, int]:
+    """Decode one value starting at ``offset``; return it and the offset just after it.
+
+    ``data`` is any contiguous bytes-like object.  Raises :class:`IncompleteError`
+    when the input ends inside the value, :class:`DecodeError` for invalid bytes and
+    :class:`LimitExceededError` when ``limits`` are breached; every error has ``.offset``.
+    """
+    return _decode_prefix(data, offset, limits)  # type: ignore[no-any-return]
+
+
+def decode(data: Any, *, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Decode exactly one value; bytes after it raise :class:`TrailingBytesError`."""
+    value, end = _decode_prefix(data, 0, limits)
+    total = memoryview(data).nbytes if type(data) is not bytes else len(data)
+    if end != total:
+        raise TrailingBytesError(f"{total - end} bytes after the value", value=value, offset=end)
+    return value

@@ -1,0 +1,955 @@
+"""The pure-Python backend: the hot value encoder and decoder (Part 1 §1.2, §1.6).
+
+Strategy: decoding walks the input (``bytes``, or a ``memoryview`` of anything else)
+with an integer offset and never slices the remainder.  A 256-entry table maps each
+constructor byte to a handler ``(buf, off, end, depth, limits) -> (value, off)``;
+``off`` is the first byte after the constructor and ``end`` the bound the value must
+stay within.  Compound handlers call the table directly, so each nesting level costs
+one Python frame, and ``Limits.max_depth`` (at most 500) bounds recursion in this
+backend exactly as in the compiled one.
+
+Running past ``end`` at the top level means the input is cut short
+(:class:`IncompleteError`); inside a list, map or array it means the compound's
+declared size is wrong, so compound handlers turn :class:`IncompleteError` raised
+by their elements into a plain :class:`DecodeError`.
+
+Error offsets: a fault in a value's bytes is reported at the first byte after its
+constructor (for an array element, at the element's first byte); an unknown or
+missing constructor, and a duplicate or unhashable map key, at the constructor.
+
+Encoding appends to one ``bytearray``.  Compounds write the short header
+(list8/map8/array8) first and widen it in place if the content turns out too large,
+so canonical (smallest) encodings cost no second pass.
+
+The compiled twin, ``_speedups.pyx``, mirrors every function here with the same
+results and errors; ``tests/test_differential.py`` holds them to it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import struct
+import uuid as _uuid
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from ._decimal import bid_to_decimal, decimal_to_bid
+from ._spec import ARRAY_ELEMENT_CODES, ENCODING_BY_CODE, ZERO_WIDTH_CODES, Code
+from .errors import DecodeError, EncodeError, IncompleteError, LimitExceededError, UnsupportedTypeError
+from .limits import Limits
+from .types import (
+    Array,
+    Byte,
+    Char,
+    Decimal32,
+    Decimal64,
+    Decimal128,
+    Described,
+    Float,
+    Int,
+    Long,
+    Short,
+    Symbol,
+    Timestamp,
+    UByte,
+    UInt,
+    ULong,
+    UShort,
+    _new_array,
+    _new_described,
+    double_to_float32_bits,
+    float32_bits_to_double,
+)
+
+__all__ = ["encode", "decode_prefix"]
+
+_u8 = struct.Struct(">B")
+_u16 = struct.Struct(">H")
+_u32 = struct.Struct(">I")
+_u64 = struct.Struct(">Q")
+_i8 = struct.Struct(">b")
+_i16 = struct.Struct(">h")
+_i32 = struct.Struct(">i")
+_i64 = struct.Struct(">q")
+_f64 = struct.Struct(">d")
+_hdr32 = struct.Struct(">BII")  # constructor, size, count of a 32-bit compound
+
+_new_int = int.__new__
+_new_float = float.__new__
+_new_str = str.__new__
+
+Handler = Callable[[Any, int, int, int, Limits], tuple[Any, int]]
+
+# --------------------------------------------------------------------------- errors
+
+
+def _truncated(what: str, off: int, need: int, end: int) -> IncompleteError:
+    return IncompleteError(f"{what} needs {need} bytes, {max(end - off, 0)} remain", offset=off)
+
+
+def _check_depth(depth: int, limits: Limits, off: int, code: int) -> None:
+    if depth >= limits.max_depth:
+        raise LimitExceededError(
+            f"nesting deeper than max_depth={limits.max_depth}",
+            offset=off,
+            limit="max_depth",
+            constructor=code,
+        )
+
+
+def _inside_compound(error: IncompleteError, code: int) -> DecodeError:
+    name = ENCODING_BY_CODE[code].name
+    return DecodeError(
+        f"{error.args[0]}, past the end of the enclosing {name}",
+        offset=error.offset,
+        constructor=code,
+    )
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _d_unknown(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    raise DecodeError(f"unknown constructor 0x{buf[off - 1]:02x}", offset=off - 1, constructor=buf[off - 1])
+
+
+def _fixed(width: int, what: str, convert: Callable[[Any, int], Any]) -> Handler:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        stop = off + width
+        if stop > end:
+            raise _truncated(what, off, width, end)
+        return convert(buf, off), stop
+
+    return handler
+
+
+def _d_null(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    return None, off
+
+
+def _d_true(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    return True, off
+
+
+def _d_false(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    return False, off
+
+
+def _d_boolean(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    if off >= end:
+        raise _truncated("boolean", off, 1, end)
+    byte = buf[off]
+    if byte > 1:
+        raise DecodeError(f"boolean byte must be 0x00 or 0x01, not 0x{byte:02x}", offset=off, constructor=0x56)
+    return byte == 1, off + 1
+
+
+def _d_uint0(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    return _UINT_ZERO, off
+
+
+def _d_ulong0(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    return _ULONG_ZERO, off
+
+
+def _d_list0(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    _check_depth(depth, limits, off, 0x45)
+    return [], off
+
+
+_UINT_ZERO = UInt(0)
+_ULONG_ZERO = ULong(0)
+
+
+def _d_float(buf: Any, off: int) -> Float:
+    bits = _u32.unpack_from(buf, off)[0]
+    return _new_float(Float, float32_bits_to_double(bits))  # type: ignore[no-any-return]
+
+
+def _d_char(buf: Any, off: int) -> Char:
+    point = _u32.unpack_from(buf, off)[0]
+    if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+        raise DecodeError(f"char U+{point:X} is not a Unicode scalar value", offset=off, constructor=0x73)
+    return _new_str(Char, chr(point))  # type: ignore[no-any-return]
+
+
+def _d_decimal(width: int, cls: type[Decimal]) -> Callable[[Any, int], Any]:
+    size = width // 8
+
+    def convert(buf: Any, off: int) -> Any:
+        return cls(bid_to_decimal(bytes(buf[off : off + size]), width))
+
+    return convert
+
+
+def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int], Any]) -> Handler:
+    size_field = _u8 if width == 1 else _u32
+
+    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        if off + width > end:
+            raise _truncated(what, off, width, end)
+        size = size_field.unpack_from(buf, off)[0]
+        start = off + width
+        stop = start + size
+        if stop > end:
+            raise _truncated(what, off, width + size, end)
+        return convert(buf, start, stop), stop
+
+    return handler
+
+
+def _c_binary(buf: Any, start: int, stop: int) -> bytes:
+    return bytes(buf[start:stop])
+
+
+def _string_converter(code: int) -> Callable[[Any, int, int], str]:
+    def convert(buf: Any, start: int, stop: int) -> str:
+        try:
+            return str(buf[start:stop], "utf-8")
+        except UnicodeDecodeError as error:
+            raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=start, constructor=code) from None
+
+    return convert
+
+
+def _symbol_converter(code: int) -> Callable[[Any, int, int], Symbol]:
+    def convert(buf: Any, start: int, stop: int) -> Symbol:
+        try:
+            return _new_str(Symbol, str(buf[start:stop], "ascii"))  # type: ignore[no-any-return]
+        except UnicodeDecodeError:
+            raise DecodeError("symbol is not ASCII", offset=start, constructor=code) from None
+
+    return convert
+
+
+def _compound_header(buf: Any, off: int, end: int, code: int, width: int) -> tuple[int, int, int]:
+    """Read ``size`` and ``count`` of a compound or array; return (count, body_start, stop)."""
+    name = ENCODING_BY_CODE[code].name
+    if off + 2 * width > end:
+        raise _truncated(name, off, 2 * width, end)
+    if width == 1:
+        size = buf[off]
+        count = buf[off + 1]
+    else:
+        size = _u32.unpack_from(buf, off)[0]
+        count = _u32.unpack_from(buf, off + 4)[0]
+    stop = off + width + size
+    if stop > end:
+        raise _truncated(name, off, width + size, end)
+    if size < width:
+        raise DecodeError(f"{name} size {size} cannot hold its count", offset=off, constructor=code)
+    return count, off + 2 * width, stop
+
+
+def _check_count(count: int, room: int, limit: int, limit_name: str, off: int, code: int) -> None:
+    name = ENCODING_BY_CODE[code].name
+    if count > room:
+        raise DecodeError(
+            f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code
+        )
+    if count > limit:
+        raise LimitExceededError(
+            f"{name} has {count} elements, over {limit_name}={limit}",
+            offset=off,
+            limit=limit_name,
+            constructor=code,
+        )
+
+
+def _check_filled(pos: int, stop: int, off: int, code: int) -> None:
+    if pos != stop:
+        name = ENCODING_BY_CODE[code].name
+        raise DecodeError(
+            f"{name} elements end at offset {pos}, its size says {stop}", offset=off, constructor=code
+        )
+
+
+def _list(code: int, width: int) -> Handler:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        _check_depth(depth, limits, off, code)
+        count, pos, stop = _compound_header(buf, off, end, code, width)
+        _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
+        items = []
+        append = items.append
+        depth += 1
+        try:
+            for _ in range(count):
+                if pos >= stop:
+                    raise _truncated("list element", pos, 1, stop)
+                value, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
+                append(value)
+        except IncompleteError as error:
+            raise _inside_compound(error, code) from None
+        _check_filled(pos, stop, off, code)
+        return items, stop
+
+    return handler
+
+
+def _map(code: int, width: int) -> Handler:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        _check_depth(depth, limits, off, code)
+        count, pos, stop = _compound_header(buf, off, end, code, width)
+        name = ENCODING_BY_CODE[code].name
+        if count & 1:
+            raise DecodeError(f"{name} has an odd count {count}", offset=off, constructor=code)
+        _check_count(count, stop - pos, 2 * limits.max_map_entries, "max_map_entries", off, code)
+        result: dict[Any, Any] = {}
+        depth += 1
+        try:
+            for _ in range(count >> 1):
+                if pos >= stop:
+                    raise _truncated("map key", pos, 1, stop)
+                key_at = pos
+                key, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
+                if pos >= stop:
+                    raise _truncated("map value", pos, 1, stop)
+                value, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
+                size = len(result)
+                try:
+                    result[key] = value
+                except TypeError:
+                    raise DecodeError(
+                        f"map key of type {type(key).__name__} is unhashable in Python",
+                        offset=key_at,
+                        constructor=code,
+                    ) from None
+                if len(result) == size:
+                    raise DecodeError(f"duplicate map key {key!r}", offset=key_at, constructor=code)
+        except IncompleteError as error:
+            raise _inside_compound(error, code) from None
+        _check_filled(pos, stop, off, code)
+        return result, stop
+
+    return handler
+
+
+def _array(code: int, width: int) -> Handler:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        _check_depth(depth, limits, off, code)
+        count, pos, stop = _compound_header(buf, off, end, code, width)
+        depth += 1
+        try:
+            if pos >= stop:
+                raise _truncated("array element constructor", pos, 1, stop)
+            element = buf[pos]
+            descriptor = None
+            if element == 0x00:
+                if pos + 1 >= stop:
+                    raise _truncated("array descriptor", pos + 1, 1, stop)
+                descriptor, pos = _DECODERS[buf[pos + 1]](buf, pos + 2, stop, depth, limits)
+                if pos >= stop:
+                    raise _truncated("array element constructor", pos, 1, stop)
+                element = buf[pos]
+                if element == 0x00:
+                    raise DecodeError(
+                        "arrays of multiply-described elements are not supported", offset=pos, constructor=code
+                    )
+            encoding = ENCODING_BY_CODE.get(element)
+            if encoding is None:
+                raise DecodeError(f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element)
+            pos += 1
+            room = limits.max_container_items if element in ZERO_WIDTH_CODES else stop - pos
+            _check_count(count, room, limits.max_container_items, "max_container_items", off, code)
+            decode_element = _DECODERS[element]
+            items = []
+            append = items.append
+            for _ in range(count):
+                value, pos = decode_element(buf, pos, stop, depth, limits)
+                append(value)
+        except IncompleteError as error:
+            raise _inside_compound(error, code) from None
+        _check_filled(pos, stop, off, code)
+        return _new_array(encoding.type_name, tuple(items), descriptor), stop
+
+    return handler
+
+
+def _d_described(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    _check_depth(depth, limits, off, 0x00)
+    depth += 1
+    if off >= end:
+        raise _truncated("descriptor", off, 1, end)
+    descriptor, off = _DECODERS[buf[off]](buf, off + 1, end, depth, limits)
+    if off >= end:
+        raise _truncated("described value", off, 1, end)
+    value, off = _DECODERS[buf[off]](buf, off + 1, end, depth, limits)
+    return _new_described(descriptor, value), off
+
+
+def _wrap(cls: type, fmt: struct.Struct) -> Callable[[Any, int], Any]:
+    unpack_from = fmt.unpack_from
+
+    def convert(buf: Any, off: int) -> Any:
+        return _new_int(cls, unpack_from(buf, off)[0])
+
+    return convert
+
+
+def _plain(fmt: struct.Struct) -> Callable[[Any, int], Any]:
+    unpack_from = fmt.unpack_from
+
+    def convert(buf: Any, off: int) -> Any:
+        return unpack_from(buf, off)[0]
+
+    return convert
+
+
+def _build_decoders() -> list[Handler]:
+    table: list[Handler] = [_d_unknown] * 256
+    C = Code
+    table[C.DESCRIBED] = _d_described
+    table[C.NULL] = _d_null
+    table[C.BOOLEAN] = _d_boolean
+    table[C.TRUE] = _d_true
+    table[C.FALSE] = _d_false
+    table[C.UBYTE] = _fixed(1, "ubyte", _wrap(UByte, _u8))
+    table[C.USHORT] = _fixed(2, "ushort", _wrap(UShort, _u16))
+    table[C.UINT] = _fixed(4, "uint", _wrap(UInt, _u32))
+    table[C.SMALLUINT] = _fixed(1, "smalluint", _wrap(UInt, _u8))
+    table[C.UINT0] = _d_uint0
+    table[C.ULONG] = _fixed(8, "ulong", _wrap(ULong, _u64))
+    table[C.SMALLULONG] = _fixed(1, "smallulong", _wrap(ULong, _u8))
+    table[C.ULONG0] = _d_ulong0
+    table[C.BYTE] = _fixed(1, "byte", _wrap(Byte, _i8))
+    table[C.SHORT] = _fixed(2, "short", _wrap(Short, _i16))
+    table[C.INT] = _fixed(4, "int", _wrap(Int, _i32))
+    table[C.SMALLINT] = _fixed(1, "smallint", _wrap(Int, _i8))
+    table[C.LONG] = _fixed(8, "long", _plain(_i64))
+    table[C.SMALLLONG] = _fixed(1, "smalllong", _plain(_i8))
+    table[C.FLOAT] = _fixed(4, "float", _d_float)
+    table[C.DOUBLE] = _fixed(8, "double", _plain(_f64))
+    table[C.DECIMAL32] = _fixed(4, "decimal32", _d_decimal(32, Decimal32))
+    table[C.DECIMAL64] = _fixed(8, "decimal64", _d_decimal(64, Decimal64))
+    table[C.DECIMAL128] = _fixed(16, "decimal128", _d_decimal(128, Decimal128))
+    table[C.CHAR] = _fixed(4, "char", _d_char)
+    table[C.TIMESTAMP] = _fixed(8, "timestamp", _wrap(Timestamp, _i64))
+    table[C.UUID] = _fixed(16, "uuid", lambda buf, off: _uuid.UUID(bytes=bytes(buf[off : off + 16])))
+    table[C.VBIN8] = _variable(1, "vbin8", C.VBIN8, _c_binary)
+    table[C.VBIN32] = _variable(4, "vbin32", C.VBIN32, _c_binary)
+    table[C.STR8] = _variable(1, "str8-utf8", C.STR8, _string_converter(C.STR8))
+    table[C.STR32] = _variable(4, "str32-utf8", C.STR32, _string_converter(C.STR32))
+    table[C.SYM8] = _variable(1, "sym8", C.SYM8, _symbol_converter(C.SYM8))
+    table[C.SYM32] = _variable(4, "sym32", C.SYM32, _symbol_converter(C.SYM32))
+    table[C.LIST0] = _d_list0
+    table[C.LIST8] = _list(C.LIST8, 1)
+    table[C.LIST32] = _list(C.LIST32, 4)
+    table[C.MAP8] = _map(C.MAP8, 1)
+    table[C.MAP32] = _map(C.MAP32, 4)
+    table[C.ARRAY8] = _array(C.ARRAY8, 1)
+    table[C.ARRAY32] = _array(C.ARRAY32, 4)
+    return table
+
+
+_DECODERS = _build_decoders()
+
+
+def decode_prefix(data: Any, offset: int, limits: Limits) -> tuple[Any, int]:
+    """Decode the one value starting at ``offset``; return it and the offset after it."""
+    buf = data if type(data) is bytes else _as_buffer(data)
+    end = len(buf)
+    if offset < 0 or offset > end:
+        raise IndexError(f"offset {offset} is outside the {end}-byte input")
+    if offset >= end:
+        raise IncompleteError("no bytes to decode", offset=offset)
+    try:
+        return _DECODERS[buf[offset]](buf, offset + 1, end, 0, limits)
+    except RecursionError:
+        raise LimitExceededError(
+            "nesting exhausted the Python stack before max_depth", offset=offset, limit="max_depth"
+        ) from None
+
+
+def _as_buffer(data: Any) -> Any:
+    """A flat unsigned-byte view of any contiguous buffer (bytes is used as is)."""
+    try:
+        view = memoryview(data)
+    except TypeError:
+        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required") from None
+    if not view.c_contiguous:
+        raise ValueError("cannot decode from a non-contiguous buffer")
+    return view.cast("B") if view.format != "B" or view.ndim != 1 else view
+
+
+# --------------------------------------------------------------------------- encoding
+
+Encoder = Callable[[bytearray, Any, int, Limits], None]
+
+
+def _e_null(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x40)
+
+
+def _e_bool(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x41 if value else 0x42)
+
+
+def _e_long(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    if -128 <= value <= 127:
+        out += _SMALLLONG[value & 0xFF]
+    elif -0x8000000000000000 <= value <= 0x7FFFFFFFFFFFFFFF:
+        out.append(0x81)
+        out += _i64.pack(value)
+    else:
+        raise EncodeError(f"{value} does not fit long (wrap it in ULong or another type)")
+
+
+_SMALLLONG = [bytes((0x55, b)) for b in range(256)]
+
+
+def _e_int(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    """A plain Python int: long when it fits, else ulong (API: "ints >= 2**63 that fit")."""
+    if -0x8000000000000000 <= value <= 0x7FFFFFFFFFFFFFFF:
+        _e_long(out, value, depth, limits)
+    elif value <= 0xFFFFFFFFFFFFFFFF:
+        out.append(0x80)
+        out += _u64.pack(value)
+    else:
+        raise EncodeError(f"{value} does not fit any AMQP integer type")
+
+
+def _e_ubyte(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x50)
+    out.append(value)
+
+
+def _e_ushort(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x60)
+    out += _u16.pack(value)
+
+
+def _e_uint(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    if value == 0:
+        out.append(0x43)
+    elif value <= 0xFF:
+        out.append(0x52)
+        out.append(value)
+    else:
+        out.append(0x70)
+        out += _u32.pack(value)
+
+
+def _e_ulong(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    if value == 0:
+        out.append(0x44)
+    elif value <= 0xFF:
+        out.append(0x53)
+        out.append(value)
+    else:
+        out.append(0x80)
+        out += _u64.pack(value)
+
+
+def _e_byte(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x51)
+    out.append(value & 0xFF)
+
+
+def _e_short(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x61)
+    out += _i16.pack(value)
+
+
+def _e_int32(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    if -128 <= value <= 127:
+        out.append(0x54)
+        out.append(value & 0xFF)
+    else:
+        out.append(0x71)
+        out += _i32.pack(value)
+
+
+def _e_float(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x72)
+    try:
+        out += _u32.pack(double_to_float32_bits(value))
+    except OverflowError:
+        raise EncodeError(f"{value!r} is beyond float32's range") from None
+
+
+def _e_double(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x82)
+    out += _f64.pack(value)
+
+
+def _e_decimal(code: int, width: int) -> Encoder:
+    def encoder(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+        out.append(code)
+        out += decimal_to_bid(value, width)
+
+    return encoder
+
+
+def _e_char(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x73)
+    out += _u32.pack(ord(value))
+
+
+def _e_timestamp(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x83)
+    out += _i64.pack(value)
+
+
+def _e_datetime(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    _e_timestamp(out, Timestamp.from_datetime(value), depth, limits)
+
+
+def _e_uuid(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    out.append(0x98)
+    out += value.bytes
+
+
+def _write_variable(out: bytearray, code8: int, code32: int, data: Any, size: int) -> None:
+    if size <= 0xFF:
+        out.append(code8)
+        out.append(size)
+    elif size <= 0xFFFFFFFF:
+        out.append(code32)
+        out += _u32.pack(size)
+    else:
+        raise EncodeError(f"{size} bytes do not fit a 32-bit size")
+    out += data
+
+
+def _e_binary(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    if type(value) is memoryview:
+        if not value.c_contiguous:
+            raise EncodeError("cannot encode a non-contiguous memoryview")
+        _write_variable(out, 0xA0, 0xB0, value, value.nbytes)
+    else:
+        _write_variable(out, 0xA0, 0xB0, value, len(value))
+
+
+def _e_string(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    try:
+        data = value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
+    _write_variable(out, 0xA1, 0xB1, data, len(data))
+
+
+def _e_symbol(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    data = str.encode(value, "ascii")
+    _write_variable(out, 0xA3, 0xB3, data, len(data))
+
+
+def _encoder_for(value: Any) -> Encoder:
+    encoder = _ENCODERS.get(type(value))
+    if encoder is not None:
+        return encoder
+    for base in type(value).__mro__[1:]:
+        encoder = _ENCODERS.get(base)
+        if encoder is not None:
+            return encoder
+    if isinstance(value, Mapping):
+        return _e_map
+    raise UnsupportedTypeError(f"{type(value).__name__} has no AMQP encoding")
+
+
+def _finish_compound(out: bytearray, start: int, count: int, code32: int) -> None:
+    """Fill in the short header reserved at ``start``, or widen it to the 32-bit form.
+
+    Layout reserved: constructor, size (1 byte), count (1 byte).  ``size`` counts the
+    count field and the elements (§1.2, compound and array encodings).
+    """
+    content = len(out) - start - 3
+    if content + 1 <= 0xFF and count <= 0xFF:
+        out[start + 1] = content + 1
+        out[start + 2] = count
+    elif content + 4 <= 0xFFFFFFFF:
+        out[start : start + 3] = _hdr32.pack(code32, content + 4, count)
+    else:
+        raise EncodeError("compound larger than 4 GiB")
+
+
+def _check_encode_depth(depth: int, limits: Limits) -> None:
+    if depth >= limits.max_depth:
+        raise EncodeError(
+            f"nesting deeper than max_depth={limits.max_depth} (a container holding itself?)"
+        )
+
+
+def _e_list(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    _check_encode_depth(depth, limits)
+    count = len(value)
+    if count == 0:
+        out.append(0x45)
+        return
+    if count > limits.max_container_items:
+        raise EncodeError(f"list has {count} items, over max_container_items={limits.max_container_items}")
+    start = len(out)
+    out += b"\xc0\x00\x00"
+    depth += 1
+    index = 0
+    try:
+        for index, item in enumerate(value):
+            encoder = _ENCODERS.get(type(item)) or _encoder_for(item)
+            encoder(out, item, depth, limits)
+    except EncodeError as error:
+        raise error._at(f"[{index}]") from None
+    _finish_compound(out, start, count, 0xD0)
+
+
+def _e_map(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    _check_encode_depth(depth, limits)
+    pairs = len(value)
+    if pairs > limits.max_map_entries:
+        raise EncodeError(f"map has {pairs} entries, over max_map_entries={limits.max_map_entries}")
+    start = len(out)
+    out += b"\xc1\x00\x00"
+    depth += 1
+    key = None
+    try:
+        for key, item in value.items():
+            encoder = _ENCODERS.get(type(key)) or _encoder_for(key)
+            encoder(out, key, depth, limits)
+            encoder = _ENCODERS.get(type(item)) or _encoder_for(item)
+            encoder(out, item, depth, limits)
+    except EncodeError as error:
+        raise error._at(f"[{key!r}]") from None
+    _finish_compound(out, start, 2 * pairs, 0xD1)
+
+
+def _e_described(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    _check_encode_depth(depth, limits)
+    out.append(0x00)
+    depth += 1
+    descriptor = value.descriptor
+    try:
+        (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
+    except EncodeError as error:
+        raise error._at(".descriptor") from None
+    item = value.value
+    try:
+        (_ENCODERS.get(type(item)) or _encoder_for(item))(out, item, depth, limits)
+    except EncodeError as error:
+        raise error._at(".value") from None
+
+
+# Array elements (§1.6.24): one constructor for all, so each element type has a
+# function writing one element's bytes *without* a constructor, given the chosen one.
+
+
+def _narrow_fits(element_type: str, items: tuple[Any, ...]) -> bool:
+    """Whether every element fits the narrow constructor of ARRAY_ELEMENT_CODES."""
+    if element_type in ("uint", "ulong"):
+        return all(v <= 0xFF for v in items)
+    if element_type in ("int", "long"):
+        return all(-128 <= v <= 127 for v in items)
+    return True
+
+
+def _e_array(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    _check_encode_depth(depth, limits)
+    start = len(out)
+    out += b"\xe0\x00\x00"
+    _array_content(out, value, depth + 1, limits)
+    _finish_compound(out, start, len(value.items), 0xF0)
+
+
+def _array_content(out: bytearray, value: Array, depth: int, limits: Limits) -> None:
+    """Descriptor (if any), element constructor and elements of an array (no header)."""
+    items = value.items
+    if len(items) > limits.max_container_items:
+        raise EncodeError(f"array has {len(items)} items, over max_container_items={limits.max_container_items}")
+    if value.descriptor is not None:
+        out.append(0x00)
+        descriptor = value.descriptor
+        try:
+            (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
+        except EncodeError as error:
+            raise error._at(".descriptor") from None
+    element_type = value.element_type
+    narrow, wide = ARRAY_ELEMENT_CODES[element_type]
+    index = 0
+    try:
+        if element_type in _COMPOUND_ELEMENT:
+            _compound_elements(out, element_type, items, depth, limits)
+        elif element_type in _VARIABLE_ELEMENT:
+            encode_item = _VARIABLE_ELEMENT[element_type]
+            chunks = []
+            for index, item in enumerate(items):
+                chunks.append(encode_item(item))
+            index = 0
+            if all(len(c) <= 0xFF for c in chunks):
+                out.append(narrow)
+                for chunk in chunks:
+                    out.append(len(chunk))
+                    out += chunk
+            else:
+                out.append(wide)
+                for chunk in chunks:
+                    out += _u32.pack(len(chunk))
+                    out += chunk
+        else:
+            code = narrow if _narrow_fits(element_type, items) else wide
+            out.append(code)
+            write = _FIXED_ELEMENT[code]
+            for index, item in enumerate(items):
+                write(out, item)
+    except EncodeError as error:
+        raise error._at(f"[{index}]") from None
+
+
+def _string_bytes(value: Any) -> bytes:
+    try:
+        return str.encode(value, "utf-8")
+    except UnicodeEncodeError as error:
+        raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
+
+
+_VARIABLE_ELEMENT: dict[str, Callable[[Any], bytes]] = {
+    "binary": bytes,
+    "string": _string_bytes,
+    "symbol": lambda value: str.encode(value, "ascii"),
+}
+
+
+def _compound_elements(out: bytearray, element_type: str, items: tuple[Any, ...], depth: int, limits: Limits) -> None:
+    """Array elements that are lists, maps or arrays: each encoded whole, then the
+    shared constructor chosen by the largest, and the per-element headers rewritten."""
+    bodies: list[tuple[int, bytes]] = []
+    scratch = bytearray()
+    encode_whole = _ENCODERS[list if element_type == "list" else dict if element_type == "map" else Array]
+    for index, item in enumerate(items):
+        scratch.clear()
+        try:
+            encode_whole(scratch, item, depth, limits)
+        except EncodeError as error:
+            raise error._at(f"[{index}]") from None
+        bodies.append(_split_compound(scratch))
+    narrow, wide = ARRAY_ELEMENT_CODES[element_type]
+    if all(len(body) + 1 <= 0xFF and count <= 0xFF for count, body in bodies):
+        out.append(narrow)
+        for count, body in bodies:
+            out.append(len(body) + 1)
+            out.append(count)
+            out += body
+    else:
+        out.append(wide)
+        for count, body in bodies:
+            out += _u32.pack(len(body) + 4)
+            out += _u32.pack(count)
+            out += body
+
+
+def _split_compound(encoded: bytearray) -> tuple[int, bytes]:
+    """(count, elements) of one canonically encoded list, map or array."""
+    code = encoded[0]
+    if code == 0x45:
+        return 0, b""
+    if code in (0xC0, 0xC1, 0xE0):
+        return encoded[2], bytes(encoded[3:])
+    return _u32.unpack_from(encoded, 5)[0], bytes(encoded[9:])
+
+
+_COMPOUND_ELEMENT = frozenset(("list", "map", "array"))
+
+
+def _fixed_element(fmt: struct.Struct) -> Callable[[bytearray, Any], None]:
+    pack = fmt.pack
+
+    def write(out: bytearray, value: Any) -> None:
+        out += pack(value)
+
+    return write
+
+
+def _float_element(out: bytearray, value: Any) -> None:
+    out += _u32.pack(double_to_float32_bits(value))
+
+
+def _char_element(out: bytearray, value: Any) -> None:
+    out += _u32.pack(ord(value))
+
+
+def _uuid_element(out: bytearray, value: Any) -> None:
+    out += value.bytes
+
+
+def _null_element(out: bytearray, value: Any) -> None:
+    pass
+
+
+def _decimal_element(width: int) -> Callable[[bytearray, Any], None]:
+    def write(out: bytearray, value: Any) -> None:
+        out += decimal_to_bid(value, width)
+
+    return write
+
+
+_FIXED_ELEMENT: dict[int, Callable[[bytearray, Any], None]] = {
+    Code.NULL: _null_element,
+    Code.BOOLEAN: lambda out, value: out.append(1 if value else 0),
+    Code.UBYTE: _fixed_element(_u8),
+    Code.USHORT: _fixed_element(_u16),
+    Code.SMALLUINT: _fixed_element(_u8),
+    Code.UINT: _fixed_element(_u32),
+    Code.SMALLULONG: _fixed_element(_u8),
+    Code.ULONG: _fixed_element(_u64),
+    Code.BYTE: _fixed_element(_i8),
+    Code.SHORT: _fixed_element(_i16),
+    Code.SMALLINT: _fixed_element(_i8),
+    Code.INT: _fixed_element(_i32),
+    Code.SMALLLONG: _fixed_element(_i8),
+    Code.LONG: _fixed_element(_i64),
+    Code.FLOAT: _float_element,
+    Code.DOUBLE: _fixed_element(_f64),
+    Code.DECIMAL32: _decimal_element(32),
+    Code.DECIMAL64: _decimal_element(64),
+    Code.DECIMAL128: _decimal_element(128),
+    Code.CHAR: _char_element,
+    Code.TIMESTAMP: _fixed_element(_i64),
+    Code.UUID: _uuid_element,
+}
+
+
+def _e_decimal_plain(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    """A plain ``Decimal`` is a decimal128 (API.md value table)."""
+    out.append(0x94)
+    out += decimal_to_bid(value, 128)
+
+
+_ENCODERS: dict[type, Encoder] = {
+    type(None): _e_null,
+    bool: _e_bool,
+    int: _e_int,
+    Long: _e_long,
+    UByte: _e_ubyte,
+    UShort: _e_ushort,
+    UInt: _e_uint,
+    ULong: _e_ulong,
+    Byte: _e_byte,
+    Short: _e_short,
+    Int: _e_int32,
+    Float: _e_float,
+    float: _e_double,
+    Decimal32: _e_decimal(0x74, 32),
+    Decimal64: _e_decimal(0x84, 64),
+    Decimal128: _e_decimal(0x94, 128),
+    Decimal: _e_decimal_plain,
+    Char: _e_char,
+    Timestamp: _e_timestamp,
+    _dt.datetime: _e_datetime,
+    _uuid.UUID: _e_uuid,
+    bytes: _e_binary,
+    bytearray: _e_binary,
+    memoryview: _e_binary,
+    str: _e_string,
+    Symbol: _e_symbol,
+    list: _e_list,
+    tuple: _e_list,
+    dict: _e_map,
+    Described: _e_described,
+    Array: _e_array,
+}
+
+def encode(value: Any, limits: Limits) -> bytes:
+    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding")."""
+    out = bytearray()
+    try:
+        (_ENCODERS.get(type(value)) or _encoder_for(value))(out, value, 0, limits)
+    except RecursionError:
+        raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+    return bytes(out)
