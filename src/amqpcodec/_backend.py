@@ -24,7 +24,7 @@ def pure_requested() -> bool:
 def _select() -> tuple[ModuleType, str]:
     if not pure_requested():
         try:
-            from . import _speedups
+            from . import _speedups  # type: ignore[attr-defined, unused-ignore]
         except ImportError:
             pass
         else:

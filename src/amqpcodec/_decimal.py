@@ -50,7 +50,7 @@ FORMATS: dict[int, DecimalFormat] = {
 def check_decimal_fits(value: Decimal, width: int) -> None:
     """Raise :class:`EncodeError` unless ``value`` is exactly representable at ``width``."""
     fmt = FORMATS[width]
-    sign, digits, exponent = value.as_tuple()
+    _, digits, exponent = value.as_tuple()
     if isinstance(exponent, str):  # 'n', 'N' (NaN) or 'F' (infinity)
         if exponent != "F" and len(digits) > fmt.digits - 1 and any(digits):
             raise EncodeError(f"NaN payload {value} does not fit {fmt.type_name}")
@@ -98,14 +98,14 @@ def bid_to_decimal(data: bytes, width: int) -> Decimal:
     sign = bits >> (k - 1)
     top5 = (bits >> (k - 6)) & 0b11111
     if top5 == 0b11110:
-        return Decimal((sign, (0,), "F"))
+        return Decimal((sign, (0,), "F"))  # type: ignore[arg-type]  # typeshed omits the special exponents
     if top5 == 0b11111:
         payload = bits & ((1 << t) - 1)
         if payload >= 10 ** (p - 1):
             payload = 0
         kind = "N" if (bits >> (k - 7)) & 1 else "n"
         digits = tuple(int(c) for c in str(payload)) if payload else ()
-        return Decimal((sign, digits, kind))
+        return Decimal((sign, digits, kind))  # type: ignore[arg-type]
     exponent_mask = (1 << fmt.exponent_bits) - 1
     if (top5 >> 3) == 0b11:
         biased = (bits >> (t + 1)) & exponent_mask

@@ -115,6 +115,8 @@ def _d_unknown(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tupl
 
 
 def _fixed(width: int, what: str, convert: Callable[[Any, int], Any]) -> Handler:
+    """A handler for a fixed-width value converted by ``convert(buf, off)`` (cold types)."""
+
     def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
         stop = off + width
         if stop > end:
@@ -122,6 +124,61 @@ def _fixed(width: int, what: str, convert: Callable[[Any, int], Any]) -> Handler
         return convert(buf, off), stop
 
     return handler
+
+
+def _unpacked(what: str, fmt: struct.Struct, cls: type | None = None) -> Handler:
+    """A handler for a fixed-width number read with ``fmt``, wrapped in ``cls`` if given.
+
+    One Python call per value: these are the hot scalar types.
+    """
+    width = fmt.size
+    unpack_from = fmt.unpack_from
+    if cls is None:
+
+        def plain(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+            stop = off + width
+            if stop > end:
+                raise _truncated(what, off, width, end)
+            return unpack_from(buf, off)[0], stop
+
+        return plain
+
+    def wrapped(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        stop = off + width
+        if stop > end:
+            raise _truncated(what, off, width, end)
+        return _new_int(cls, unpack_from(buf, off)[0]), stop
+
+    return wrapped
+
+
+def _unsigned8(what: str, cls: type) -> Handler:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        if off >= end:
+            raise _truncated(what, off, 1, end)
+        return _new_int(cls, buf[off]), off + 1
+
+    return handler
+
+
+def _signed8(what: str, cls: type | None) -> Handler:
+    if cls is None:
+
+        def plain(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+            if off >= end:
+                raise _truncated(what, off, 1, end)
+            byte = buf[off]
+            return (byte - 256 if byte > 127 else byte), off + 1
+
+        return plain
+
+    def wrapped(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        if off >= end:
+            raise _truncated(what, off, 1, end)
+        byte = buf[off]
+        return _new_int(cls, byte - 256 if byte > 127 else byte), off + 1
+
+    return wrapped
 
 
 def _d_null(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
@@ -164,14 +221,14 @@ _ULONG_ZERO = ULong(0)
 
 def _d_float(buf: Any, off: int) -> Float:
     bits = _u32.unpack_from(buf, off)[0]
-    return _new_float(Float, float32_bits_to_double(bits))  # type: ignore[no-any-return]
+    return _new_float(Float, float32_bits_to_double(bits))
 
 
 def _d_char(buf: Any, off: int) -> Char:
     point = _u32.unpack_from(buf, off)[0]
     if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
         raise DecodeError(f"char U+{point:X} is not a Unicode scalar value", offset=off, constructor=0x73)
-    return _new_str(Char, chr(point))  # type: ignore[no-any-return]
+    return _new_str(Char, chr(point))
 
 
 def _d_decimal(width: int, cls: type[Decimal]) -> Callable[[Any, int], Any]:
@@ -183,7 +240,7 @@ def _d_decimal(width: int, cls: type[Decimal]) -> Callable[[Any, int], Any]:
     return convert
 
 
-def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int], Any]) -> Handler:
+def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int, int], Any]) -> Handler:
     size_field = _u8 if width == 1 else _u32
 
     def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
@@ -194,40 +251,75 @@ def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int
         stop = start + size
         if stop > end:
             raise _truncated(what, off, width + size, end)
-        return convert(buf, start, stop), stop
+        return convert(buf, start, stop, off), stop
 
     return handler
 
 
-def _c_binary(buf: Any, start: int, stop: int) -> bytes:
+def _d_vbin8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    if off >= end:
+        raise _truncated("vbin8", off, 1, end)
+    stop = off + 1 + buf[off]
+    if stop > end:
+        raise _truncated("vbin8", off, stop - off, end)
+    return bytes(buf[off + 1 : stop]), stop
+
+
+def _d_str8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    if off >= end:
+        raise _truncated("str8-utf8", off, 1, end)
+    stop = off + 1 + buf[off]
+    if stop > end:
+        raise _truncated("str8-utf8", off, stop - off, end)
+    try:
+        return str(buf[off + 1 : stop], "utf-8"), stop
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=off, constructor=0xA1) from None
+
+
+def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    if off >= end:
+        raise _truncated("sym8", off, 1, end)
+    stop = off + 1 + buf[off]
+    if stop > end:
+        raise _truncated("sym8", off, stop - off, end)
+    try:
+        return _new_str(Symbol, str(buf[off + 1 : stop], "ascii")), stop
+    except UnicodeDecodeError:
+        raise DecodeError("symbol is not ASCII", offset=off, constructor=0xA3) from None
+
+
+def _c_binary(buf: Any, start: int, stop: int, off: int) -> bytes:
     return bytes(buf[start:stop])
 
 
-def _string_converter(code: int) -> Callable[[Any, int, int], str]:
-    def convert(buf: Any, start: int, stop: int) -> str:
+def _string_converter(code: int) -> Callable[[Any, int, int, int], str]:
+    def convert(buf: Any, start: int, stop: int, off: int) -> str:
         try:
             return str(buf[start:stop], "utf-8")
         except UnicodeDecodeError as error:
-            raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=start, constructor=code) from None
+            raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=off, constructor=code) from None
 
     return convert
 
 
-def _symbol_converter(code: int) -> Callable[[Any, int, int], Symbol]:
-    def convert(buf: Any, start: int, stop: int) -> Symbol:
+def _symbol_converter(code: int) -> Callable[[Any, int, int, int], Symbol]:
+    def convert(buf: Any, start: int, stop: int, off: int) -> Symbol:
         try:
-            return _new_str(Symbol, str(buf[start:stop], "ascii"))  # type: ignore[no-any-return]
+            return _new_str(Symbol, str(buf[start:stop], "ascii"))
         except UnicodeDecodeError:
-            raise DecodeError("symbol is not ASCII", offset=start, constructor=code) from None
+            raise DecodeError("symbol is not ASCII", offset=off, constructor=code) from None
 
     return convert
 
 
 def _compound_header(buf: Any, off: int, end: int, code: int, width: int) -> tuple[int, int, int]:
-    """Read ``size`` and ``count`` of a compound or array; return (count, body_start, stop)."""
-    name = ENCODING_BY_CODE[code].name
+    """Read ``size`` and ``count`` of a compound or array; return (count, body_start, stop).
+
+    The size and count fields must both be present before either is judged.
+    """
     if off + 2 * width > end:
-        raise _truncated(name, off, 2 * width, end)
+        raise _truncated(ENCODING_BY_CODE[code].name, off, 2 * width, end)
     if width == 1:
         size = buf[off]
         count = buf[off + 1]
@@ -236,13 +328,16 @@ def _compound_header(buf: Any, off: int, end: int, code: int, width: int) -> tup
         count = _u32.unpack_from(buf, off + 4)[0]
     stop = off + width + size
     if stop > end:
-        raise _truncated(name, off, width + size, end)
+        raise _truncated(ENCODING_BY_CODE[code].name, off, width + size, end)
     if size < width:
+        name = ENCODING_BY_CODE[code].name
         raise DecodeError(f"{name} size {size} cannot hold its count", offset=off, constructor=code)
     return count, off + 2 * width, stop
 
 
 def _check_count(count: int, room: int, limit: int, limit_name: str, off: int, code: int) -> None:
+    if count <= room and count <= limit:
+        return
     name = ENCODING_BY_CODE[code].name
     if count > room:
         raise DecodeError(
@@ -270,14 +365,15 @@ def _list(code: int, width: int) -> Handler:
         _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
         _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
-        items = []
+        items: list[Any] = []
         append = items.append
+        decoders = _DECODERS
         depth += 1
         try:
             for _ in range(count):
                 if pos >= stop:
                     raise _truncated("list element", pos, 1, stop)
-                value, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
+                value, pos = decoders[buf[pos]](buf, pos + 1, stop, depth, limits)
                 append(value)
         except IncompleteError as error:
             raise _inside_compound(error, code) from None
@@ -288,41 +384,89 @@ def _list(code: int, width: int) -> Handler:
 
 
 def _map(code: int, width: int) -> Handler:
+    """Maps (§1.6.23) decode every entry first, then build the dict in one step; only
+    if that shows a duplicate or unhashable key is the map walked again to say where."""
+
     def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
         _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
-        name = ENCODING_BY_CODE[code].name
-        if count & 1:
-            raise DecodeError(f"{name} has an odd count {count}", offset=off, constructor=code)
-        _check_count(count, stop - pos, 2 * limits.max_map_entries, "max_map_entries", off, code)
-        result: dict[Any, Any] = {}
+        _check_map_count(count, stop - pos, limits, off, code)
+        first = pos
+        decoders = _DECODERS
+        keys: list[Any] = []
+        values: list[Any] = []
+        add_key = keys.append
+        add_value = values.append
         depth += 1
         try:
             for _ in range(count >> 1):
                 if pos >= stop:
                     raise _truncated("map key", pos, 1, stop)
-                key_at = pos
-                key, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
+                key_code = buf[pos]
+                # Inline fast path for the usual str8 key; anything unusual (including
+                # every fault) goes through the handler, which raises the exact error.
+                if key_code == 0xA1 and pos + 1 < stop and pos + 2 + buf[pos + 1] <= stop:
+                    key_stop = pos + 2 + buf[pos + 1]
+                    try:
+                        key = str(buf[pos + 2 : key_stop], "utf-8")
+                        pos = key_stop
+                    except UnicodeDecodeError:
+                        key, pos = decoders[key_code](buf, pos + 1, stop, depth, limits)
+                else:
+                    key, pos = decoders[key_code](buf, pos + 1, stop, depth, limits)
                 if pos >= stop:
                     raise _truncated("map value", pos, 1, stop)
-                value, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
-                size = len(result)
-                try:
-                    result[key] = value
-                except TypeError:
-                    raise DecodeError(
-                        f"map key of type {type(key).__name__} is unhashable in Python",
-                        offset=key_at,
-                        constructor=code,
-                    ) from None
-                if len(result) == size:
-                    raise DecodeError(f"duplicate map key {key!r}", offset=key_at, constructor=code)
+                value, pos = decoders[buf[pos]](buf, pos + 1, stop, depth, limits)
+                add_key(key)
+                add_value(value)
         except IncompleteError as error:
             raise _inside_compound(error, code) from None
         _check_filled(pos, stop, off, code)
+        try:
+            result = dict(zip(keys, values))
+        except TypeError:
+            result = {}
+        if len(result) != len(keys):
+            raise _first_bad_key(buf, first, len(keys), stop, depth, limits, code)
         return result, stop
 
     return handler
+
+
+def _check_map_count(count: int, room: int, limits: Limits, off: int, code: int) -> None:
+    if not count & 1 and count <= room and count >> 1 <= limits.max_map_entries:
+        return
+    name = ENCODING_BY_CODE[code].name
+    if count & 1:
+        raise DecodeError(f"{name} has an odd count {count}", offset=off, constructor=code)
+    if count > room:
+        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
+    if count >> 1 > limits.max_map_entries:
+        raise LimitExceededError(
+            f"{name} has {count >> 1} entries, over max_map_entries={limits.max_map_entries}",
+            offset=off,
+            limit="max_map_entries",
+            constructor=code,
+        )
+
+
+def _first_bad_key(buf: Any, pos: int, pairs: int, stop: int, depth: int, limits: Limits, code: int) -> DecodeError:
+    """The error for the first key a dict cannot hold, found by decoding the entries again."""
+    seen: dict[Any, None] = {}
+    for _ in range(pairs):
+        key_at = pos
+        key, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
+        _, pos = _DECODERS[buf[pos]](buf, pos + 1, stop, depth, limits)
+        size = len(seen)
+        try:
+            seen[key] = None
+        except TypeError:
+            return DecodeError(
+                f"map key of type {type(key).__name__} is unhashable in Python", offset=key_at, constructor=code
+            )
+        if len(seen) == size:
+            return DecodeError(f"duplicate map key {key!r}", offset=key_at, constructor=code)
+    raise AssertionError("no bad key found")  # pragma: no cover
 
 
 def _array(code: int, width: int) -> Handler:
@@ -353,7 +497,7 @@ def _array(code: int, width: int) -> Handler:
             room = limits.max_container_items if element in ZERO_WIDTH_CODES else stop - pos
             _check_count(count, room, limits.max_container_items, "max_container_items", off, code)
             decode_element = _DECODERS[element]
-            items = []
+            items: list[Any] = []
             append = items.append
             for _ in range(count):
                 value, pos = decode_element(buf, pos, stop, depth, limits)
@@ -378,22 +522,19 @@ def _d_described(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tu
     return _new_described(descriptor, value), off
 
 
-def _wrap(cls: type, fmt: struct.Struct) -> Callable[[Any, int], Any]:
-    unpack_from = fmt.unpack_from
-
-    def convert(buf: Any, off: int) -> Any:
-        return _new_int(cls, unpack_from(buf, off)[0])
-
-    return convert
+_new_object = object.__new__
+_setattr = object.__setattr__
+_UUID = _uuid.UUID
+_UUID_SAFETY = _uuid.SafeUUID.unknown
+_from_bytes = int.from_bytes
 
 
-def _plain(fmt: struct.Struct) -> Callable[[Any, int], Any]:
-    unpack_from = fmt.unpack_from
-
-    def convert(buf: Any, off: int) -> Any:
-        return unpack_from(buf, off)[0]
-
-    return convert
+def _d_uuid(buf: Any, off: int) -> _uuid.UUID:
+    """What ``UUID(bytes=...)`` builds, without its argument checks (the width is known)."""
+    value = _new_object(_UUID)
+    _setattr(value, "int", _from_bytes(buf[off : off + 16], "big"))
+    _setattr(value, "is_safe", _UUID_SAFETY)
+    return value
 
 
 def _build_decoders() -> list[Handler]:
@@ -404,33 +545,33 @@ def _build_decoders() -> list[Handler]:
     table[C.BOOLEAN] = _d_boolean
     table[C.TRUE] = _d_true
     table[C.FALSE] = _d_false
-    table[C.UBYTE] = _fixed(1, "ubyte", _wrap(UByte, _u8))
-    table[C.USHORT] = _fixed(2, "ushort", _wrap(UShort, _u16))
-    table[C.UINT] = _fixed(4, "uint", _wrap(UInt, _u32))
-    table[C.SMALLUINT] = _fixed(1, "smalluint", _wrap(UInt, _u8))
+    table[C.UBYTE] = _unsigned8("ubyte", UByte)
+    table[C.USHORT] = _unpacked("ushort", _u16, UShort)
+    table[C.UINT] = _unpacked("uint", _u32, UInt)
+    table[C.SMALLUINT] = _unsigned8("smalluint", UInt)
     table[C.UINT0] = _d_uint0
-    table[C.ULONG] = _fixed(8, "ulong", _wrap(ULong, _u64))
-    table[C.SMALLULONG] = _fixed(1, "smallulong", _wrap(ULong, _u8))
+    table[C.ULONG] = _unpacked("ulong", _u64, ULong)
+    table[C.SMALLULONG] = _unsigned8("smallulong", ULong)
     table[C.ULONG0] = _d_ulong0
-    table[C.BYTE] = _fixed(1, "byte", _wrap(Byte, _i8))
-    table[C.SHORT] = _fixed(2, "short", _wrap(Short, _i16))
-    table[C.INT] = _fixed(4, "int", _wrap(Int, _i32))
-    table[C.SMALLINT] = _fixed(1, "smallint", _wrap(Int, _i8))
-    table[C.LONG] = _fixed(8, "long", _plain(_i64))
-    table[C.SMALLLONG] = _fixed(1, "smalllong", _plain(_i8))
+    table[C.BYTE] = _signed8("byte", Byte)
+    table[C.SHORT] = _unpacked("short", _i16, Short)
+    table[C.INT] = _unpacked("int", _i32, Int)
+    table[C.SMALLINT] = _signed8("smallint", Int)
+    table[C.LONG] = _unpacked("long", _i64)
+    table[C.SMALLLONG] = _signed8("smalllong", None)
     table[C.FLOAT] = _fixed(4, "float", _d_float)
-    table[C.DOUBLE] = _fixed(8, "double", _plain(_f64))
+    table[C.DOUBLE] = _unpacked("double", _f64)
     table[C.DECIMAL32] = _fixed(4, "decimal32", _d_decimal(32, Decimal32))
     table[C.DECIMAL64] = _fixed(8, "decimal64", _d_decimal(64, Decimal64))
     table[C.DECIMAL128] = _fixed(16, "decimal128", _d_decimal(128, Decimal128))
     table[C.CHAR] = _fixed(4, "char", _d_char)
-    table[C.TIMESTAMP] = _fixed(8, "timestamp", _wrap(Timestamp, _i64))
-    table[C.UUID] = _fixed(16, "uuid", lambda buf, off: _uuid.UUID(bytes=bytes(buf[off : off + 16])))
-    table[C.VBIN8] = _variable(1, "vbin8", C.VBIN8, _c_binary)
+    table[C.TIMESTAMP] = _unpacked("timestamp", _i64, Timestamp)
+    table[C.UUID] = _fixed(16, "uuid", _d_uuid)
+    table[C.VBIN8] = _d_vbin8
     table[C.VBIN32] = _variable(4, "vbin32", C.VBIN32, _c_binary)
-    table[C.STR8] = _variable(1, "str8-utf8", C.STR8, _string_converter(C.STR8))
+    table[C.STR8] = _d_str8
     table[C.STR32] = _variable(4, "str32-utf8", C.STR32, _string_converter(C.STR32))
-    table[C.SYM8] = _variable(1, "sym8", C.SYM8, _symbol_converter(C.SYM8))
+    table[C.SYM8] = _d_sym8
     table[C.SYM32] = _variable(4, "sym32", C.SYM32, _symbol_converter(C.SYM32))
     table[C.LIST0] = _d_list0
     table[C.LIST8] = _list(C.LIST8, 1)
@@ -446,11 +587,16 @@ _DECODERS = _build_decoders()
 
 
 def decode_prefix(data: Any, offset: int, limits: Limits) -> tuple[Any, int]:
-    """Decode the one value starting at ``offset``; return it and the offset after it."""
+    """Decode the one value starting at ``offset``; return it and the offset after it.
+
+    An ``offset`` outside ``0 .. len(data)`` is a caller's mistake (``ValueError``), and
+    a ``data`` that is not a contiguous bytes-like object a ``TypeError``; every fault
+    *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.
+    """
     buf = data if type(data) is bytes else _as_buffer(data)
     end = len(buf)
     if offset < 0 or offset > end:
-        raise IndexError(f"offset {offset} is outside the {end}-byte input")
+        raise ValueError(f"offset {offset} is outside the {end}-byte input")
     if offset >= end:
         raise IncompleteError("no bytes to decode", offset=offset)
     try:
@@ -502,7 +648,7 @@ def _e_int(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
     """A plain Python int: long when it fits, else ulong (API: "ints >= 2**63 that fit")."""
     if -0x8000000000000000 <= value <= 0x7FFFFFFFFFFFFFFF:
         _e_long(out, value, depth, limits)
-    elif value <= 0xFFFFFFFFFFFFFFFF:
+    elif 0 < value <= 0xFFFFFFFFFFFFFFFF:
         out.append(0x80)
         out += _u64.pack(value)
     else:
@@ -683,7 +829,7 @@ def _e_list(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
     depth += 1
     index = 0
     try:
-        for index, item in enumerate(value):
+        for index, item in enumerate(value):  # noqa: B007 (index names the path on error)
             encoder = _ENCODERS.get(type(item)) or _encoder_for(item)
             encoder(out, item, depth, limits)
     except EncodeError as error:
@@ -769,9 +915,8 @@ def _array_content(out: bytearray, value: Array, depth: int, limits: Limits) -> 
         elif element_type in _VARIABLE_ELEMENT:
             encode_item = _VARIABLE_ELEMENT[element_type]
             chunks = []
-            for index, item in enumerate(items):
+            for index, item in enumerate(items):  # noqa: B007 (index names the path on error)
                 chunks.append(encode_item(item))
-            index = 0
             if all(len(c) <= 0xFF for c in chunks):
                 out.append(narrow)
                 for chunk in chunks:
@@ -786,7 +931,7 @@ def _array_content(out: bytearray, value: Array, depth: int, limits: Limits) -> 
             code = narrow if _narrow_fits(element_type, items) else wide
             out.append(code)
             write = _FIXED_ELEMENT[code]
-            for index, item in enumerate(items):
+            for item in items:
                 write(out, item)
     except EncodeError as error:
         raise error._at(f"[{index}]") from None

@@ -157,7 +157,7 @@ class Timestamp(_BoundedInt):
             raise EncodeError("a naive datetime has no zone; give it a tzinfo (e.g. timezone.utc)")
         delta = value - _EPOCH
         # timedelta keeps microseconds in [0, 1e6), so // floors for negative instants too.
-        return cls((delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000)
+        return cls((delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000)  # type: ignore[no-any-return]
 
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -202,6 +202,7 @@ class Float(float):
     """
 
     __slots__ = ()
+    TYPE_NAME: ClassVar[str] = "float"
 
     def __new__(cls, value: float | int = 0.0) -> Float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -274,6 +275,7 @@ class Char(str):
     """AMQP ``char`` (§1.6.16): one Unicode scalar value, UTF-32BE on the wire."""
 
     __slots__ = ()
+    TYPE_NAME: ClassVar[str] = "char"
 
     def __new__(cls, value: str) -> Char:
         if not isinstance(value, str) or len(value) != 1:
@@ -295,6 +297,7 @@ class Symbol(str):
     """AMQP ``symbol`` (§1.6.21): an ASCII string naming something, distinct from ``string``."""
 
     __slots__ = ()
+    TYPE_NAME: ClassVar[str] = "symbol"
 
     def __new__(cls, value: str = "") -> Symbol:
         if not isinstance(value, str):
@@ -360,8 +363,8 @@ class Described:
         return (_new_described, (self.descriptor, self.value))
 
 
-_set_descriptor: Callable[[Described, Any], None] = Described.descriptor.__set__  # type: ignore[attr-defined]
-_set_value: Callable[[Described, Any], None] = Described.value.__set__  # type: ignore[attr-defined]
+_set_descriptor: Callable[[Described, Any], None] = Described.__dict__["descriptor"].__set__
+_set_value: Callable[[Described, Any], None] = Described.__dict__["value"].__set__
 
 
 def _new_described(descriptor: Any, value: Any) -> Described:
@@ -506,7 +509,7 @@ class Array:
     Unhashable, like ``list``.
     """
 
-    __slots__ = ("element_type", "items", "descriptor")
+    __slots__ = ("descriptor", "element_type", "items")
     element_type: str
     items: tuple[Any, ...]
     descriptor: Any
@@ -559,9 +562,9 @@ class Array:
         return (_new_array, (self.element_type, self.items, self.descriptor))
 
 
-_set_element_type: Callable[[Array, str], None] = Array.element_type.__set__  # type: ignore[attr-defined]
-_set_items: Callable[[Array, tuple[Any, ...]], None] = Array.items.__set__  # type: ignore[attr-defined]
-_set_array_descriptor: Callable[[Array, Any], None] = Array.descriptor.__set__  # type: ignore[attr-defined]
+_set_element_type: Callable[[Array, str], None] = Array.__dict__["element_type"].__set__
+_set_items: Callable[[Array, tuple[Any, ...]], None] = Array.__dict__["items"].__set__
+_set_array_descriptor: Callable[[Array, Any], None] = Array.__dict__["descriptor"].__set__
 
 
 def _new_array(element_type: str, items: tuple[Any, ...], descriptor: Any) -> Array:

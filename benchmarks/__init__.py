@@ -1,0 +1,1 @@
+"""Benchmarks for amqpcodec (pytest-benchmark); see README "Performance"."""
