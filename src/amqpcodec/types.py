@@ -77,63 +77,63 @@ class _BoundedInt(int):
 
 
 class UByte(_BoundedInt):
-    """AMQP ``ubyte`` (§1.6.4): 0 .. 2**8-1."""
+    """AMQP ``ubyte`` (§1.6.3): 0 .. 2**8-1."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = 0, 0xFF, "ubyte"
 
 
 class UShort(_BoundedInt):
-    """AMQP ``ushort`` (§1.6.5): 0 .. 2**16-1."""
+    """AMQP ``ushort`` (§1.6.4): 0 .. 2**16-1."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = 0, 0xFFFF, "ushort"
 
 
 class UInt(_BoundedInt):
-    """AMQP ``uint`` (§1.6.6): 0 .. 2**32-1."""
+    """AMQP ``uint`` (§1.6.5): 0 .. 2**32-1."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = 0, 0xFFFFFFFF, "uint"
 
 
 class ULong(_BoundedInt):
-    """AMQP ``ulong`` (§1.6.7): 0 .. 2**64-1."""
+    """AMQP ``ulong`` (§1.6.6): 0 .. 2**64-1."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = 0, 0xFFFFFFFFFFFFFFFF, "ulong"
 
 
 class Byte(_BoundedInt):
-    """AMQP ``byte`` (§1.6.8): -2**7 .. 2**7-1."""
+    """AMQP ``byte`` (§1.6.7): -2**7 .. 2**7-1."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = -0x80, 0x7F, "byte"
 
 
 class Short(_BoundedInt):
-    """AMQP ``short`` (§1.6.9): -2**15 .. 2**15-1."""
+    """AMQP ``short`` (§1.6.8): -2**15 .. 2**15-1."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = -0x8000, 0x7FFF, "short"
 
 
 class Int(_BoundedInt):
-    """AMQP ``int`` (§1.6.10): -2**31 .. 2**31-1."""
+    """AMQP ``int`` (§1.6.9): -2**31 .. 2**31-1."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = -0x80000000, 0x7FFFFFFF, "int"
 
 
 class Long(_BoundedInt):
-    """AMQP ``long`` (§1.6.11): -2**63 .. 2**63-1.  Decodes as plain ``int``."""
+    """AMQP ``long`` (§1.6.10): -2**63 .. 2**63-1.  Decodes as plain ``int``."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = -0x8000000000000000, 0x7FFFFFFFFFFFFFFF, "long"
 
 
 class Timestamp(_BoundedInt):
-    """AMQP ``timestamp`` (§1.6.20): signed milliseconds since the Unix epoch, UTC."""
+    """AMQP ``timestamp`` (§1.6.17): signed milliseconds since the Unix epoch, UTC."""
 
     __slots__ = ()
     _MIN, _MAX, TYPE_NAME = -0x8000000000000000, 0x7FFFFFFFFFFFFFFF, "timestamp"
@@ -195,7 +195,7 @@ def double_to_float32_bits(value: float) -> int:
 
 
 class Float(float):
-    """AMQP ``float`` (§1.6.12): IEEE 754 binary32, rounded to float32 when constructed.
+    """AMQP ``float`` (§1.6.11): IEEE 754 binary32, rounded to float32 when constructed.
 
     Finite values beyond float32's range raise :class:`EncodeError`; infinities and
     NaNs (with their payloads) are kept.
