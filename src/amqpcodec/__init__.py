@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import definitions as _definitions
+from . import performatives as _performatives
+from . import transactions as _transactions
 from ._backend import IMPLEMENTATION, backend
+from ._composite import to_typed
+from .definitions import *  # noqa: F403
 from .errors import (
     AMQPCodecError,
     DecodeError,
@@ -21,6 +26,8 @@ from .errors import (
     UnsupportedTypeError,
 )
 from .limits import DEFAULT_LIMITS, Limits
+from .performatives import *  # noqa: F403
+from .transactions import *  # noqa: F403
 from .types import (
     Array,
     Byte,
@@ -79,6 +86,10 @@ __all__ = [
     "Described",
     "Array",
     "as_tuple",
+    "to_typed",
+    *_definitions.__all__,
+    *_performatives.__all__,
+    *_transactions.__all__,
 ]
 
 _encode = backend.encode

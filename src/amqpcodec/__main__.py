@@ -104,9 +104,7 @@ def _read_hex(text: str) -> bytes:
     for line in text.splitlines():
         line = line.split("|")[0]
         parts = line.split()
-        if parts and parts[0].endswith(":"):
-            parts = parts[1:]
-        elif parts and len(parts[0]) >= 6:
+        if (parts and parts[0].endswith(":")) or (parts and len(parts[0]) >= 6):
             parts = parts[1:]
         for part in parts:
             if re.fullmatch(r"(?:[0-9a-fA-F]{2})+", part):

@@ -781,16 +781,34 @@ def _e_symbol(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
 
 
 def _encoder_for(value: Any) -> Encoder:
-    encoder = _ENCODERS.get(type(value))
+    """The encoder for a type not in ``_ENCODERS`` by exact type (then cached there).
+
+    Subclasses use their nearest base's encoder (enum members of ``UByte``, ``Symbol``
+    ...); a class with an ``__amqp__()`` method (composites, ``Role``) is encoded as the
+    value that method returns; any other ``Mapping`` as a map.
+    """
+    cls = type(value)
+    encoder = _ENCODERS.get(cls)
     if encoder is not None:
         return encoder
-    for base in type(value).__mro__[1:]:
+    for base in cls.__mro__[1:]:
         encoder = _ENCODERS.get(base)
         if encoder is not None:
-            return encoder
-    if isinstance(value, Mapping):
-        return _e_map
-    raise UnsupportedTypeError(f"{type(value).__name__} has no AMQP encoding")
+            break
+    else:
+        if hasattr(cls, "__amqp__"):
+            encoder = _e_amqp_hook
+        elif isinstance(value, Mapping):
+            encoder = _e_map
+        else:
+            raise UnsupportedTypeError(f"{cls.__name__} has no AMQP encoding")
+    _ENCODERS[cls] = encoder
+    return encoder
+
+
+def _e_amqp_hook(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    converted = value.__amqp__()
+    (_ENCODERS.get(type(converted)) or _encoder_for(converted))(out, converted, depth, limits)
 
 
 def _finish_compound(out: bytearray, start: int, count: int, code32: int) -> None:

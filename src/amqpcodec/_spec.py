@@ -227,3 +227,263 @@ DESCRIPTORS: tuple[DescriptorEntry, ...] = (
 
 DESCRIPTOR_BY_CODE: dict[int, DescriptorEntry] = {d.code: d for d in DESCRIPTORS}
 DESCRIPTOR_BY_SYMBOL: dict[str, DescriptorEntry] = {d.symbol: d for d in DESCRIPTORS}
+
+
+# --------------------------------------------------------------------------- composites
+
+
+class Field(NamedTuple):
+    """One field of a composite type, as the spec's field table gives it.
+
+    ``type`` is the spec's type name (a primitive, a restricted type such as
+    ``milliseconds`` or ``role``, a composite such as ``error``, or ``*``);
+    ``requires`` lists the archetype a ``*`` field requires (``delivery-state``,
+    ``source``, ...), for documentation; ``default`` is the spec default as text.
+    """
+
+    name: str
+    type: str
+    mandatory: bool
+    multiple: bool
+    default: str | None
+    requires: str | None
+
+
+class CompositeSpec(NamedTuple):
+    name: str
+    code: int
+    symbol: str
+    fields: tuple[Field, ...]
+    section: str
+
+
+#: Restricted types (Part 1 §1.3) and the primitive each is carried as on the wire.
+RESTRICTED: dict[str, str] = {
+    "role": "boolean",
+    "sender-settle-mode": "ubyte",
+    "receiver-settle-mode": "ubyte",
+    "handle": "uint",
+    "seconds": "uint",
+    "milliseconds": "uint",
+    "delivery-tag": "binary",
+    "delivery-number": "uint",
+    "transfer-number": "uint",
+    "sequence-no": "uint",
+    "message-format": "uint",
+    "ietf-language-tag": "symbol",
+    "fields": "map",
+    "terminus-durability": "uint",
+    "terminus-expiry-policy": "symbol",
+    "node-properties": "map",
+    "filter-set": "map",
+    "std-dist-mode": "symbol",
+    "sasl-code": "ubyte",
+    "txn-capability": "symbol",
+    "annotations": "map",
+    "message-id-ulong": "ulong",
+    "message-id-uuid": "uuid",
+    "message-id-binary": "binary",
+    "message-id-string": "string",
+    "address-string": "string",
+}
+
+# The field tables of Parts 2-5, one composite a block: "name code section", then one
+# line a field: name, type, then flags (mandatory, multiple, default=..., requires=...).
+_COMPOSITE_TABLE = """
+open 0x10 2.7.1
+    container-id string mandatory
+    hostname string
+    max-frame-size uint default=4294967295
+    channel-max ushort default=65535
+    idle-time-out milliseconds
+    outgoing-locales ietf-language-tag multiple
+    incoming-locales ietf-language-tag multiple
+    offered-capabilities symbol multiple
+    desired-capabilities symbol multiple
+    properties fields
+begin 0x11 2.7.2
+    remote-channel ushort
+    next-outgoing-id transfer-number mandatory
+    incoming-window uint mandatory
+    outgoing-window uint mandatory
+    handle-max handle default=4294967295
+    offered-capabilities symbol multiple
+    desired-capabilities symbol multiple
+    properties fields
+attach 0x12 2.7.3
+    name string mandatory
+    handle handle mandatory
+    role role mandatory
+    snd-settle-mode sender-settle-mode default=mixed
+    rcv-settle-mode receiver-settle-mode default=first
+    source * requires=source
+    target * requires=target
+    unsettled map
+    incomplete-unsettled boolean default=false
+    initial-delivery-count sequence-no
+    max-message-size ulong
+    offered-capabilities symbol multiple
+    desired-capabilities symbol multiple
+    properties fields
+flow 0x13 2.7.4
+    next-incoming-id transfer-number
+    incoming-window uint mandatory
+    next-outgoing-id transfer-number mandatory
+    outgoing-window uint mandatory
+    handle handle
+    delivery-count sequence-no
+    link-credit uint
+    available uint
+    drain boolean default=false
+    echo boolean default=false
+    properties fields
+transfer 0x14 2.7.5
+    handle handle mandatory
+    delivery-id delivery-number
+    delivery-tag delivery-tag
+    message-format message-format
+    settled boolean
+    more boolean default=false
+    rcv-settle-mode receiver-settle-mode
+    state * requires=delivery-state
+    resume boolean default=false
+    aborted boolean default=false
+    batchable boolean default=false
+disposition 0x15 2.7.6
+    role role mandatory
+    first delivery-number mandatory
+    last delivery-number
+    settled boolean default=false
+    state * requires=delivery-state
+    batchable boolean default=false
+detach 0x16 2.7.7
+    handle handle mandatory
+    closed boolean default=false
+    error error
+end 0x17 2.7.8
+    error error
+close 0x18 2.7.9
+    error error
+error 0x1d 2.8.14
+    condition symbol mandatory
+    description string
+    info fields
+received 0x23 3.4.1
+    section-number uint mandatory
+    section-offset ulong mandatory
+accepted 0x24 3.4.2
+rejected 0x25 3.4.3
+    error error
+released 0x26 3.4.4
+modified 0x27 3.4.5
+    delivery-failed boolean
+    undeliverable-here boolean
+    message-annotations fields
+source 0x28 3.5.3
+    address * requires=address
+    durable terminus-durability default=none
+    expiry-policy terminus-expiry-policy default=session-end
+    timeout seconds default=0
+    dynamic boolean default=false
+    dynamic-node-properties node-properties
+    distribution-mode symbol requires=distribution-mode
+    filter filter-set
+    default-outcome * requires=outcome
+    outcomes symbol multiple
+    capabilities symbol multiple
+target 0x29 3.5.4
+    address * requires=address
+    durable terminus-durability default=none
+    expiry-policy terminus-expiry-policy default=session-end
+    timeout seconds default=0
+    dynamic boolean default=false
+    dynamic-node-properties node-properties
+    capabilities symbol multiple
+delete-on-close 0x2b 3.5.10
+delete-on-no-links 0x2c 3.5.11
+delete-on-no-messages 0x2d 3.5.12
+delete-on-no-links-or-messages 0x2e 3.5.13
+coordinator 0x30 4.5.1
+    capabilities txn-capability multiple
+declare 0x31 4.5.2
+    global-id * requires=global-tx-id
+discharge 0x32 4.5.3
+    txn-id * mandatory requires=txn-id
+    fail boolean
+declared 0x33 4.5.4
+    txn-id * mandatory requires=txn-id
+transactional-state 0x34 4.5.5
+    txn-id * mandatory requires=txn-id
+    outcome * requires=outcome
+sasl-mechanisms 0x40 5.3.3.1
+    sasl-server-mechanisms symbol mandatory multiple
+sasl-init 0x41 5.3.3.2
+    mechanism symbol mandatory
+    initial-response binary
+    hostname string
+sasl-challenge 0x42 5.3.3.3
+    challenge binary mandatory
+sasl-response 0x43 5.3.3.4
+    response binary mandatory
+sasl-outcome 0x44 5.3.3.5
+    code sasl-code mandatory
+    additional-data binary
+header 0x70 3.2.1
+    durable boolean default=false
+    priority ubyte default=4
+    ttl milliseconds
+    first-acquirer boolean default=false
+    delivery-count uint default=0
+properties 0x73 3.2.4
+    message-id * requires=message-id
+    user-id binary
+    to * requires=address
+    subject string
+    reply-to * requires=address
+    correlation-id * requires=message-id
+    content-type symbol
+    content-encoding symbol
+    absolute-expiry-time timestamp
+    creation-time timestamp
+    group-id string
+    group-sequence sequence-no
+    reply-to-group-id string
+"""
+
+
+def _parse_composites(text: str) -> dict[str, CompositeSpec]:
+    composites: dict[str, CompositeSpec] = {}
+    current: tuple[str, int, str] | None = None
+    fields: list[Field] = []
+
+    def close() -> None:
+        if current is not None:
+            name, code, section = current
+            entry = DESCRIPTOR_BY_CODE[code]
+            assert entry.name == name, (name, entry)
+            composites[name] = CompositeSpec(name, code, entry.symbol, tuple(fields), section)
+
+    for line in text.strip().splitlines():
+        if not line.startswith(" "):
+            close()
+            name, code, section = line.split()
+            current, fields = (name, int(code, 16), section), []
+            continue
+        words = line.split()
+        flags = {w.split("=")[0]: (w.split("=", 1)[1] if "=" in w else "") for w in words[2:]}
+        fields.append(
+            Field(
+                name=words[0],
+                type=words[1],
+                mandatory="mandatory" in flags,
+                multiple="multiple" in flags,
+                default=flags.get("default"),
+                requires=flags.get("requires"),
+            )
+        )
+    close()
+    return composites
+
+
+#: Every composite type with a list encoding in Parts 2-5, by spec name.
+COMPOSITES: dict[str, CompositeSpec] = _parse_composites(_COMPOSITE_TABLE)

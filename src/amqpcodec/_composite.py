@@ -1,0 +1,316 @@
+"""The machinery shared by every composite type (Part 1 §1.4: described lists).
+
+A composite class is a frozen, slotted, keyword-only dataclass whose field names,
+order, types, mandatory flags and defaults come from the one spec table
+(``_spec.COMPOSITES``); the class body only declares them for type checkers, and
+``__init_subclass__`` checks the declaration against the table so the two cannot drift.
+
+Decisions:
+- Constructors convert each argument to its field's AMQP type (``int`` → ``UInt``
+  for a uint field, ``str`` → ``Symbol`` for a symbol field, a list in a ``multiple``
+  field → ``Array``, wire values → enum members) and raise ``EncodeError`` with a
+  path such as ``open.max_frame_size`` otherwise; ``*`` fields keep what is given.
+- A field absent on the wire is ``None``; an explicit value equal to the default is
+  kept, so both round-trip.  ``effective(name)`` and the ``effective_<field>``
+  properties give the spec default for ``None``.
+- Decoding keeps what the peer sent (no conversion beyond enum members and nested
+  known composites), so a decoded composite re-encodes to the same bytes.
+- Encoding drops trailing null fields (§1.4: "trailing nulls may be omitted").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
+
+from ._spec import COMPOSITES, RESTRICTED, CompositeSpec, Field
+from .errors import DecodeError, EncodeError
+from .types import Array, Described, Symbol, ULong, _new_described, coerce
+
+__all__ = ["Composite", "composite", "to_typed", "register_enum", "REGISTRY"]
+
+#: Known composite classes by numeric descriptor and by symbolic descriptor.
+REGISTRY: dict[Any, type[Composite]] = {}
+
+#: Enums of restricted types by spec type name (``role``, ``sasl-code``, ...).
+_ENUMS: dict[str, type[enum.Enum]] = {}
+
+
+def register_enum(type_name: str) -> Callable[[type[Any]], type[Any]]:
+    """Class decorator: the enum that stands for restricted type ``type_name``."""
+
+    def register(cls: type[Any]) -> type[Any]:
+        _ENUMS[type_name] = cls
+        return cls
+
+    return register
+
+
+def _snake(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def _primitive(type_name: str) -> str | None:
+    """The primitive a field type is carried as, or None for ``*`` and composites."""
+    type_name = RESTRICTED.get(type_name, type_name)
+    return type_name if type_name in _PRIMITIVES else None
+
+
+_PRIMITIVES = frozenset(
+    ["null", "boolean", "ubyte", "ushort", "uint", "ulong", "byte", "short", "int", "long", "float", "double", "decimal32", "decimal64", "decimal128", "char", "timestamp", "uuid", "binary", "string", "symbol", "list", "map", "array"]
+)
+_SYMBOL_KEYED = frozenset(("fields", "node-properties", "filter-set", "annotations"))
+
+
+def _symbol_keys(value: Any) -> dict[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise EncodeError(f"needs a mapping, not {type(value).__name__}")
+    result = {}
+    for key, item in value.items():
+        if type(key) is str:
+            key = Symbol(key)
+        elif type(key) is int and key >= 0:
+            key = ULong(key)
+        result[key] = item
+    return result
+
+
+def _enum_member(enum_cls: type[enum.Enum], wire: str) -> Callable[[Any], Any]:
+    convert_wire = _converter_for_primitive(wire)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, enum_cls):
+            return value
+        raw = convert_wire(value)
+        try:
+            return enum_cls(raw)
+        except ValueError:
+            return raw  # a value the spec does not name: kept as its wire type
+
+    return convert
+
+
+def _converter_for_primitive(type_name: str) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        return coerce(type_name, value)
+
+    return convert
+
+
+def _field_converter(field: Field) -> Callable[[Any], Any]:
+    """How a constructor argument for ``field`` becomes the stored value."""
+    enum_cls = _ENUMS.get(field.type)
+    primitive = _primitive(field.type)
+    if enum_cls is not None:
+        single = _enum_member(enum_cls, RESTRICTED[field.type])
+    elif field.type in _SYMBOL_KEYED:
+        single = _symbol_keys
+    elif primitive is not None:
+        single = _converter_for_primitive(primitive)
+    elif field.type in COMPOSITES:
+        expected = field.type
+
+        def single(value: Any) -> Any:
+            if isinstance(value, Composite) and value.SPEC.name == expected:
+                return value
+            raise EncodeError(f"needs a {expected}, not {type(value).__name__}")
+
+    else:  # "*": any value, as given
+        return lambda value: value
+
+    if not field.multiple:
+        return single
+    assert primitive is not None
+
+    def multiple(value: Any) -> Any:
+        if isinstance(value, Array):
+            return value
+        if isinstance(value, (list, tuple)):
+            return Array(primitive, [single(item) for item in value])
+        return single(value)
+
+    return multiple
+
+
+def _default_value(field: Field) -> Any:
+    """The spec default of ``field`` as a typed value (None where there is none)."""
+    if field.default is None:
+        return None
+    text = field.default
+    enum_cls = _ENUMS.get(field.type)
+    if enum_cls is not None:
+        return enum_cls[text.upper().replace("-", "_")]
+    primitive = _primitive(field.type)
+    if primitive == "boolean":
+        return text == "true"
+    return coerce(primitive or "string", int(text))
+
+
+class Composite:
+    """Base of every composite class (performatives, definitions, message sections)."""
+
+    __slots__ = ()
+    SPEC: ClassVar[CompositeSpec]
+    FIELDS: ClassVar[tuple[Field, ...]]
+    DESCRIPTOR: ClassVar[ULong]
+    SYMBOL: ClassVar[Symbol]
+    _NAMES: ClassVar[tuple[str, ...]]
+    _CONVERTERS: ClassVar[tuple[Callable[[Any], Any], ...]]
+    _DEFAULTS: ClassVar[dict[str, Any]]
+
+    @classmethod
+    def _prepare(cls) -> None:
+        """Build converters and defaults once every enum is registered (first use)."""
+        if "_CONVERTERS" not in cls.__dict__:
+            cls._CONVERTERS = tuple(_field_converter(f) for f in cls.FIELDS)
+            cls._DEFAULTS = {_snake(f.name): _default_value(f) for f in cls.FIELDS}
+
+    def __post_init__(self) -> None:
+        cls = type(self)
+        cls._prepare()
+        for field, name, convert in zip(cls.FIELDS, cls._NAMES, cls._CONVERTERS):
+            value = getattr(self, name)
+            if value is None:
+                if field.mandatory:
+                    raise EncodeError(f"{field.name} is mandatory", path=f"{cls.SPEC.name}.{name}")
+                continue
+            try:
+                converted = convert(value)
+            except EncodeError as error:
+                raise error._at(f"{cls.SPEC.name}.{name}") from None
+            if converted is not value:
+                object.__setattr__(self, name, converted)
+
+    # --- wire form -------------------------------------------------------------------
+
+    def __amqp__(self) -> Described:
+        """The described list this composite encodes as, trailing nulls dropped (§1.4)."""
+        values = [getattr(self, name) for name in self._NAMES]
+        while values and values[-1] is None:
+            values.pop()
+        return _new_described(self.DESCRIPTOR, values)
+
+    @classmethod
+    def _from_fields(cls, values: list[Any]) -> Any:
+        """Build from decoded field values (a described list's items), as sent."""
+        cls._prepare()
+        names = cls._NAMES
+        if len(values) > len(names):
+            raise DecodeError(
+                f"{cls.SPEC.name} has {len(values)} fields; the spec defines {len(names)}",
+                field=cls.SPEC.name,
+            )
+        obj = object.__new__(cls)
+        for index, (field, name) in enumerate(zip(cls.FIELDS, names)):
+            value = values[index] if index < len(values) else None
+            if value is None:
+                if field.mandatory:
+                    raise DecodeError(
+                        f"{cls.SPEC.name}.{name} is mandatory but absent", field=f"{cls.SPEC.name}.{name}"
+                    )
+            else:
+                value = _typed_field(field, value)
+            object.__setattr__(obj, name, value)
+        return obj
+
+    # --- conveniences ------------------------------------------------------------------
+
+    def effective(self, name: str) -> Any:
+        """The field's value, or its spec default when absent."""
+        value = getattr(self, name)
+        if value is None:
+            type(self)._prepare()
+            return self._DEFAULTS[name]
+        return value
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with ``changes`` applied (converted and checked like the constructor)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+    def __repr__(self) -> str:
+        parts = []
+        for name in self._NAMES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            text = repr(value)
+            if isinstance(value, bytes) and len(value) > 32:
+                text = f"{value[:32]!r}...({len(value)} bytes)"
+            parts.append(f"{name}={text}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), [getattr(self, name) for name in self._NAMES]))
+
+    def __copy__(self) -> Any:
+        return self
+
+
+def _rebuild(cls: type[Composite], values: list[Any]) -> Any:
+    obj = object.__new__(cls)
+    for name, value in zip(cls._NAMES, values):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _typed_field(field: Field, value: Any) -> Any:
+    """A decoded field value with enum members and known nested composites made typed."""
+    enum_cls = _ENUMS.get(field.type)
+    if enum_cls is not None:
+        try:
+            return enum_cls(value)
+        except (ValueError, TypeError):
+            return value
+    if type(value) is Described:
+        return to_typed(value)
+    return value
+
+
+def to_typed(value: Any) -> Any:
+    """The typed class for a described value with a known descriptor, else ``value`` unchanged.
+
+    Numeric and symbolic descriptors are both recognised.  Raises ``DecodeError`` when a
+    known descriptor describes something that is not a list, or a mandatory field is absent.
+    """
+    if type(value) is not Described:
+        return value
+    try:
+        cls = REGISTRY.get(value.descriptor)
+    except TypeError:
+        return value
+    if cls is None or not hasattr(cls, "_from_fields"):
+        return value
+    body = value.value
+    if type(body) is not list:
+        raise DecodeError(f"{cls.SPEC.name} must be a described list, not {type(body).__name__}")
+    return cls._from_fields(body)
+
+
+_C = TypeVar("_C", bound="type[Composite]")
+
+
+def composite(spec: str) -> Callable[[_C], _C]:
+    """Class decorator (put above ``@dataclass(frozen=True, slots=True, kw_only=True, repr=False)``):
+    ties a composite class to its entry in the spec table and registers its descriptors.
+
+    The class's annotated fields must be the table's fields in the table's order.
+    """
+    entry = COMPOSITES[spec]
+
+    def register(cls: _C) -> _C:
+        names = tuple(_snake(f.name) for f in entry.fields)
+        declared = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+        if declared != names:
+            raise TypeError(f"{cls.__name__} declares {declared}; the spec table says {names}")
+        cls.SPEC = entry
+        cls.FIELDS = entry.fields
+        cls.DESCRIPTOR = ULong(entry.code)
+        cls.SYMBOL = Symbol(entry.symbol)
+        cls._NAMES = names
+        REGISTRY[cls.DESCRIPTOR] = cls
+        REGISTRY[cls.SYMBOL] = cls
+        return cls
+
+    return register
