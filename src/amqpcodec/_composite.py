@@ -291,6 +291,14 @@ def to_typed(value: Any) -> Any:
 _C = TypeVar("_C", bound="type[Composite]")
 
 
+def _effective_property(name: str) -> property:
+    def get(self: Composite) -> Any:
+        return self.effective(name)
+
+    get.__doc__ = f"``{name}``, or its spec default when absent."
+    return property(get)
+
+
 def composite(spec: str) -> Callable[[_C], _C]:
     """Class decorator (put above ``@dataclass(frozen=True, slots=True, kw_only=True, repr=False)``):
     ties a composite class to its entry in the spec table and registers its descriptors.
@@ -309,6 +317,9 @@ def composite(spec: str) -> Callable[[_C], _C]:
         cls.DESCRIPTOR = ULong(entry.code)
         cls.SYMBOL = Symbol(entry.symbol)
         cls._NAMES = names
+        for field, name in zip(entry.fields, names):
+            if field.default is not None:
+                setattr(cls, f"effective_{name}", _effective_property(name))
         REGISTRY[cls.DESCRIPTOR] = cls
         REGISTRY[cls.SYMBOL] = cls
         return cls
