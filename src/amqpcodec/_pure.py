@@ -494,7 +494,7 @@ def _array(code: int, width: int) -> Handler:
             if encoding is None:
                 raise DecodeError(f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element)
             pos += 1
-            room = limits.max_container_items if element in ZERO_WIDTH_CODES else stop - pos
+            room = count if element in ZERO_WIDTH_CODES else stop - pos
             _check_count(count, room, limits.max_container_items, "max_container_items", off, code)
             decode_element = _DECODERS[element]
             items: list[Any] = []
@@ -638,7 +638,7 @@ def _e_long(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         out.append(0x81)
         out += _i64.pack(value)
     else:
-        raise EncodeError(f"{value} does not fit long (wrap it in ULong or another type)")
+        raise EncodeError(f"an int of {value.bit_length()} bits does not fit long")
 
 
 _SMALLLONG = [bytes((0x55, b)) for b in range(256)]
@@ -652,7 +652,7 @@ def _e_int(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         out.append(0x80)
         out += _u64.pack(value)
     else:
-        raise EncodeError(f"{value} does not fit any AMQP integer type")
+        raise EncodeError(f"an int of {value.bit_length()} bits does not fit any AMQP integer type")
 
 
 def _e_ubyte(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
@@ -688,6 +688,8 @@ def _e_ulong(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
 
 
 def _e_byte(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    if not -128 <= value <= 127:
+        raise EncodeError(f"{int(value)} is out of range for byte")
     out.append(0x51)
     out.append(value & 0xFF)
 
@@ -827,6 +829,18 @@ def _finish_compound(out: bytearray, start: int, count: int, code32: int) -> Non
         raise EncodeError("compound larger than 4 GiB")
 
 
+#: What a value that bypassed its wrapper's constructor (``int.__new__(UInt, -1)``) makes
+#: the low-level writers raise; turned into EncodeError where it happens, so the path is
+#: right, exactly as the compiled backend's range checks do.
+_ENCODE_FAULTS = (EncodeError, struct.error, OverflowError, ValueError, TypeError)
+
+
+def _encode_error(error: Exception) -> EncodeError:
+    if isinstance(error, EncodeError):
+        return error
+    return EncodeError(f"value out of range for its AMQP type: {error}")
+
+
 def _check_encode_depth(depth: int, limits: Limits) -> None:
     if depth >= limits.max_depth:
         raise EncodeError(
@@ -850,8 +864,8 @@ def _e_list(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         for index, item in enumerate(value):  # noqa: B007 (index names the path on error)
             encoder = _ENCODERS.get(type(item)) or _encoder_for(item)
             encoder(out, item, depth, limits)
-    except EncodeError as error:
-        raise error._at(f"[{index}]") from None
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(f"[{index}]") from None
     _finish_compound(out, start, count, 0xD0)
 
 
@@ -870,8 +884,8 @@ def _e_map(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
             encoder(out, key, depth, limits)
             encoder = _ENCODERS.get(type(item)) or _encoder_for(item)
             encoder(out, item, depth, limits)
-    except EncodeError as error:
-        raise error._at(f"[{key!r}]") from None
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(f"[{key!r}]") from None
     _finish_compound(out, start, 2 * pairs, 0xD1)
 
 
@@ -882,13 +896,13 @@ def _e_described(out: bytearray, value: Any, depth: int, limits: Limits) -> None
     descriptor = value.descriptor
     try:
         (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
-    except EncodeError as error:
-        raise error._at(".descriptor") from None
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(".descriptor") from None
     item = value.value
     try:
         (_ENCODERS.get(type(item)) or _encoder_for(item))(out, item, depth, limits)
-    except EncodeError as error:
-        raise error._at(".value") from None
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(".value") from None
 
 
 # Array elements (§1.6.24): one constructor for all, so each element type has a
@@ -905,31 +919,50 @@ def _narrow_fits(element_type: str, items: tuple[Any, ...]) -> bool:
 
 
 def _e_array(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    """An array (§1.6.24): header, descriptor (if any), one element constructor, elements.
+
+    Written as one function so that nested arrays cost one Python frame per level.
+    """
     _check_encode_depth(depth, limits)
-    start = len(out)
-    out += b"\xe0\x00\x00"
-    _array_content(out, value, depth + 1, limits)
-    _finish_compound(out, start, len(value.items), 0xF0)
-
-
-def _array_content(out: bytearray, value: Array, depth: int, limits: Limits) -> None:
-    """Descriptor (if any), element constructor and elements of an array (no header)."""
     items = value.items
     if len(items) > limits.max_container_items:
         raise EncodeError(f"array has {len(items)} items, over max_container_items={limits.max_container_items}")
+    start = len(out)
+    out += b"\xe0\x00\x00"
+    depth += 1
     if value.descriptor is not None:
         out.append(0x00)
         descriptor = value.descriptor
         try:
             (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
-        except EncodeError as error:
-            raise error._at(".descriptor") from None
+        except _ENCODE_FAULTS as error:
+            raise _encode_error(error)._at(".descriptor") from None
     element_type = value.element_type
     narrow, wide = ARRAY_ELEMENT_CODES[element_type]
     index = 0
     try:
         if element_type in _COMPOUND_ELEMENT:
-            _compound_elements(out, element_type, items, depth, limits)
+            # Each element is encoded whole into scratch space; the largest decides
+            # the shared constructor, then the element headers are rewritten for it.
+            encode_whole = _ENCODERS[_COMPOUND_ELEMENT[element_type]]
+            bodies: list[tuple[int, bytes]] = []
+            scratch = bytearray()
+            for index, item in enumerate(items):  # noqa: B007 (index names the path on error)
+                scratch.clear()
+                encode_whole(scratch, item, depth, limits)
+                bodies.append(_split_compound(scratch))
+            if all(len(body) + 1 <= 0xFF and count <= 0xFF for count, body in bodies):
+                out.append(narrow)
+                for count, body in bodies:
+                    out.append(len(body) + 1)
+                    out.append(count)
+                    out += body
+            else:
+                out.append(wide)
+                for count, body in bodies:
+                    out += _u32.pack(len(body) + 4)
+                    out += _u32.pack(count)
+                    out += body
         elif element_type in _VARIABLE_ELEMENT:
             encode_item = _VARIABLE_ELEMENT[element_type]
             chunks = []
@@ -949,10 +982,11 @@ def _array_content(out: bytearray, value: Array, depth: int, limits: Limits) -> 
             code = narrow if _narrow_fits(element_type, items) else wide
             out.append(code)
             write = _FIXED_ELEMENT[code]
-            for item in items:
+            for index, item in enumerate(items):  # noqa: B007 (index names the path on error)
                 write(out, item)
-    except EncodeError as error:
-        raise error._at(f"[{index}]") from None
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(f"[{index}]") from None
+    _finish_compound(out, start, len(items), 0xF0)
 
 
 def _string_bytes(value: Any) -> bytes:
@@ -969,34 +1003,6 @@ _VARIABLE_ELEMENT: dict[str, Callable[[Any], bytes]] = {
 }
 
 
-def _compound_elements(out: bytearray, element_type: str, items: tuple[Any, ...], depth: int, limits: Limits) -> None:
-    """Array elements that are lists, maps or arrays: each encoded whole, then the
-    shared constructor chosen by the largest, and the per-element headers rewritten."""
-    bodies: list[tuple[int, bytes]] = []
-    scratch = bytearray()
-    encode_whole = _ENCODERS[list if element_type == "list" else dict if element_type == "map" else Array]
-    for index, item in enumerate(items):
-        scratch.clear()
-        try:
-            encode_whole(scratch, item, depth, limits)
-        except EncodeError as error:
-            raise error._at(f"[{index}]") from None
-        bodies.append(_split_compound(scratch))
-    narrow, wide = ARRAY_ELEMENT_CODES[element_type]
-    if all(len(body) + 1 <= 0xFF and count <= 0xFF for count, body in bodies):
-        out.append(narrow)
-        for count, body in bodies:
-            out.append(len(body) + 1)
-            out.append(count)
-            out += body
-    else:
-        out.append(wide)
-        for count, body in bodies:
-            out += _u32.pack(len(body) + 4)
-            out += _u32.pack(count)
-            out += body
-
-
 def _split_compound(encoded: bytearray) -> tuple[int, bytes]:
     """(count, elements) of one canonically encoded list, map or array."""
     code = encoded[0]
@@ -1007,7 +1013,7 @@ def _split_compound(encoded: bytearray) -> tuple[int, bytes]:
     return _u32.unpack_from(encoded, 5)[0], bytes(encoded[9:])
 
 
-_COMPOUND_ELEMENT = frozenset(("list", "map", "array"))
+_COMPOUND_ELEMENT: dict[str, type] = {"list": list, "map": dict, "array": Array}
 
 
 def _fixed_element(fmt: struct.Struct) -> Callable[[bytearray, Any], None]:
@@ -1115,4 +1121,6 @@ def encode(value: Any, limits: Limits) -> bytes:
         (_ENCODERS.get(type(value)) or _encoder_for(value))(out, value, 0, limits)
     except RecursionError:
         raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error) from None
     return bytes(out)

@@ -62,9 +62,8 @@ class _BoundedInt(int):
             raise EncodeError(f"{cls.__name__} needs an int, not {type(value).__name__}")
         number = int(value)
         if not cls._MIN <= number <= cls._MAX:
-            raise EncodeError(
-                f"{number} is out of range for {cls.TYPE_NAME} [{cls._MIN}, {cls._MAX}]"
-            )
+            shown = number if number.bit_length() <= 128 else f"an int of {number.bit_length()} bits"
+            raise EncodeError(f"{shown} is out of range for {cls.TYPE_NAME} [{cls._MIN}, {cls._MAX}]")
         return int.__new__(cls, number)
 
     def __repr__(self) -> str:
