@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from types import ModuleType
 
@@ -10,10 +11,8 @@ import pytest
 
 def backends() -> list[tuple[str, ModuleType]]:
     found = [("python", importlib.import_module("amqpcodec._pure"))]
-    try:
+    with contextlib.suppress(ImportError):
         found.append(("cython", importlib.import_module("amqpcodec._speedups")))
-    except ImportError:
-        pass
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import definitions as _definitions
+from . import frames as _frames
 from . import performatives as _performatives
 from . import transactions as _transactions
 from ._backend import IMPLEMENTATION, backend
@@ -25,6 +26,7 @@ from .errors import (
     UnsupportedProtocolError,
     UnsupportedTypeError,
 )
+from .frames import *  # noqa: F403
 from .limits import DEFAULT_LIMITS, Limits
 from .performatives import *  # noqa: F403
 from .transactions import *  # noqa: F403
@@ -90,6 +92,7 @@ __all__ = [
     *_definitions.__all__,
     *_performatives.__all__,
     *_transactions.__all__,
+    *_frames.__all__,
 ]
 
 _encode = backend.encode

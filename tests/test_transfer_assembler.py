@@ -1,0 +1,314 @@
+"""``TransferAssembler``: transfer frames to deliveries (OASIS AMQP 1.0 Part 2 §2.6.12-2.6.14
+transfers and deliveries, §2.7.5 transfer: ``more``, ``aborted``, ``settled``, ``state``,
+delivery-id/tag only required on the first frame; §2.7.7 detach and §2.7.8 end end the
+link or session, and with them any partial delivery).
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import random
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amqpcodec import (
+    Accepted,
+    Close,
+    DecodeError,
+    Described,
+    Detach,
+    End,
+    Flow,
+    LimitExceededError,
+    Limits,
+    Open,
+    Received,
+    SaslOutcome,
+    Transfer,
+    UInt,
+)
+from amqpcodec.frames import (
+    AbortedDelivery,
+    Delivery,
+    Frame,
+    FrameReader,
+    TransferAssembler,
+    encode_frame,
+    encode_transfer,
+)
+from test_frames import read_all_ways
+
+
+def frames(*encoded: bytes) -> list[Frame]:
+    """The frames in these encoded frames, read back (all three ways)."""
+    return read_all_ways(b"".join(encoded), expect_header=False)
+
+
+def t(channel: int = 0, payload: bytes = b"", **fields: Any) -> bytes:
+    return encode_frame(Transfer(**fields), channel, payload)
+
+
+def feed_all(assembler: TransferAssembler, events: list[Frame]) -> list[Any]:
+    return [assembler.feed(event) for event in events]
+
+
+def test_single_frame_delivery() -> None:
+    (frame,) = frames(t(3, b"body", handle=2, delivery_id=9, delivery_tag=b"tag", message_format=0x80013700, settled=True, state=Accepted()))
+    delivery = TransferAssembler().feed(frame)
+    assert delivery == Delivery(3, 2, 9, b"tag", 0x80013700, True, Accepted(), b"body")
+    assert type(delivery.handle) is UInt and type(delivery.message_format) is UInt
+
+
+def test_more_continuations() -> None:
+    events = frames(
+        t(payload=b"one,", handle=0, delivery_id=1, delivery_tag=b"a", more=True),
+        t(payload=b"", handle=0, more=True),  # an empty continuation is legal
+        t(payload=b"two,", handle=0, delivery_id=1, delivery_tag=b"a", more=True),  # repeating id/tag is fine
+        t(payload=b"three", handle=0),
+    )
+    assert feed_all(TransferAssembler(), events) == [None, None, None, Delivery(0, 0, 1, b"a", 0, False, None, b"one,two,three")]
+
+
+def test_interleaved_links_and_channels() -> None:
+    # Deliveries on (channel 0, handle 0), (channel 0, handle 1) and (channel 1, handle 0) interleave.
+    events = frames(
+        t(0, b"A1", handle=0, delivery_id=10, delivery_tag=b"A", more=True),
+        t(0, b"B1", handle=1, delivery_id=11, delivery_tag=b"B", more=True),
+        t(1, b"C1", handle=0, delivery_id=0, delivery_tag=b"C", more=True),
+        t(0, b"A2", handle=0),
+        t(1, b"C2", handle=0, more=True),
+        t(0, b"B2", handle=1, settled=True),
+        t(1, b"C3", handle=0),
+    )
+    results = feed_all(TransferAssembler(), events)
+    assert results == [
+        None,
+        None,
+        None,
+        Delivery(0, 0, 10, b"A", 0, False, None, b"A1A2"),
+        None,
+        Delivery(0, 1, 11, b"B", 0, True, None, b"B1B2"),
+        Delivery(1, 0, 0, b"C", 0, False, None, b"C1C2C3"),
+    ]
+
+
+def test_aborted() -> None:
+    assembler = TransferAssembler()
+    events = frames(
+        t(payload=b"part", handle=0, delivery_id=1, delivery_tag=b"x", more=True),
+        t(handle=0, aborted=True, more=True),  # §2.7.5: with aborted set, more is ignored
+        t(payload=b"next", handle=0, delivery_id=2, delivery_tag=b"y"),
+        t(payload=b"ignored", handle=5, delivery_id=3, delivery_tag=b"z", aborted=True),
+    )
+    assert feed_all(assembler, events) == [
+        None,
+        AbortedDelivery(0, 0, 1, b"x"),
+        Delivery(0, 0, 2, b"y", 0, False, None, b"next"),
+        AbortedDelivery(0, 5, 3, b"z"),
+    ]
+    assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+
+
+def test_settled_once_any_frame_set_it_and_last_state_wins() -> None:
+    received = Received(section_number=0, section_offset=4)
+    events = frames(
+        t(payload=b"a", handle=0, delivery_id=1, delivery_tag=b"x", settled=False, state=received, more=True),
+        t(payload=b"b", handle=0, settled=True, more=True),
+        t(payload=b"c", handle=0, settled=False, state=Accepted(), more=True),
+        t(payload=b"d", handle=0),
+    )
+    delivery = feed_all(TransferAssembler(), events)[-1]
+    assert delivery.settled is True and delivery.state == Accepted()
+    (only_first,) = [d for d in feed_all(TransferAssembler(), events[:1] + events[3:]) if d]
+    assert only_first.settled is False and only_first.state == received
+
+
+def test_detach_end_and_close_discard_partial_deliveries() -> None:
+    partials = [
+        t(0, b"old", handle=0, delivery_id=1, delivery_tag=b"x", more=True),
+        t(0, b"old", handle=1, delivery_id=2, delivery_tag=b"y", more=True),
+        t(1, b"old", handle=0, delivery_id=3, delivery_tag=b"z", more=True),
+    ]
+    detach = encode_frame(Detach(handle=0, closed=True), 0)
+    end = encode_frame(End(), 1)
+    close = encode_frame(Close())
+    new = [
+        t(0, b"new", handle=0, delivery_id=4, delivery_tag=b"p"),
+        t(0, b"tail", handle=1),
+        t(1, b"new", handle=0, delivery_id=5, delivery_tag=b"q"),
+    ]
+    results = feed_all(TransferAssembler(), frames(*partials, detach, end, *new))
+    assert results[3:] == [
+        None,
+        None,
+        Delivery(0, 0, 4, b"p", 0, False, None, b"new"),  # the detached link's old bytes are gone
+        Delivery(0, 1, 2, b"y", 0, False, None, b"oldtail"),  # another handle: kept
+        Delivery(1, 0, 5, b"q", 0, False, None, b"new"),  # the ended channel's old bytes are gone
+    ]
+    assembler = TransferAssembler()
+    feed_all(assembler, frames(*partials))
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 0), (0, 1), (1, 0)] dropping=[]>"
+    assert assembler.feed(frames(close)[0]) is None
+    assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+
+
+def test_detach_on_another_channel_keeps_the_delivery() -> None:
+    assembler = TransferAssembler()
+    events = frames(
+        t(0, b"a", handle=0, delivery_id=1, delivery_tag=b"x", more=True),
+        encode_frame(Detach(handle=0), 1),
+        encode_frame(End(), 2),
+        t(0, b"b", handle=0),
+    )
+    assert feed_all(assembler, events)[-1] == Delivery(0, 0, 1, b"x", 0, False, None, b"ab")
+
+
+def test_max_message_size() -> None:
+    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    events = frames(
+        t(payload=b"123456", handle=0, delivery_id=1, delivery_tag=b"x", more=True),
+        t(payload=b"7890", handle=0, more=True),  # exactly 10: fine
+        t(payload=b"!", handle=0, more=True),  # 11: over
+        t(payload=b"dropped", handle=0, more=True),
+        t(payload=b"dropped", handle=0),
+        t(payload=b"0123456789", handle=0, delivery_id=2, delivery_tag=b"y"),
+    )
+    assert feed_all(assembler, events[:2]) == [None, None]
+    with pytest.raises(LimitExceededError) as info:
+        assembler.feed(events[2])
+    assert info.value.limit == "max_message_size" and info.value.offset == events[2].offset
+    assert info.value.frame_offset == events[2].offset
+    assert "reaches 11 bytes" in str(info.value)
+    assert repr(assembler) == "<TransferAssembler partial=[] dropping=[(0, 0)]>"
+    assert feed_all(assembler, events[3:]) == [None, None, Delivery(0, 0, 2, b"y", 0, False, None, b"0123456789")]
+    # Over the limit on its last frame: nothing left to drop.
+    assembler = TransferAssembler(limits=Limits(max_message_size=3))
+    with pytest.raises(LimitExceededError):
+        assembler.feed(frames(t(payload=b"1234", handle=0, delivery_id=1, delivery_tag=b"x"))[0])
+    assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+
+
+def test_frames_that_are_not_transfers_are_ignored() -> None:
+    assembler = TransferAssembler()
+    others = [
+        Frame(0, 0, 0, b"", Open(container_id="c"), b""),
+        Frame(0, 0, 0, b"", Flow(incoming_window=1, next_outgoing_id=0, outgoing_window=1), b""),
+        Frame(0, 0, 0, b"", None, b""),
+        Frame(0, 1, 0, b"", SaslOutcome(code=0), b""),
+        Frame(0, 0, 0, b"", Described(0x99, []), b"payload"),
+    ]
+    assert feed_all(assembler, others) == [None] * len(others)
+
+
+@pytest.mark.parametrize(
+    ("continuation", "field"),
+    [
+        ({"delivery_id": 2}, "transfer.delivery_id"),
+        ({"delivery_tag": b"other"}, "transfer.delivery_tag"),
+        ({"message_format": 1}, "transfer.message_format"),
+    ],
+)
+def test_continuation_must_match_the_first_frame(continuation: dict[str, Any], field: str) -> None:
+    assembler = TransferAssembler()
+    events = frames(
+        t(payload=b"a", handle=0, delivery_id=1, delivery_tag=b"tag", message_format=0, more=True),
+        t(payload=b"b", handle=0, **continuation),
+    )
+    assert assembler.feed(events[0]) is None
+    with pytest.raises(DecodeError) as info:
+        assembler.feed(events[1])
+    assert type(info.value) is DecodeError and info.value.field == field
+    assert info.value.offset == events[1].offset and "§2.7.5" in str(info.value)
+    assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"delivery_tag": b"t"}, "transfer.delivery_id"), ({"delivery_id": 1}, "transfer.delivery_tag")],
+)
+def test_first_frame_needs_id_and_tag(fields: dict[str, Any], field: str) -> None:
+    (event,) = frames(t(payload=b"x", handle=0, **fields))
+    with pytest.raises(DecodeError) as info:
+        TransferAssembler().feed(event)
+    assert info.value.field == field and info.value.offset == event.offset
+
+
+def test_repr_equality_pickle_and_copy() -> None:
+    delivery = Delivery(0, 1, 2, b"tag", 0, False, Accepted(), b"p" * 40)
+    assert repr(delivery) == (
+        "Delivery(channel=0, handle=1, delivery_id=2, delivery_tag=b'tag', message_format=0, settled=False, "
+        "state=Accepted(), payload=<40 bytes: " + "70" * 20 + "...>)"
+    )
+    aborted = AbortedDelivery(0, 1, 2, b"tag")
+    assert repr(aborted) == "AbortedDelivery(channel=0, handle=1, delivery_id=2, delivery_tag=b'tag')"
+    for value in (delivery, aborted):
+        assert pickle.loads(pickle.dumps(value)) == value == copy.deepcopy(value)
+    assert delivery != delivery.__class__(0, 1, 2, b"tag", 0, True, Accepted(), b"p" * 40)
+    # An assembler mid-delivery pickles and carries on.
+    events = frames(
+        t(payload=b"a", handle=0, delivery_id=1, delivery_tag=b"x", more=True),
+        t(payload=b"b", handle=0),
+    )
+    assembler = TransferAssembler()
+    assembler.feed(events[0])
+    clone = pickle.loads(pickle.dumps(assembler))
+    assert clone == assembler == copy.deepcopy(assembler) and clone != TransferAssembler()
+    assert clone.feed(events[1]) == assembler.feed(events[1]) == Delivery(0, 0, 1, b"x", 0, False, None, b"ab")
+
+
+@given(
+    payloads=st.lists(st.binary(max_size=600), min_size=1, max_size=6),
+    max_frame_size=st.integers(48, 300),
+    seed=st.integers(0, 2**32),
+)
+def test_random_interleavings_reassemble(payloads: list[bytes], max_frame_size: int, seed: int) -> None:
+    # One delivery per link (channel = index % 2, handle = index); frames interleaved at random,
+    # each link's frames kept in order (§2.6.14: a link's transfers are ordered).
+    queues = [
+        encode_transfer(
+            Transfer(handle=index, delivery_id=index, delivery_tag=bytes([index]), message_format=0),
+            payload,
+            channel=index % 2,
+            max_frame_size=max_frame_size,
+        )
+        for index, payload in enumerate(payloads)
+    ]
+    rng = random.Random(seed)
+    stream = []
+    while any(queues):
+        queue = rng.choice([q for q in queues if q])
+        stream.append(queue.pop(0))
+    reader = FrameReader(expect_header=False)
+    reader.feed(b"".join(stream))
+    reader_frames = list(reader)
+    assembler = TransferAssembler()
+    deliveries = [d for d in feed_all(assembler, reader_frames) if d is not None]
+    assert sorted(deliveries, key=lambda d: d.handle) == [
+        Delivery(index % 2, index, index, bytes([index]), 0, False, None, payload) for index, payload in enumerate(payloads)
+    ]
+    assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        # transfer (§2.7.5) with handle sent as a string, delivery-tag as a string, more as a uint
+        ("00 53 14 c0 04 01 a1 01 78", "transfer.handle"),
+        ("00 53 14 c0 06 03 43 43 a1 01 78", "transfer.delivery_tag"),
+        ("00 53 14 c0 09 06 43 43 a0 01 74 40 40 43", "transfer.more"),
+        ("00 53 14 c0 05 02 43 a0 01 74", "transfer.delivery_id"),
+        # detach (§2.7.7) with a list as handle
+        ("00 53 16 c0 02 01 45", "detach.handle"),
+    ],
+)
+def test_peer_sent_field_types_are_checked(body: str, field: str) -> None:
+    # Decoded composites keep what the peer sent; the assembler checks what it relies on.
+    data = bytes.fromhex(body.replace(" ", ""))
+    (event,) = frames((8 + len(data)).to_bytes(4, "big") + b"\x02\x00\x00\x00" + data)
+    with pytest.raises(DecodeError) as info:
+        TransferAssembler().feed(event)
+    assert info.value.field == field and info.value.offset == 0
