@@ -726,11 +726,6 @@ def test_effective_properties() -> None:
     assert Transfer(handle=0, more=True).effective_more is True  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: amqpcodec.encode of a composite reports an unencodable field as '.value[7]', "
-    "not by field name ('transfer.state'); encode_frame works around it",
-)
 def test_encode_error_path_names_the_field() -> None:
     with pytest.raises(EncodeError) as info:
         amqpcodec.encode(Transfer(handle=0, state=object()))

@@ -13,7 +13,7 @@ from . import frames as _frames
 from . import performatives as _performatives
 from . import transactions as _transactions
 from ._backend import IMPLEMENTATION, backend
-from ._composite import to_typed
+from ._composite import field_path, to_typed
 from .definitions import *  # noqa: F403
 from .errors import (
     AMQPCodecError,
@@ -105,7 +105,11 @@ def encode(value: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     Raises :class:`EncodeError` (with ``.path``) for a value that breaks a type's
     rules and :class:`UnsupportedTypeError` for a Python type with no AMQP encoding.
     """
-    return _encode(value, limits)  # type: ignore[no-any-return]
+    try:
+        return _encode(value, limits)  # type: ignore[no-any-return]
+    except EncodeError as error:
+        error.path = field_path(value, error.path)
+        raise
 
 
 def decode_prefix(data: Any, offset: int = 0, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, int]:

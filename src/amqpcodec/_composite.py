@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from ._spec import COMPOSITES, RESTRICTED, CompositeSpec, Field
 from .errors import DecodeError, EncodeError
-from .types import Array, Described, Symbol, ULong, _new_described, coerce
+from .types import Array, Described, Symbol, UByte, UInt, ULong, _new_described, coerce
 
-__all__ = ["Composite", "composite", "to_typed", "register_enum", "REGISTRY"]
+__all__ = ["Composite", "composite", "to_typed", "register_enum", "field_path", "REGISTRY"]
 
 #: Known composite classes by numeric descriptor and by symbolic descriptor.
 REGISTRY: dict[Any, type[Composite]] = {}
@@ -159,13 +160,16 @@ class Composite:
     _NAMES: ClassVar[tuple[str, ...]]
     _CONVERTERS: ClassVar[tuple[Callable[[Any], Any], ...]]
     _DEFAULTS: ClassVar[dict[str, Any]]
+    _PLAN: ClassVar[tuple[tuple[Any, ...], ...]]
 
     @classmethod
     def _prepare(cls) -> None:
-        """Build converters and defaults once every enum is registered (first use)."""
+        """Build converters, defaults and the decode plan once every enum is registered
+        (on first use, since enums and classes register as their modules import)."""
         if "_CONVERTERS" not in cls.__dict__:
             cls._CONVERTERS = tuple(_field_converter(f) for f in cls.FIELDS)
             cls._DEFAULTS = {_snake(f.name): _default_value(f) for f in cls.FIELDS}
+            cls._PLAN = tuple(_decode_step(cls, f, name) for f, name in zip(cls.FIELDS, cls._NAMES))
 
     def __post_init__(self) -> None:
         cls = type(self)
@@ -194,25 +198,33 @@ class Composite:
 
     @classmethod
     def _from_fields(cls, values: list[Any]) -> Any:
-        """Build from decoded field values (a described list's items), as sent."""
-        cls._prepare()
-        names = cls._NAMES
-        if len(values) > len(names):
+        """Build from decoded field values (a described list's items), as sent.
+
+        Only two things are made typed: a restricted-type value of exactly its wire type
+        becomes the enum member (so it re-encodes to the same bytes), and a described
+        value with a known descriptor becomes its class.  Everything else is kept.
+        """
+        if "_PLAN" not in cls.__dict__:
+            cls._prepare()
+        plan = cls._PLAN
+        count = len(values)
+        if count > len(plan):
             raise DecodeError(
-                f"{cls.SPEC.name} has {len(values)} fields; the spec defines {len(names)}",
+                f"{cls.SPEC.name} has {count} fields; the spec defines {len(plan)}",
                 field=cls.SPEC.name,
             )
-        obj = object.__new__(cls)
-        for index, (field, name) in enumerate(zip(cls.FIELDS, names)):
-            value = values[index] if index < len(values) else None
+        if count < len(plan):
+            values = values + [None] * (len(plan) - count)
+        obj = _new_object(cls)
+        for (set_slot, mandatory, wire_type, members, path), value in zip(plan, values):
             if value is None:
-                if field.mandatory:
-                    raise DecodeError(
-                        f"{cls.SPEC.name}.{name} is mandatory but absent", field=f"{cls.SPEC.name}.{name}"
-                    )
-            else:
-                value = _typed_field(field, value)
-            object.__setattr__(obj, name, value)
+                if mandatory:
+                    raise DecodeError(f"{path} is mandatory but absent", field=path)
+            elif type(value) is wire_type:
+                value = members.get(value, value)
+            elif type(value) is Described:
+                value = to_typed(value)
+            set_slot(obj, value)
         return obj
 
     # --- conveniences ------------------------------------------------------------------
@@ -255,17 +267,22 @@ def _rebuild(cls: type[Composite], values: list[Any]) -> Any:
     return obj
 
 
-def _typed_field(field: Field, value: Any) -> Any:
-    """A decoded field value with enum members and known nested composites made typed."""
+_new_object = object.__new__
+
+#: The Python class a primitive decodes to, for the primitives restricted types use.
+_DECODED_CLASS: dict[str, type] = {"boolean": bool, "ubyte": UByte, "uint": UInt, "symbol": Symbol}
+
+
+def _decode_step(cls: type[Composite], field: Field, name: str) -> tuple[Any, ...]:
+    """(slot setter, mandatory, enum wire type, enum members by value, path) for one field."""
     enum_cls = _ENUMS.get(field.type)
+    wire_type: type | None = None
+    members: dict[Any, Any] = {}
     if enum_cls is not None:
-        try:
-            return enum_cls(value)
-        except (ValueError, TypeError):
-            return value
-    if type(value) is Described:
-        return to_typed(value)
-    return value
+        wire_type = _DECODED_CLASS[RESTRICTED[field.type]]
+        members = {member.value: member for member in enum_cls}
+    setter = cls.__dict__[name].__set__
+    return (setter, field.mandatory, wire_type, members, f"{cls.SPEC.name}.{name}")
 
 
 def to_typed(value: Any) -> Any:
@@ -325,3 +342,23 @@ def composite(spec: str) -> Callable[[_C], _C]:
         return cls
 
     return register
+
+
+_STEP = re.compile(r"\.value\[(\d+)\]")
+
+
+def field_path(value: Any, path: str) -> str:
+    """An encoder error path through composites (``.value[7].value[0]``) in field names
+    (``transfer.state.txn_id``); other paths unchanged."""
+    if not isinstance(value, Composite):
+        return path
+    named = value.SPEC.name
+    while isinstance(value, Composite):
+        match = _STEP.match(path)
+        if match is None or int(match.group(1)) >= len(value.FIELDS):
+            break
+        name = value.FIELDS[int(match.group(1))].name.replace("-", "_")
+        named += "." + name
+        value = getattr(value, name)
+        path = path[match.end() :]
+    return named + path

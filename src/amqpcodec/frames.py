@@ -71,13 +71,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import re
 import struct
 from collections.abc import Iterator
 from typing import Any, Final, Literal, NoReturn
 
 from ._backend import backend
-from ._composite import REGISTRY, Composite, to_typed
+from ._composite import REGISTRY, Composite, field_path, to_typed
 from .errors import (
     FRAME_SIZE_TOO_SMALL,
     DecodeError,
@@ -633,23 +632,6 @@ def find_frame_boundary(
 
 # --------------------------------------------------------------------------- encoding
 
-_STEP = re.compile(r"\.value\[(\d+)\]")
-
-
-def _field_path(value: Any, path: str) -> str:
-    """An encoder path such as ``.value[7].value[0]`` as field names: ``transfer.state.txn_id``."""
-    if not isinstance(value, Composite):
-        return path
-    named = value.SPEC.name
-    while isinstance(value, Composite):
-        match = _STEP.match(path)
-        if match is None or int(match.group(1)) >= len(value.FIELDS):
-            break
-        name = value.FIELDS[int(match.group(1))].name.replace("-", "_")
-        named += "." + name
-        value = getattr(value, name)
-        path = path[match.end() :]
-    return named + path
 
 
 def _encode_body(performative: Any) -> tuple[int, bytes]:
@@ -668,7 +650,7 @@ def _encode_body(performative: Any) -> tuple[int, bytes]:
     try:
         return frame_type, _encode(performative, DEFAULT_LIMITS)
     except EncodeError as error:
-        error.path = _field_path(performative, error.path)
+        error.path = field_path(performative, error.path)
         raise
 
 
