@@ -59,6 +59,8 @@ class DecodeError(AMQPCodecError, ValueError):
     """
 
     condition: str | None = DECODE_ERROR
+    #: For faults inside a frame: the stream offset of that frame's first byte.
+    frame_offset: int | None = None
 
     def __init__(
         self,
