@@ -10,6 +10,7 @@ from typing import Any
 
 from . import definitions as _definitions
 from . import frames as _frames
+from . import message as _message
 from . import performatives as _performatives
 from . import transactions as _transactions
 from ._backend import IMPLEMENTATION, backend
@@ -28,6 +29,7 @@ from .errors import (
 )
 from .frames import *  # noqa: F403
 from .limits import DEFAULT_LIMITS, Limits
+from .message import *  # noqa: F403
 from .performatives import *  # noqa: F403
 from .transactions import *  # noqa: F403
 from .types import (
@@ -93,6 +95,7 @@ __all__ = [
     *_performatives.__all__,
     *_transactions.__all__,
     *_frames.__all__,
+    *_message.__all__,
 ]
 
 _encode = backend.encode

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from .message import Message
 from .types import Array, Described, Float, double_to_float32_bits
 
 __all__ = ["same_value"]
@@ -24,12 +25,24 @@ _MAX_DEPTH = 4096
 _DOUBLE = struct.Struct(">d")
 
 
+_MESSAGE_SECTIONS = (
+    "header",
+    "delivery_annotations",
+    "message_annotations",
+    "properties",
+    "application_properties",
+    "body",
+    "footer",
+)
+
+
 def same_value(a: object, b: object) -> bool:
     """Whether ``a`` and ``b`` are the same AMQP value (Part 1 §1.6), type for type.
 
     Types must match exactly at every depth, through :class:`~amqpcodec.types.Described`
     (descriptor and value), :class:`~amqpcodec.types.Array` (element type, descriptor,
-    items), dataclasses such as the composite types (field by field), lists, tuples and
+    items), dataclasses such as the composite types (field by field), a
+    :class:`~amqpcodec.message.Message` (section by section), lists, tuples and
     mappings (keys and values compared in order).  Floats are compared bit for bit (a
     ``Float`` by its float32 bits), so a NaN equals itself and ``0.0`` differs from
     ``-0.0``; decimals by ``as_tuple()``, so ``1.0`` differs from ``1.00`` and NaN
@@ -74,6 +87,9 @@ def _same(a: object, b: object) -> bool:
                 return False
             push((x.items, y.items, inner))
             push((x.descriptor, y.descriptor, inner))
+        elif isinstance(x, Message):
+            for name in reversed(_MESSAGE_SECTIONS):
+                push((getattr(x, name), getattr(y, name), inner))
         elif dataclasses.is_dataclass(x) and not isinstance(x, type):
             for field in reversed(dataclasses.fields(x)):
                 if field.compare:
