@@ -373,7 +373,23 @@ def _list(code: int, width: int) -> Handler:
             for _ in range(count):
                 if pos >= stop:
                     raise _truncated("list element", pos, 1, stop)
-                value, pos = decoders[buf[pos]](buf, pos + 1, stop, depth, limits)
+                code_ = buf[pos]
+                # Inline fast paths for null and a valid str8 (composite fields are
+                # mostly these); every other case, faults included, takes the handler.
+                if code_ == 0x40:
+                    append(None)
+                    pos += 1
+                    continue
+                if code_ == 0xA1 and pos + 1 < stop:
+                    text_stop = pos + 2 + buf[pos + 1]
+                    if text_stop <= stop:
+                        try:
+                            append(str(buf[pos + 2 : text_stop], "utf-8"))
+                            pos = text_stop
+                            continue
+                        except UnicodeDecodeError:
+                            pass
+                value, pos = decoders[code_](buf, pos + 1, stop, depth, limits)
                 append(value)
         except IncompleteError as error:
             raise _inside_compound(error, code) from None
@@ -416,7 +432,16 @@ def _map(code: int, width: int) -> Handler:
                     key, pos = decoders[key_code](buf, pos + 1, stop, depth, limits)
                 if pos >= stop:
                     raise _truncated("map value", pos, 1, stop)
-                value, pos = decoders[buf[pos]](buf, pos + 1, stop, depth, limits)
+                value_code = buf[pos]
+                if value_code == 0xA1 and pos + 1 < stop and pos + 2 + buf[pos + 1] <= stop:
+                    value_stop = pos + 2 + buf[pos + 1]
+                    try:
+                        value = str(buf[pos + 2 : value_stop], "utf-8")
+                        pos = value_stop
+                    except UnicodeDecodeError:
+                        value, pos = decoders[value_code](buf, pos + 1, stop, depth, limits)
+                else:
+                    value, pos = decoders[value_code](buf, pos + 1, stop, depth, limits)
                 add_key(key)
                 add_value(value)
         except IncompleteError as error:
