@@ -754,9 +754,17 @@ def _e_decimal(code: int, width: int) -> Encoder:
     return encoder
 
 
+def _char_point(value: Any) -> int:
+    """``ord(value)`` of a ``Char``: a Unicode scalar value (§1.6.16), never a surrogate."""
+    point = ord(value)
+    if 0xD800 <= point <= 0xDFFF:
+        raise EncodeError(f"Char cannot hold the surrogate U+{point:04X}")
+    return point
+
+
 def _e_char(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
     out.append(0x73)
-    out += _u32.pack(ord(value))
+    out += _u32.pack(_char_point(value))
 
 
 def _e_timestamp(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
@@ -1055,7 +1063,7 @@ def _float_element(out: bytearray, value: Any) -> None:
 
 
 def _char_element(out: bytearray, value: Any) -> None:
-    out += _u32.pack(ord(value))
+    out += _u32.pack(_char_point(value))
 
 
 def _uuid_element(out: bytearray, value: Any) -> None:

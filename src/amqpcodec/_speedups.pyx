@@ -1,0 +1,1921 @@
+# cython: language_level=3
+"""The compiled backend: the hot value encoder and decoder (Part 1 §1.2, §1.6).
+
+Strategy: the twin of ``_pure.py``, function for function, with the same results
+and the same errors (class, ``.offset``, ``.constructor``, ``.limit``, ``.path`` and
+message); ``tests/test_differential.py`` holds the two together.
+
+Decoding reads a ``const unsigned char*`` (a ``bytes`` object's storage, or a buffer
+exported by anything else and held until the call returns) with an offset.  Each
+fixed-width read is an inline bounds check whose failure branch calls a separate
+error function.  ``dec_body`` is the constructor dispatch, a C ``switch`` on the
+``Code`` enum generated from ``_spec.py``.  Instead of catching ``IncompleteError``
+the way ``_pure`` does, every decoder gets ``encl``: the code of the innermost list,
+map or array whose declared size bounds it (``-1`` at top level).  A truncation then
+raises ``IncompleteError`` when the input really ended and a plain ``DecodeError``
+naming the enclosing compound when its size was wrong, exactly as ``_pure`` reports.
+
+Encoding appends to a ``Writer`` (an inline buffer that moves to ``PyMem`` memory when
+it grows).  Compounds reserve the short header, encode their elements and then fill
+in size and count, widening the header in place when the content exceeds 255 bytes.
+A value's encoder is found by exact type (identity checks, the common ones first),
+then as ``_pure._encoder_for`` does: the MRO, an ``__amqp__`` method, ``Mapping``;
+the answer is cached per class, as there.
+
+Both directions recurse in C once per nesting level; ``Limits.max_depth`` is at most
+500, so the C stack is never at risk.  Rare values (decimals, NaN floats, aware
+datetimes, wrappers built around out-of-range numbers) go through the same Python
+functions and ``struct`` formats ``_pure`` uses, so they cannot differ.
+"""
+
+from cpython.buffer cimport (
+    PyBUF_FULL_RO,
+    PyBUF_SIMPLE,
+    PyBuffer_IsContiguous,
+    PyBuffer_Release,
+    PyObject_CheckBuffer,
+    PyObject_GetBuffer,
+)
+from cpython.bytearray cimport PyByteArray_GET_SIZE
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.dict cimport PyDict_Next
+from cpython.exc cimport PyErr_Clear, PyErr_ExceptionMatches
+from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_FromDouble
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE, PyList_New, PyList_SET_ITEM
+from cpython.long cimport (
+    PyLong_AsLongLongAndOverflow,
+    PyLong_FromLong,
+    PyLong_FromLongLong,
+    PyLong_FromUnsignedLongLong,
+)
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_DECREF, Py_INCREF
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE, PyTuple_New, PyTuple_SET_ITEM
+from libc.math cimport fabs, isinf
+from libc.stdint cimport INT64_MAX, INT64_MIN, int8_t, int16_t, int32_t, int64_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memcpy, memmove
+
+include "_constants.pxi"
+
+import builtins as _builtins
+import datetime as _dt
+import struct as _struct
+import types as _pytypes
+import uuid as _uuid
+from collections.abc import Mapping as _Mapping
+from decimal import Decimal as _Decimal
+
+from amqpcodec._decimal import bid_to_decimal, decimal_to_bid
+from amqpcodec._spec import ARRAY_ELEMENT_CODES, ENCODING_BY_CODE, ZERO_WIDTH_CODES
+from amqpcodec.errors import (
+    DecodeError,
+    EncodeError,
+    IncompleteError,
+    LimitExceededError,
+    UnsupportedTypeError,
+)
+from amqpcodec.limits import MAX_DEPTH_CEILING
+from amqpcodec.types import (
+    Array,
+    Byte,
+    Char,
+    Decimal32,
+    Decimal64,
+    Decimal128,
+    Described,
+    Float,
+    Int,
+    Long,
+    Short,
+    Symbol,
+    Timestamp,
+    UByte,
+    UInt,
+    ULong,
+    UShort,
+    _new_array,
+    _new_described,
+    double_to_float32_bits,
+    float32_bits_to_double,
+)
+
+__all__ = ["encode", "decode_prefix", "GENERATED_CODES"]
+
+cdef extern from "Python.h":
+    bint PyLong_Check(object)
+    bint PyFloat_Check(object)
+    bint PyUnicode_Check(object)
+    bint PyUnicode_IS_ASCII(object)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+    Py_UCS4 PyUnicode_READ_CHAR(object, Py_ssize_t)
+    Py_ssize_t PyDict_GET_SIZE(object)
+    # Raw forms: a NULL (or -1) result is handled here, not by Cython's automatic raise.
+    PyObject* PyUnicode_DecodeUTF8_raw "PyUnicode_DecodeUTF8"(const char*, Py_ssize_t, const char*)
+    PyObject* PyUnicode_DecodeASCII_raw "PyUnicode_DecodeASCII"(const char*, Py_ssize_t, const char*)
+    PyObject* PyUnicode_AsUTF8String_raw "PyUnicode_AsUTF8String"(object)
+    int PyDict_SetItem_raw "PyDict_SetItem"(object, object, object)
+    unsigned long long PyLong_AsUnsignedLongLong_raw "PyLong_AsUnsignedLongLong"(object)
+    PyObject* PyErr_Occurred()
+
+cdef extern from "float.h":
+    const float FLT_MAX
+
+cdef extern from *:
+    """
+    static CYTHON_INLINE uint32_t amqp_rd32(const unsigned char *p) {
+        return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+    }
+    static CYTHON_INLINE uint16_t amqp_rd16(const unsigned char *p) {
+        return (uint16_t)(((unsigned)p[0] << 8) | (unsigned)p[1]);
+    }
+    static CYTHON_INLINE uint64_t amqp_rd64(const unsigned char *p) {
+        return ((uint64_t)amqp_rd32(p) << 32) | (uint64_t)amqp_rd32(p + 4);
+    }
+    static CYTHON_INLINE void amqp_wr16(unsigned char *p, uint16_t v) {
+        p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v;
+    }
+    static CYTHON_INLINE void amqp_wr32(unsigned char *p, uint32_t v) {
+        p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+        p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+    }
+    static CYTHON_INLINE void amqp_wr64(unsigned char *p, uint64_t v) {
+        amqp_wr32(p, (uint32_t)(v >> 32)); amqp_wr32(p + 4, (uint32_t)v);
+    }
+    static CYTHON_INLINE double amqp_bits_to_double(uint64_t bits) {
+        double d; memcpy(&d, &bits, 8); return d;
+    }
+    static CYTHON_INLINE uint64_t amqp_double_to_bits(double d) {
+        uint64_t bits; memcpy(&bits, &d, 8); return bits;
+    }
+    static CYTHON_INLINE double amqp_float_bits_to_double(uint32_t bits) {
+        float f; memcpy(&f, &bits, 4); return (double)f;
+    }
+    /* Only called with |d| <= FLT_MAX or an infinity, where the conversion is defined. */
+    static CYTHON_INLINE uint32_t amqp_double_to_float_bits(double d) {
+        float f = (float)d; uint32_t bits; memcpy(&bits, &f, 4); return bits;
+    }
+    /* base.__new__(type, value) for a builtin base (int, float, str) and a subclass of
+       it: what ``int.__new__(UInt, x)`` does, without the Python-level call. */
+    static PyObject *amqp_subtype_new(PyObject *base, PyObject *type, PyObject *value) {
+        PyObject *args = PyTuple_Pack(1, value);
+        PyObject *result;
+        if (args == NULL) return NULL;
+        result = ((PyTypeObject *)base)->tp_new((PyTypeObject *)type, args, NULL);
+        Py_DECREF(args);
+        return result;
+    }
+    /* ``object.__new__(type)``: the instance before its slots are set. */
+    static PyObject *amqp_alloc(PyObject *type) {
+        return ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, 0);
+    }
+    /* Set a __slots__ member through its descriptor (``Described.value.__set__``). */
+    static int amqp_descr_set(PyObject *descr, PyObject *obj, PyObject *value) {
+        return Py_TYPE(descr)->tp_descr_set(descr, obj, value);
+    }
+
+    /* A direct-mapped cache of short decoded strings and symbols (map keys, descriptor
+       and annotation symbols repeat from message to message): a hit costs a hash and a
+       memcmp instead of one or two allocations.  Only ASCII text is kept, so its
+       PyUnicode_DATA is its wire bytes.  Entries are immutable; sharing them is safe. */
+    #define AMQP_CACHE_SLOTS 1024
+    #define AMQP_CACHE_MAX_SIZE 64
+    static PyObject *amqp_cache[2][AMQP_CACHE_SLOTS];
+
+    static CYTHON_INLINE uint32_t amqp_cache_slot(const unsigned char *p, Py_ssize_t n) {
+        uint32_t h = 2166136261u ^ (uint32_t)n;
+        Py_ssize_t i;
+        for (i = 0; i < n; i++) { h ^= p[i]; h *= 16777619u; }
+        return (h ^ (h >> 15)) & (AMQP_CACHE_SLOTS - 1);
+    }
+    /* A new reference to the cached text equal to p[:n], or NULL (no exception). */
+    static CYTHON_INLINE PyObject *amqp_cache_get(int which, uint32_t slot, const unsigned char *p, Py_ssize_t n) {
+        PyObject *s = amqp_cache[which][slot];
+        if (s != NULL && PyUnicode_GET_LENGTH(s) == n && memcmp(PyUnicode_DATA(s), p, (size_t)n) == 0) {
+            Py_INCREF(s);
+            return s;
+        }
+        return NULL;
+    }
+    static CYTHON_INLINE void amqp_cache_put(int which, uint32_t slot, PyObject *s) {
+        PyObject *old = amqp_cache[which][slot];
+        Py_INCREF(s);
+        amqp_cache[which][slot] = s;
+        Py_XDECREF(old);
+    }
+    """
+    uint16_t amqp_rd16(const unsigned char*) nogil
+    uint32_t amqp_rd32(const unsigned char*) nogil
+    uint64_t amqp_rd64(const unsigned char*) nogil
+    void amqp_wr16(unsigned char*, uint16_t) nogil
+    void amqp_wr32(unsigned char*, uint32_t) nogil
+    void amqp_wr64(unsigned char*, uint64_t) nogil
+    double amqp_bits_to_double(uint64_t) nogil
+    uint64_t amqp_double_to_bits(double) nogil
+    double amqp_float_bits_to_double(uint32_t) nogil
+    uint32_t amqp_double_to_float_bits(double) nogil
+    object amqp_subtype_new(object base, object type, object value)
+    object amqp_alloc(object type)
+    int amqp_descr_set(object descr, object obj, object value) except -1
+    enum: AMQP_CACHE_MAX_SIZE
+    uint32_t amqp_cache_slot(const unsigned char*, Py_ssize_t) nogil
+    PyObject* amqp_cache_get(int, uint32_t, const unsigned char*, Py_ssize_t)
+    void amqp_cache_put(int, uint32_t, object)
+
+
+# --------------------------------------------------------------------------- tables
+# Built from _spec.py at import; no constructor code is written down here.
+
+cdef list _NAMES = [None] * 256  # encoding name per code, for messages
+cdef list _WHAT = [None] * 256  # what a truncated fixed value is called (as _pure says)
+cdef list _TYPE_NAMES = [None] * 256  # AMQP type name per code (Array.element_type)
+cdef unsigned char _KNOWN[256]
+cdef unsigned char _ZERO_WIDTH[256]
+cdef Py_ssize_t _WIDTH[256]
+
+_INTEGER_TYPES = frozenset(("ubyte", "ushort", "uint", "ulong", "byte", "short", "int", "long"))
+for _code in range(256):
+    _KNOWN[_code] = 0
+    _ZERO_WIDTH[_code] = 0
+    _WIDTH[_code] = 0
+for _code, _encoding in ENCODING_BY_CODE.items():
+    _KNOWN[_code] = 1
+    _ZERO_WIDTH[_code] = _code in ZERO_WIDTH_CODES
+    _WIDTH[_code] = _encoding.width
+    _NAMES[_code] = _encoding.name
+    _TYPE_NAMES[_code] = _encoding.type_name
+    _WHAT[_code] = _encoding.name if _encoding.type_name in _INTEGER_TYPES else _encoding.type_name
+del _code, _encoding
+
+# Array element types: (narrow code, wide code, kind); kind 0 fixed, 1 variable, 2 compound.
+cdef dict _ELEMENT_INFO = {}
+for _name, (_narrow, _wide) in ARRAY_ELEMENT_CODES.items():
+    _ELEMENT_INFO[_name] = (
+        int(_narrow),
+        int(_wide),
+        2 if _name in ("list", "map", "array") else 1 if _name in ("binary", "string", "symbol") else 0,
+    )
+del _name, _narrow, _wide
+
+# Nesting allowed before C gives up the way Python would (RecursionError).  Reached only
+# with a ``limits`` that is not a real Limits (whose max_depth <= MAX_DEPTH_CEILING), or
+# through ``__amqp__`` hooks that return hooked values forever.
+cdef int _HARD_DEPTH = 2 * MAX_DEPTH_CEILING
+
+# The value classes as C globals, so a type test is one pointer comparison.
+cdef object T_UBYTE = UByte
+cdef object T_USHORT = UShort
+cdef object T_UINT = UInt
+cdef object T_ULONG = ULong
+cdef object T_BYTE = Byte
+cdef object T_SHORT = Short
+cdef object T_INT = Int
+cdef object T_LONG = Long
+cdef object T_FLOAT = Float
+cdef object T_CHAR = Char
+cdef object T_SYMBOL = Symbol
+cdef object T_TIMESTAMP = Timestamp
+cdef object T_DECIMAL32 = Decimal32
+cdef object T_DECIMAL64 = Decimal64
+cdef object T_DECIMAL128 = Decimal128
+cdef object T_DECIMAL = _Decimal
+cdef object T_DESCRIBED = Described
+cdef object T_ARRAY = Array
+cdef object T_NONE = type(None)
+cdef object T_DATETIME = _dt.datetime
+cdef object T_UUID = _uuid.UUID
+
+# Wrapper instances of small values are immutable and slot-less, so decodes share
+# them (the pure backend builds a fresh, equal object each time).
+cdef tuple _UBYTES = tuple([int.__new__(UByte, i) for i in range(256)])
+cdef tuple _USHORTS = tuple([int.__new__(UShort, i) for i in range(256)])
+cdef tuple _UINTS = tuple([int.__new__(UInt, i) for i in range(256)])
+cdef tuple _ULONGS = tuple([int.__new__(ULong, i) for i in range(256)])
+cdef tuple _BYTES = tuple([int.__new__(Byte, i) for i in range(-128, 128)])
+cdef tuple _SHORTS = tuple([int.__new__(Short, i) for i in range(-128, 128)])
+cdef tuple _INTS = tuple([int.__new__(Int, i) for i in range(-128, 128)])
+
+cdef dict _DECIMAL_CLASS = {
+    C_DECIMAL32: (Decimal32, 32),
+    C_DECIMAL64: (Decimal64, 64),
+    C_DECIMAL128: (Decimal128, 128),
+}
+
+# Described, Array and UUID are built by setting their slots directly, as
+# types._new_described/_new_array and _pure._d_uuid do (checked, else those are called).
+cdef object _MEMBER = _pytypes.MemberDescriptorType
+cdef object _D_DESCRIPTOR = Described.__dict__.get("descriptor")
+cdef object _D_VALUE = Described.__dict__.get("value")
+cdef object _A_TYPE = Array.__dict__.get("element_type")
+cdef object _A_ITEMS = Array.__dict__.get("items")
+cdef object _A_DESCRIPTOR = Array.__dict__.get("descriptor")
+cdef bint _FAST_WRAPPERS = all(
+    [type(d) is _MEMBER for d in (_D_DESCRIPTOR, _D_VALUE, _A_TYPE, _A_ITEMS, _A_DESCRIPTOR)]
+)
+cdef object _U_INT = T_UUID.__dict__.get("int")
+cdef object _U_SAFE = T_UUID.__dict__.get("is_safe")
+cdef object _SAFE_UNKNOWN = _uuid.SafeUUID.unknown
+cdef bint _FAST_UUID = type(_U_INT) is _MEMBER and type(_U_SAFE) is _MEMBER
+
+_u8 = _struct.Struct(">B")
+_u16 = _struct.Struct(">H")
+_u32 = _struct.Struct(">I")
+_u64 = _struct.Struct(">Q")
+_i8 = _struct.Struct(">b")
+_i16 = _struct.Struct(">h")
+_i32 = _struct.Struct(">i")
+_i64 = _struct.Struct(">q")
+_f64 = _struct.Struct(">d")
+
+# Per element constructor: the struct format _pure packs an element with (cold path).
+cdef dict _FIXED_FORMAT = {
+    C_UBYTE: _u8,
+    C_USHORT: _u16,
+    C_SMALLUINT: _u8,
+    C_UINT: _u32,
+    C_SMALLULONG: _u8,
+    C_ULONG: _u64,
+    C_BYTE: _i8,
+    C_SHORT: _i16,
+    C_SMALLINT: _i8,
+    C_INT: _i32,
+    C_SMALLLONG: _i8,
+    C_LONG: _i64,
+    C_TIMESTAMP: _i64,
+    C_DOUBLE: _f64,
+}
+
+
+# What a value that bypassed its wrapper's constructor (``int.__new__(UInt, -1)``) makes
+# the low-level writers raise; turned into EncodeError where it happens, as in _pure.
+cdef tuple _ENCODE_FAULTS = (EncodeError, _struct.error, OverflowError, ValueError, TypeError)
+
+
+cdef object encode_error(object error):
+    if isinstance(error, EncodeError):
+        return error
+    return EncodeError(f"value out of range for its AMQP type: {error}")
+
+
+class _StackExhausted(Exception):
+    """Nesting beyond ``_HARD_DEPTH``; becomes the error ``_pure`` raises on ``RecursionError``."""
+
+
+# --------------------------------------------------------------------------- objects
+
+
+cdef inline object steal(PyObject* p):
+    cdef object result = <object>p
+    Py_DECREF(result)
+    return result
+
+
+cdef inline object new_int(object cls, object number):
+    return amqp_subtype_new(int, cls, number)
+
+
+cdef object new_described(object descriptor, object value):
+    if not _FAST_WRAPPERS:
+        return _new_described(descriptor, value)
+    cdef object obj = amqp_alloc(T_DESCRIBED)
+    amqp_descr_set(_D_DESCRIPTOR, obj, descriptor)
+    amqp_descr_set(_D_VALUE, obj, value)
+    return obj
+
+
+cdef object new_array(object element_type, tuple items, object descriptor):
+    if not _FAST_WRAPPERS:
+        return _new_array(element_type, items, descriptor)
+    cdef object obj = amqp_alloc(T_ARRAY)
+    amqp_descr_set(_A_TYPE, obj, element_type)
+    amqp_descr_set(_A_ITEMS, obj, items)
+    amqp_descr_set(_A_DESCRIPTOR, obj, descriptor)
+    return obj
+
+
+cdef object new_uuid(const unsigned char* p):
+    cdef object number = (PyLong_FromUnsignedLongLong(amqp_rd64(p)) << 64) | PyLong_FromUnsignedLongLong(
+        amqp_rd64(p + 8)
+    )
+    if not _FAST_UUID:
+        return T_UUID(int=number)
+    cdef object obj = amqp_alloc(T_UUID)
+    amqp_descr_set(_U_INT, obj, number)
+    amqp_descr_set(_U_SAFE, obj, _SAFE_UNKNOWN)
+    return obj
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+cdef struct Reader:
+    const unsigned char* data
+    Py_ssize_t origin  # where decoding started (the offset of the "stack" error)
+    PyObject* limits  # borrowed; its fields are read on first use, as _pure reads them
+    int max_depth
+    bint depth_loaded
+    bint depth_hard  # max_depth is clamped to _HARD_DEPTH
+    int64_t max_items
+    bint items_loaded
+    int64_t max_pairs
+    bint pairs_loaded
+
+
+cdef int64_t clamp(object value) except? -1:
+    """A limit as a C integer; every limit beyond a 32-bit count acts alike."""
+    if value > 0x4000000000000000:
+        return 0x4000000000000000
+    if value < -0x4000000000000000:
+        return -0x4000000000000000
+    return value
+
+
+cdef int load_depth(object limits, int* max_depth, bint* hard) except -1:
+    cdef object value = limits.max_depth
+    if value > _HARD_DEPTH:
+        max_depth[0] = _HARD_DEPTH
+        hard[0] = True
+    else:
+        max_depth[0] = <int>clamp(value) if value > 0 else 0
+    return 0
+
+
+cdef int fail_truncated(str what, Py_ssize_t off, uint64_t need, Py_ssize_t end, int encl) except -1:
+    message = f"{what} needs {need} bytes, {max(end - off, 0)} remain"
+    if encl < 0:
+        raise IncompleteError(message, offset=off)
+    raise DecodeError(f"{message}, past the end of the enclosing {_NAMES[encl]}", offset=off, constructor=encl)
+
+
+cdef int fail_depth(Reader* r, Py_ssize_t off, unsigned int code) except -1:
+    if r.depth_hard:
+        raise LimitExceededError(
+            "nesting exhausted the Python stack before max_depth", offset=r.origin, limit="max_depth"
+        )
+    raise LimitExceededError(
+        f"nesting deeper than max_depth={(<object>r.limits).max_depth}",
+        offset=off,
+        limit="max_depth",
+        constructor=code,
+    )
+
+
+cdef inline int check_depth(Reader* r, int depth, Py_ssize_t off, unsigned int code) except -1:
+    if not r.depth_loaded:
+        load_depth(<object>r.limits, &r.max_depth, &r.depth_hard)
+        r.depth_loaded = True
+    if depth >= r.max_depth:
+        return fail_depth(r, off, code)
+    return 0
+
+
+cdef inline int need(Py_ssize_t off, Py_ssize_t width, Py_ssize_t end, unsigned int code, int encl) except -1:
+    if end - off < width:
+        return fail_truncated(_WHAT[code], off, width, end, encl)
+    return 0
+
+
+cdef inline int64_t max_items(Reader* r) except? -1:
+    if not r.items_loaded:
+        r.max_items = clamp((<object>r.limits).max_container_items)
+        r.items_loaded = True
+    return r.max_items
+
+
+cdef int fail_count(uint64_t count, int64_t room, int64_t limit, Py_ssize_t off, unsigned int code) except -1:
+    name = _NAMES[code]
+    if <int64_t>count > room:
+        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
+    raise LimitExceededError(
+        f"{name} has {count} elements, over max_container_items={limit}",
+        offset=off,
+        limit="max_container_items",
+        constructor=code,
+    )
+
+
+cdef int fail_map_count(Reader* r, uint64_t count, int64_t room, Py_ssize_t off, unsigned int code) except -1:
+    name = _NAMES[code]
+    if count & 1:
+        raise DecodeError(f"{name} has an odd count {count}", offset=off, constructor=code)
+    if <int64_t>count > room:
+        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
+    raise LimitExceededError(
+        f"{name} has {count >> 1} entries, over max_map_entries={(<object>r.limits).max_map_entries}",
+        offset=off,
+        limit="max_map_entries",
+        constructor=code,
+    )
+
+
+cdef int fail_filled(Py_ssize_t pos, Py_ssize_t stop, Py_ssize_t off, unsigned int code) except -1:
+    raise DecodeError(
+        f"{_NAMES[code]} elements end at offset {pos}, its size says {stop}", offset=off, constructor=code
+    )
+
+
+cdef inline int read_header(
+    Reader* r, unsigned int code, Py_ssize_t off, Py_ssize_t end, int encl,
+    uint64_t* count, Py_ssize_t* body, Py_ssize_t* stop,
+) except -1:
+    """Size and count of a compound or array (§1.2): sets count, body start and stop.
+
+    The size and count fields must both be present before either is judged.
+    """
+    cdef Py_ssize_t width = _WIDTH[code]
+    cdef const unsigned char* p = r.data + off
+    cdef uint64_t size
+    if end - off < 2 * width:
+        return fail_truncated(_NAMES[code], off, 2 * width, end, encl)
+    if width == 1:
+        size = p[0]
+        count[0] = p[1]
+    else:
+        size = amqp_rd32(p)
+        count[0] = amqp_rd32(p + 4)
+    if size > <uint64_t>(end - off - width):
+        return fail_truncated(_NAMES[code], off, width + size, end, encl)
+    if size < <uint64_t>width:
+        raise DecodeError(f"{_NAMES[code]} size {size} cannot hold its count", offset=off, constructor=code)
+    body[0] = off + 2 * width
+    stop[0] = off + width + <Py_ssize_t>size
+    return 0
+
+
+cdef object dec_list(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl):
+    """list8 / list32 (§1.6.22)."""
+    cdef Py_ssize_t off = pp[0]
+    cdef Py_ssize_t pos, stop, i
+    cdef uint64_t count
+    cdef unsigned int element
+    cdef object value
+    check_depth(r, depth, off, code)
+    read_header(r, code, off, end, encl, &count, &pos, &stop)
+    if <int64_t>count > stop - pos or <int64_t>count > max_items(r):
+        fail_count(count, stop - pos, r.max_items, off, code)
+    cdef list items = PyList_New(<Py_ssize_t>count)
+    depth += 1
+    for i in range(<Py_ssize_t>count):
+        if pos >= stop:
+            fail_truncated("list element", pos, 1, stop, code)
+        element = r.data[pos]
+        pos += 1
+        value = dec_body(r, element, &pos, stop, depth, code)
+        Py_INCREF(value)
+        PyList_SET_ITEM(items, i, value)
+    if pos != stop:
+        fail_filled(pos, stop, off, code)
+    pp[0] = stop
+    return items
+
+
+cdef int map_insert_failed() except -1:
+    """After ``PyDict_SetItem`` failed: 1 for an unhashable key, else re-raise."""
+    if PyErr_ExceptionMatches(TypeError):
+        PyErr_Clear()
+        return 1
+    return -1
+
+
+cdef object dec_map(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl):
+    """map8 / map32 (§1.6.23).  As in ``_pure``, every entry is decoded before a
+    duplicate or unhashable key is reported (the first one, at its constructor)."""
+    cdef Py_ssize_t off = pp[0]
+    cdef Py_ssize_t pos, stop, i, key_at, size, bad_at = -1
+    cdef uint64_t count
+    cdef unsigned int element
+    cdef bint unhashable = False
+    cdef bint bad_unhashable = False
+    cdef object key, value, bad_key = None
+    check_depth(r, depth, off, code)
+    read_header(r, code, off, end, encl, &count, &pos, &stop)
+    if count & 1 or <int64_t>count > stop - pos:
+        fail_map_count(r, count, stop - pos, off, code)
+    if not r.pairs_loaded:
+        r.max_pairs = clamp((<object>r.limits).max_map_entries)
+        r.pairs_loaded = True
+    if <int64_t>(count >> 1) > r.max_pairs:
+        fail_map_count(r, count, stop - pos, off, code)
+    cdef dict result = {}
+    depth += 1
+    for i in range(<Py_ssize_t>(count >> 1)):
+        if pos >= stop:
+            fail_truncated("map key", pos, 1, stop, code)
+        key_at = pos
+        element = r.data[pos]
+        pos += 1
+        key = dec_body(r, element, &pos, stop, depth, code)
+        if pos >= stop:
+            fail_truncated("map value", pos, 1, stop, code)
+        element = r.data[pos]
+        pos += 1
+        value = dec_body(r, element, &pos, stop, depth, code)
+        if unhashable:
+            continue
+        size = PyDict_GET_SIZE(result)
+        if PyDict_SetItem_raw(result, key, value) < 0:
+            map_insert_failed()
+            unhashable = True
+            if bad_at < 0:
+                bad_at = key_at
+                bad_key = key
+                bad_unhashable = True
+        elif PyDict_GET_SIZE(result) == size and bad_at < 0:
+            bad_at = key_at
+            bad_key = key
+    if pos != stop:
+        fail_filled(pos, stop, off, code)
+    if bad_at >= 0:
+        fail_map_key(bad_key, bad_unhashable, bad_at, code)
+    pp[0] = stop
+    return result
+
+
+cdef int fail_map_key(object key, bint unhashable, Py_ssize_t key_at, unsigned int code) except -1:
+    if unhashable:
+        raise DecodeError(
+            f"map key of type {type(key).__name__} is unhashable in Python", offset=key_at, constructor=code
+        )
+    raise DecodeError(f"duplicate map key {key!r}", offset=key_at, constructor=code)
+
+
+cdef object dec_array(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl):
+    """array8 / array32 (§1.6.24), optionally of described elements."""
+    cdef Py_ssize_t off = pp[0]
+    cdef Py_ssize_t pos, stop, i
+    cdef uint64_t count
+    cdef unsigned int element
+    cdef int64_t room
+    cdef object value
+    cdef object descriptor = None
+    check_depth(r, depth, off, code)
+    read_header(r, code, off, end, encl, &count, &pos, &stop)
+    depth += 1
+    if pos >= stop:
+        fail_truncated("array element constructor", pos, 1, stop, code)
+    element = r.data[pos]
+    if element == C_DESCRIBED:
+        if pos + 1 >= stop:
+            fail_truncated("array descriptor", pos + 1, 1, stop, code)
+        element = r.data[pos + 1]
+        pos += 2
+        descriptor = dec_body(r, element, &pos, stop, depth, code)
+        if pos >= stop:
+            fail_truncated("array element constructor", pos, 1, stop, code)
+        element = r.data[pos]
+        if element == C_DESCRIBED:
+            raise DecodeError(
+                "arrays of multiply-described elements are not supported", offset=pos, constructor=code
+            )
+    if not _KNOWN[element]:
+        raise DecodeError(f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element)
+    pos += 1
+    # Zero-width elements cost no bytes, so only the limit bounds their count.
+    room = INT64_MAX if _ZERO_WIDTH[element] else stop - pos
+    if <int64_t>count > room or <int64_t>count > max_items(r):
+        fail_count(count, room, r.max_items, off, code)
+    cdef tuple items = PyTuple_New(<Py_ssize_t>count)
+    for i in range(<Py_ssize_t>count):
+        value = dec_body(r, element, &pos, stop, depth, code)
+        Py_INCREF(value)
+        PyTuple_SET_ITEM(items, i, value)
+    if pos != stop:
+        fail_filled(pos, stop, off, code)
+    pp[0] = stop
+    return new_array(_TYPE_NAMES[element], items, descriptor)
+
+
+cdef object dec_described(Reader* r, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl):
+    """A described value (§1.2): descriptor, then value."""
+    cdef Py_ssize_t off = pp[0]
+    cdef unsigned int code
+    cdef object descriptor, value
+    check_depth(r, depth, off, C_DESCRIBED)
+    depth += 1
+    if off >= end:
+        fail_truncated("descriptor", off, 1, end, encl)
+    code = r.data[off]
+    off += 1
+    descriptor = dec_body(r, code, &off, end, depth, encl)
+    if off >= end:
+        fail_truncated("described value", off, 1, end, encl)
+    code = r.data[off]
+    off += 1
+    value = dec_body(r, code, &off, end, depth, encl)
+    pp[0] = off
+    return new_described(descriptor, value)
+
+
+cdef int fail_text(const unsigned char* p, Py_ssize_t size, Py_ssize_t off, unsigned int code) except -1:
+    """After a failed UTF-8 / ASCII decode: the DecodeError ``_pure`` raises (else re-raise)."""
+    if not PyErr_ExceptionMatches(UnicodeDecodeError):
+        return -1
+    PyErr_Clear()
+    if code == C_SYM8 or code == C_SYM32:
+        raise DecodeError("symbol is not ASCII", offset=off, constructor=code)
+    try:
+        PyBytes_FromStringAndSize(<const char*>p, size).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=off, constructor=code) from None
+    raise AssertionError("UTF-8 decoding failed once and succeeded twice")
+
+
+cdef object dec_variable(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int encl):
+    """vbin, str and sym in the 8- and 32-bit size forms (§1.6.19, §1.6.20, §1.6.21)."""
+    cdef Py_ssize_t off = pp[0]
+    cdef Py_ssize_t width = _WIDTH[code]
+    cdef uint64_t size
+    cdef Py_ssize_t start
+    cdef const char* p
+    cdef PyObject* text
+    if end - off < width:
+        fail_truncated(_NAMES[code], off, width, end, encl)
+    size = r.data[off] if width == 1 else amqp_rd32(r.data + off)
+    start = off + width
+    if size > <uint64_t>(end - start):
+        fail_truncated(_NAMES[code], off, width + size, end, encl)
+    pp[0] = start + <Py_ssize_t>size
+    p = <const char*>(r.data + start)
+    if code == C_VBIN8 or code == C_VBIN32:
+        return PyBytes_FromStringAndSize(p, <Py_ssize_t>size)
+    cdef int which = code == C_SYM8 or code == C_SYM32
+    cdef bint cacheable = size <= AMQP_CACHE_MAX_SIZE
+    cdef uint32_t slot = 0
+    cdef object result
+    if cacheable:
+        slot = amqp_cache_slot(r.data + start, <Py_ssize_t>size)
+        text = amqp_cache_get(which, slot, r.data + start, <Py_ssize_t>size)
+        if text != NULL:
+            return steal(text)
+    if which:
+        text = PyUnicode_DecodeASCII_raw(p, <Py_ssize_t>size, NULL)
+        if text == NULL:
+            fail_text(r.data + start, <Py_ssize_t>size, off, code)
+        result = amqp_subtype_new(str, T_SYMBOL, steal(text))
+    else:
+        text = PyUnicode_DecodeUTF8_raw(p, <Py_ssize_t>size, NULL)
+        if text == NULL:
+            fail_text(r.data + start, <Py_ssize_t>size, off, code)
+        result = steal(text)
+    if cacheable and PyUnicode_IS_ASCII(result):
+        amqp_cache_put(which, slot, result)
+    return result
+
+
+cdef object dec_float(uint32_t bits):
+    if bits & 0x7F800000 == 0x7F800000 and bits & 0x007FFFFF:
+        return amqp_subtype_new(float, T_FLOAT, float32_bits_to_double(bits))  # NaN: keep its payload
+    return amqp_subtype_new(float, T_FLOAT, PyFloat_FromDouble(amqp_float_bits_to_double(bits)))
+
+
+cdef object dec_char(uint32_t point, Py_ssize_t off):
+    if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+        raise DecodeError(f"char U+{point:X} is not a Unicode scalar value", offset=off, constructor=C_CHAR)
+    return amqp_subtype_new(str, T_CHAR, chr(point))
+
+
+cdef object dec_decimal(unsigned int code, const unsigned char* p):
+    cls, width = _DECIMAL_CLASS[code]
+    return cls(bid_to_decimal(PyBytes_FromStringAndSize(<const char*>p, width // 8), width))
+
+
+cdef object fail_unknown(Py_ssize_t off, unsigned int code):
+    raise DecodeError(f"unknown constructor 0x{code:02x}", offset=off - 1, constructor=code)
+
+
+cdef object dec_body(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl):
+    """The value whose constructor ``code`` was just read (§1.6).  ``pp`` points at its
+    first byte after the constructor and is moved past it; ``end`` bounds the value."""
+    cdef Py_ssize_t off = pp[0]
+    cdef const unsigned char* p = r.data + off
+    cdef uint32_t u32
+    cdef uint64_t u64
+    cdef int32_t i32
+    cdef int16_t i16
+    cdef uint16_t u16
+    if code == C_SMALLULONG:
+        need(off, 1, end, code, encl)
+        pp[0] = off + 1
+        return _ULONGS[p[0]]
+    elif code == C_SMALLUINT:
+        need(off, 1, end, code, encl)
+        pp[0] = off + 1
+        return _UINTS[p[0]]
+    elif code == C_STR8 or code == C_STR32 or code == C_SYM8 or code == C_SYM32:
+        return dec_variable(r, code, pp, end, encl)
+    elif code == C_VBIN8 or code == C_VBIN32:
+        return dec_variable(r, code, pp, end, encl)
+    elif code == C_LIST8 or code == C_LIST32:
+        return dec_list(r, code, pp, end, depth, encl)
+    elif code == C_MAP8 or code == C_MAP32:
+        return dec_map(r, code, pp, end, depth, encl)
+    elif code == C_DESCRIBED:
+        return dec_described(r, pp, end, depth, encl)
+    elif code == C_NULL:
+        return None
+    elif code == C_TRUE:
+        return True
+    elif code == C_FALSE:
+        return False
+    elif code == C_BOOLEAN:
+        if off >= end:
+            fail_truncated("boolean", off, 1, end, encl)
+        if p[0] > 1:
+            raise DecodeError(
+                f"boolean byte must be 0x00 or 0x01, not 0x{p[0]:02x}", offset=off, constructor=C_BOOLEAN
+            )
+        pp[0] = off + 1
+        return p[0] == 1
+    elif code == C_UINT0:
+        return _UINTS[0]
+    elif code == C_ULONG0:
+        return _ULONGS[0]
+    elif code == C_LIST0:
+        check_depth(r, depth, off, C_LIST0)
+        return []
+    elif code == C_UBYTE:
+        need(off, 1, end, code, encl)
+        pp[0] = off + 1
+        return _UBYTES[p[0]]
+    elif code == C_USHORT:
+        need(off, 2, end, code, encl)
+        pp[0] = off + 2
+        u16 = amqp_rd16(p)
+        if u16 <= 0xFF:
+            return _USHORTS[u16]
+        return new_int(T_USHORT, PyLong_FromLong(u16))
+    elif code == C_UINT:
+        need(off, 4, end, code, encl)
+        pp[0] = off + 4
+        u32 = amqp_rd32(p)
+        if u32 <= 0xFF:
+            return _UINTS[u32]
+        return new_int(T_UINT, PyLong_FromUnsignedLongLong(u32))
+    elif code == C_ULONG:
+        need(off, 8, end, code, encl)
+        pp[0] = off + 8
+        u64 = amqp_rd64(p)
+        if u64 <= 0xFF:
+            return _ULONGS[u64]
+        return new_int(T_ULONG, PyLong_FromUnsignedLongLong(u64))
+    elif code == C_BYTE:
+        need(off, 1, end, code, encl)
+        pp[0] = off + 1
+        return _BYTES[<int8_t>p[0] + 128]
+    elif code == C_SHORT:
+        need(off, 2, end, code, encl)
+        pp[0] = off + 2
+        i16 = <int16_t>amqp_rd16(p)
+        if -128 <= i16 <= 127:
+            return _SHORTS[i16 + 128]
+        return new_int(T_SHORT, PyLong_FromLong(i16))
+    elif code == C_INT:
+        need(off, 4, end, code, encl)
+        pp[0] = off + 4
+        i32 = <int32_t>amqp_rd32(p)
+        if -128 <= i32 <= 127:
+            return _INTS[i32 + 128]
+        return new_int(T_INT, PyLong_FromLong(i32))
+    elif code == C_SMALLINT:
+        need(off, 1, end, code, encl)
+        pp[0] = off + 1
+        return _INTS[<int8_t>p[0] + 128]
+    elif code == C_LONG:
+        need(off, 8, end, code, encl)
+        pp[0] = off + 8
+        return PyLong_FromLongLong(<int64_t>amqp_rd64(p))
+    elif code == C_SMALLLONG:
+        need(off, 1, end, code, encl)
+        pp[0] = off + 1
+        return PyLong_FromLong(<int8_t>p[0])
+    elif code == C_FLOAT:
+        need(off, 4, end, code, encl)
+        pp[0] = off + 4
+        return dec_float(amqp_rd32(p))
+    elif code == C_DOUBLE:
+        need(off, 8, end, code, encl)
+        pp[0] = off + 8
+        return PyFloat_FromDouble(amqp_bits_to_double(amqp_rd64(p)))
+    elif code == C_DECIMAL32:
+        need(off, 4, end, code, encl)
+        pp[0] = off + 4
+        return dec_decimal(code, p)
+    elif code == C_DECIMAL64:
+        need(off, 8, end, code, encl)
+        pp[0] = off + 8
+        return dec_decimal(code, p)
+    elif code == C_DECIMAL128:
+        need(off, 16, end, code, encl)
+        pp[0] = off + 16
+        return dec_decimal(code, p)
+    elif code == C_CHAR:
+        need(off, 4, end, code, encl)
+        pp[0] = off + 4
+        return dec_char(amqp_rd32(p), off)
+    elif code == C_TIMESTAMP:
+        need(off, 8, end, code, encl)
+        pp[0] = off + 8
+        return new_int(T_TIMESTAMP, PyLong_FromLongLong(<int64_t>amqp_rd64(p)))
+    elif code == C_UUID:
+        need(off, 16, end, code, encl)
+        pp[0] = off + 16
+        return new_uuid(p)
+    elif code == C_ARRAY8 or code == C_ARRAY32:
+        return dec_array(r, code, pp, end, depth, encl)
+    else:
+        return fail_unknown(off, code)
+
+
+cdef bint memoryview_c_contiguous(Py_buffer* view):
+    """``memoryview(data).c_contiguous``, from the buffer a memoryview would hold."""
+    if view.ndim == 0 or view.shape == NULL:
+        return True
+    if view.ndim == 1:
+        return view.strides == NULL or view.shape[0] == 1 or view.strides[0] == view.itemsize
+    return PyBuffer_IsContiguous(view, b"C")
+
+
+cdef int check_view(Py_buffer* view) except -1:
+    """What ``_pure._as_buffer`` rejects: non-contiguous data, and (from
+    ``memoryview.cast``) a multi-dimensional view with an empty dimension."""
+    cdef Py_ssize_t i
+    if not memoryview_c_contiguous(view):
+        raise ValueError("cannot decode from a non-contiguous buffer")
+    if view.ndim > 1 and view.shape != NULL:
+        for i in range(view.ndim):
+            if view.shape[i] == 0:
+                raise TypeError("memoryview: cannot cast view with zeros in shape or strides")
+    return 0
+
+
+def decode_prefix(data, offset, limits):
+    """Decode the one value starting at ``offset``; return it and the offset after it.
+
+    An ``offset`` outside ``0 .. len(data)`` is a caller's mistake (``ValueError``), and
+    a ``data`` that is not a contiguous bytes-like object a ``TypeError``; every fault
+    *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.
+    """
+    cdef Py_buffer view
+    cdef bint have_view = False
+    cdef const unsigned char* ptr
+    cdef Py_ssize_t end, start, pos
+    cdef Reader r
+    if type(data) is bytes:
+        ptr = <const unsigned char*>PyBytes_AS_STRING(data)
+        end = PyBytes_GET_SIZE(data)
+    else:
+        # The buffer stays exported until we return, so a bytearray cannot be resized
+        # under us (not even by a finalizer that a garbage collection runs).
+        if not PyObject_CheckBuffer(data):
+            raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required")
+        try:
+            PyObject_GetBuffer(data, &view, PyBUF_FULL_RO)
+        except TypeError:
+            raise TypeError(
+                f"cannot decode from {type(data).__name__}: a bytes-like object is required"
+            ) from None
+        have_view = True
+        ptr = <const unsigned char*>view.buf
+        end = view.len
+    try:
+        if have_view:
+            check_view(&view)
+        if offset < 0 or offset > end:
+            raise ValueError(f"offset {offset} is outside the {end}-byte input")
+        start = offset
+        if start >= end:
+            raise IncompleteError("no bytes to decode", offset=offset)
+        r.data = ptr
+        r.origin = start
+        r.limits = <PyObject*>limits
+        r.depth_loaded = False
+        r.depth_hard = False
+        r.items_loaded = False
+        r.pairs_loaded = False
+        pos = start + 1
+        value = dec_body(&r, ptr[start], &pos, end, 0, -1)
+        return value, pos
+    finally:
+        if have_view:
+            PyBuffer_Release(&view)
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+cdef enum:
+    SMALL_BUFFER = 512
+
+
+cdef struct Writer:
+    unsigned char* buf  # ``initial`` until the first growth, then PyMem memory
+    Py_ssize_t len
+    Py_ssize_t cap
+    unsigned char* initial
+
+
+cdef inline void w_init(Writer* w, unsigned char* initial, Py_ssize_t size) noexcept:
+    w.buf = initial
+    w.initial = initial
+    w.len = 0
+    w.cap = size
+
+
+cdef inline void w_free(Writer* w) noexcept:
+    if w.buf != w.initial:
+        PyMem_Free(w.buf)
+    w.buf = w.initial
+    w.len = 0
+
+
+cdef int w_grow(Writer* w, Py_ssize_t extra) except -1:
+    cdef Py_ssize_t cap = w.cap if w.cap > 0 else 64
+    cdef unsigned char* grown
+    while cap - w.len < extra:
+        if cap > (<Py_ssize_t>1 << (8 * sizeof(Py_ssize_t) - 3)):
+            raise MemoryError()
+        cap *= 2
+    if w.buf == w.initial:
+        grown = <unsigned char*>PyMem_Malloc(cap)
+        if grown != NULL and w.len:
+            memcpy(grown, w.initial, w.len)
+    else:
+        grown = <unsigned char*>PyMem_Realloc(w.buf, cap)
+    if grown == NULL:
+        raise MemoryError()
+    w.buf = grown
+    w.cap = cap
+    return 0
+
+
+cdef inline unsigned char* w_room(Writer* w, Py_ssize_t n) except NULL:
+    """Reserve ``n`` bytes at the end; return where they start."""
+    cdef unsigned char* at
+    if w.cap - w.len < n:
+        w_grow(w, n)
+    at = w.buf + w.len
+    w.len += n
+    return at
+
+
+cdef inline int w_byte(Writer* w, unsigned int b) except -1:
+    w_room(w, 1)[0] = <unsigned char>b
+    return 0
+
+
+cdef inline int w_code8(Writer* w, unsigned int code, unsigned int b) except -1:
+    cdef unsigned char* at = w_room(w, 2)
+    at[0] = <unsigned char>code
+    at[1] = <unsigned char>b
+    return 0
+
+
+cdef inline int w_code16(Writer* w, unsigned int code, uint16_t v) except -1:
+    cdef unsigned char* at = w_room(w, 3)
+    at[0] = <unsigned char>code
+    amqp_wr16(at + 1, v)
+    return 0
+
+
+cdef inline int w_code32(Writer* w, unsigned int code, uint32_t v) except -1:
+    cdef unsigned char* at = w_room(w, 5)
+    at[0] = <unsigned char>code
+    amqp_wr32(at + 1, v)
+    return 0
+
+
+cdef inline int w_code64(Writer* w, unsigned int code, uint64_t v) except -1:
+    cdef unsigned char* at = w_room(w, 9)
+    at[0] = <unsigned char>code
+    amqp_wr64(at + 1, v)
+    return 0
+
+
+cdef inline int w_data(Writer* w, const void* data, Py_ssize_t n) except -1:
+    if n > 0:
+        memcpy(w_room(w, n), data, n)
+    return 0
+
+
+cdef int w_buffer(Writer* w, object data) except -1:
+    """``out += data`` for any bytes-like ``data``."""
+    cdef Py_buffer view
+    if type(data) is bytes:
+        return w_data(w, PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    try:
+        w_data(w, view.buf, view.len)
+    finally:
+        PyBuffer_Release(&view)
+    return 0
+
+
+cdef int w_code_bytes(Writer* w, unsigned int code, object data) except -1:
+    w_byte(w, code)
+    return w_buffer(w, data)
+
+
+cdef struct Encoder:
+    PyObject* limits  # borrowed; its fields are read on first use, as _pure reads them
+    int max_depth
+    bint depth_loaded
+    bint depth_hard
+    int64_t max_items
+    bint items_loaded
+    int64_t max_pairs
+    bint pairs_loaded
+    int hooks  # __amqp__ calls in progress: they nest without going deeper in Limits terms
+
+
+cdef int e_fail_depth(Encoder* e) except -1:
+    if e.depth_hard:
+        raise _StackExhausted()
+    raise EncodeError(
+        f"nesting deeper than max_depth={(<object>e.limits).max_depth} (a container holding itself?)"
+    )
+
+
+cdef inline int e_check_depth(Encoder* e, int depth) except -1:
+    if not e.depth_loaded:
+        load_depth(<object>e.limits, &e.max_depth, &e.depth_hard)
+        e.depth_loaded = True
+    if depth >= e.max_depth:
+        return e_fail_depth(e)
+    return 0
+
+
+cdef inline int64_t e_max_items(Encoder* e) except? -1:
+    if not e.items_loaded:
+        e.max_items = clamp((<object>e.limits).max_container_items)
+        e.items_loaded = True
+    return e.max_items
+
+
+# How a Python type encodes: one kind per encoder of _pure._ENCODERS, plus the
+# __amqp__ hook.
+cdef enum Kind:
+    K_UNKNOWN
+    K_NULL
+    K_BOOL
+    K_INT
+    K_LONG
+    K_UBYTE
+    K_USHORT
+    K_UINT
+    K_ULONG
+    K_BYTE
+    K_SHORT
+    K_INT32
+    K_FLOAT
+    K_DOUBLE
+    K_DECIMAL32
+    K_DECIMAL64
+    K_DECIMAL128
+    K_DECIMAL
+    K_CHAR
+    K_TIMESTAMP
+    K_DATETIME
+    K_UUID
+    K_BINARY
+    K_STRING
+    K_SYMBOL
+    K_LIST
+    K_MAP
+    K_DESCRIBED
+    K_ARRAY
+    K_HOOK
+
+#: The types with an encoder of their own, as in ``_pure._ENCODERS`` (a test compares them).
+_ENCODED_TYPES = (
+    T_NONE, bool, int, Long, UByte, UShort, UInt, ULong, Byte, Short, Int, Float, float,
+    Decimal32, Decimal64, Decimal128, _Decimal, Char, Timestamp, T_DATETIME, T_UUID,
+    bytes, bytearray, memoryview, str, Symbol, list, tuple, dict, Described, Array,
+)
+
+# Kinds found through the MRO, __amqp__ or Mapping, per class (as _pure caches them).
+cdef dict _KIND_CACHE = {}
+
+
+cdef Kind kind_of_type(object t) noexcept:
+    if t is str:
+        return K_STRING
+    if t is int:
+        return K_INT
+    if t is T_SYMBOL:
+        return K_SYMBOL
+    if t is dict:
+        return K_MAP
+    if t is list or t is tuple:
+        return K_LIST
+    if t is T_NONE:
+        return K_NULL
+    if t is bool:
+        return K_BOOL
+    if t is T_UINT:
+        return K_UINT
+    if t is T_ULONG:
+        return K_ULONG
+    if t is T_DESCRIBED:
+        return K_DESCRIBED
+    if t is float:
+        return K_DOUBLE
+    if t is bytes or t is bytearray or t is memoryview:
+        return K_BINARY
+    if t is T_UBYTE:
+        return K_UBYTE
+    if t is T_USHORT:
+        return K_USHORT
+    if t is T_TIMESTAMP:
+        return K_TIMESTAMP
+    if t is T_ARRAY:
+        return K_ARRAY
+    if t is T_INT:
+        return K_INT32
+    if t is T_LONG:
+        return K_LONG
+    if t is T_BYTE:
+        return K_BYTE
+    if t is T_SHORT:
+        return K_SHORT
+    if t is T_FLOAT:
+        return K_FLOAT
+    if t is T_CHAR:
+        return K_CHAR
+    if t is T_UUID:
+        return K_UUID
+    if t is T_DATETIME:
+        return K_DATETIME
+    if t is T_DECIMAL32:
+        return K_DECIMAL32
+    if t is T_DECIMAL64:
+        return K_DECIMAL64
+    if t is T_DECIMAL128:
+        return K_DECIMAL128
+    if t is T_DECIMAL:
+        return K_DECIMAL
+    return K_UNKNOWN
+
+
+cdef int kind_by_lookup(object value) except -1:
+    """``_pure._encoder_for``: the nearest base with an encoder, else ``__amqp__``,
+    else ``Mapping``; cached per class."""
+    cdef object cls = type(value)
+    cdef object cached = _KIND_CACHE.get(cls)
+    cdef int kind
+    if cached is not None:
+        return cached
+    for base in cls.__mro__[1:]:
+        kind = kind_of_type(base)
+        if kind != K_UNKNOWN:
+            break
+    else:
+        if hasattr(cls, "__amqp__"):
+            kind = K_HOOK
+        elif isinstance(value, _Mapping):
+            kind = K_MAP
+        else:
+            raise UnsupportedTypeError(f"{cls.__name__} has no AMQP encoding")
+    _KIND_CACHE[cls] = kind
+    return kind
+
+
+cdef int enc_value(Writer* w, object value, int depth, Encoder* e) except -1:
+    cdef Kind kind = kind_of_type(type(value))
+    if kind == K_UNKNOWN:
+        kind = <Kind>kind_by_lookup(value)
+    if kind == K_STRING:
+        return enc_string(w, value)
+    elif kind == K_INT or kind == K_LONG:
+        return enc_long(w, value, kind)
+    elif kind == K_SYMBOL:
+        return enc_symbol(w, value)
+    elif kind == K_MAP:
+        return enc_map(w, value, depth, e)
+    elif kind == K_LIST:
+        return enc_list(w, value, depth, e)
+    elif kind == K_NULL:
+        return w_byte(w, C_NULL)
+    elif kind == K_BOOL:
+        return w_byte(w, C_TRUE if value else C_FALSE)
+    elif kind == K_UINT:
+        return enc_unsigned(w, value, C_UINT0, C_SMALLUINT, C_UINT)
+    elif kind == K_ULONG:
+        return enc_unsigned(w, value, C_ULONG0, C_SMALLULONG, C_ULONG)
+    elif kind == K_DESCRIBED:
+        return enc_described(w, value, depth, e)
+    elif kind == K_DOUBLE:
+        return w_code64(w, C_DOUBLE, amqp_double_to_bits(PyFloat_AS_DOUBLE(value)))
+    elif kind == K_BINARY:
+        return enc_binary(w, value)
+    elif kind == K_ARRAY:
+        return enc_array(w, value, depth, e)
+    elif kind == K_HOOK:
+        return enc_hook(w, value, depth, e)
+    elif kind == K_UBYTE:
+        return enc_fixed_int(w, value, C_UBYTE, 0, 0xFF)
+    elif kind == K_USHORT:
+        return enc_fixed_int(w, value, C_USHORT, 0, 0xFFFF)
+    elif kind == K_BYTE:
+        return enc_byte(w, value)
+    elif kind == K_SHORT:
+        return enc_fixed_int(w, value, C_SHORT, -0x8000, 0x7FFF)
+    elif kind == K_INT32:
+        return enc_int32(w, value)
+    elif kind == K_TIMESTAMP:
+        return enc_fixed_int(w, value, C_TIMESTAMP, INT64_MIN, INT64_MAX)
+    elif kind == K_FLOAT:
+        return enc_float(w, value)
+    elif kind == K_CHAR:
+        return w_code32(w, C_CHAR, char_point(value))
+    elif kind == K_UUID:
+        return w_code_bytes(w, C_UUID, value.bytes)
+    elif kind == K_DATETIME:
+        return enc_fixed_int(
+            w, T_TIMESTAMP.from_datetime(value), C_TIMESTAMP, INT64_MIN, INT64_MAX
+        )
+    elif kind == K_DECIMAL32:
+        return w_code_bytes(w, C_DECIMAL32, decimal_to_bid(value, 32))
+    elif kind == K_DECIMAL64:
+        return w_code_bytes(w, C_DECIMAL64, decimal_to_bid(value, 64))
+    else:  # K_DECIMAL128, K_DECIMAL: a plain Decimal is a decimal128
+        return w_code_bytes(w, C_DECIMAL128, decimal_to_bid(value, 128))
+
+
+cdef int enc_hook(Writer* w, object value, int depth, Encoder* e) except -1:
+    """A value encoded as what its ``__amqp__()`` returns (composites, ``Role``).  A hook
+    returning hooked values forever gives the error _pure's RecursionError does."""
+    if e.hooks >= _HARD_DEPTH:
+        raise _StackExhausted()
+    e.hooks += 1
+    enc_value(w, value.__amqp__(), depth, e)
+    e.hooks -= 1
+    return 0
+
+
+cdef int enc_long(Writer* w, object value, Kind kind) except -1:
+    """A plain int (or ``Long``): smalllong, long, else (plain int only) ulong (§1.6.7, §1.6.11)."""
+    cdef int overflow = 0
+    cdef long long x = PyLong_AsLongLongAndOverflow(value, &overflow)
+    cdef unsigned long long u
+    if overflow == 0:
+        if -128 <= x <= 127:
+            return w_code8(w, C_SMALLLONG, <unsigned int>(x & 0xFF))
+        return w_code64(w, C_LONG, <uint64_t>x)
+    if kind == K_LONG:
+        raise EncodeError(f"an int of {value.bit_length()} bits does not fit long")
+    if overflow > 0:
+        u = PyLong_AsUnsignedLongLong_raw(value)
+        if u != <unsigned long long>-1 or PyErr_Occurred() == NULL:
+            return w_code64(w, C_ULONG, u)
+        PyErr_Clear()
+    raise EncodeError(f"an int of {value.bit_length()} bits does not fit any AMQP integer type")
+
+
+cdef int enc_unsigned(Writer* w, object value, unsigned int zero, unsigned int small, unsigned int wide) except -1:
+    """uint0 / smalluint / uint, or ulong0 / smallulong / ulong (§1.6.6, §1.6.7)."""
+    cdef int overflow = 0
+    cdef long long x = PyLong_AsLongLongAndOverflow(value, &overflow)
+    cdef unsigned long long u
+    if overflow == 0 and 0 <= x <= 0xFF:
+        if x == 0:
+            return w_byte(w, zero)
+        return w_code8(w, small, <unsigned int>x)
+    if overflow == 0 and x > 0xFF:
+        if wide == C_ULONG:
+            return w_code64(w, wide, <uint64_t>x)
+        if x <= 0xFFFFFFFF:
+            return w_code32(w, wide, <uint32_t>x)
+    elif overflow > 0 and wide == C_ULONG:
+        u = PyLong_AsUnsignedLongLong_raw(value)
+        if u != <unsigned long long>-1 or PyErr_Occurred() == NULL:
+            return w_code64(w, wide, u)
+        PyErr_Clear()
+    # Outside the type's range (a wrapper built with int.__new__): fail as _pure does.
+    if value <= 0xFF:
+        bytearray().append(value)
+    return w_code_bytes(w, wide, (_u32 if wide == C_UINT else _u64).pack(value))
+
+
+cdef int enc_fixed_int(Writer* w, object value, unsigned int code, long long low, long long high) except -1:
+    """ubyte, ushort, short and timestamp: one constructor each (§1.6.4-5, §1.6.9, §1.6.20)."""
+    cdef int overflow = 0
+    cdef long long x = PyLong_AsLongLongAndOverflow(value, &overflow)
+    if overflow == 0 and low <= x <= high:
+        if code == C_UBYTE:
+            return w_code8(w, code, <unsigned int>x)
+        if code == C_TIMESTAMP:
+            return w_code64(w, code, <uint64_t>x)
+        return w_code16(w, code, <uint16_t>x)
+    # Outside the type's range: fail as _pure does (bytearray.append or struct.pack).
+    if code == C_UBYTE:
+        bytearray().append(value)
+    return w_code_bytes(w, code, _FIXED_FORMAT[code].pack(value))
+
+
+cdef int enc_byte(Writer* w, object value) except -1:
+    cdef int overflow = 0
+    cdef long long x = PyLong_AsLongLongAndOverflow(value, &overflow)
+    if overflow == 0 and -128 <= x <= 127:
+        return w_code8(w, C_BYTE, <unsigned int>(x & 0xFF))
+    raise EncodeError(f"{int(value)} is out of range for byte")
+
+
+cdef int enc_int32(Writer* w, object value) except -1:
+    """smallint or int (§1.6.10)."""
+    cdef int overflow = 0
+    cdef long long x = PyLong_AsLongLongAndOverflow(value, &overflow)
+    if overflow == 0 and -128 <= x <= 127:
+        return w_code8(w, C_SMALLINT, <unsigned int>(x & 0xFF))
+    if overflow == 0 and -0x80000000 <= x <= 0x7FFFFFFF:
+        return w_code32(w, C_INT, <uint32_t>x)
+    return w_code_bytes(w, C_INT, _i32.pack(value))
+
+
+cdef uint32_t float32_bits(object value) except? 0xFFFFFFFF:
+    """``double_to_float32_bits(value)``; NaNs and values beyond float32 go through it."""
+    cdef double d
+    if PyFloat_Check(value):
+        d = PyFloat_AS_DOUBLE(value)
+        if d == d and (fabs(d) <= FLT_MAX or isinf(d)):
+            return amqp_double_to_float_bits(d)
+    return double_to_float32_bits(value)
+
+
+cdef int enc_float(Writer* w, object value) except -1:
+    """float (§1.6.12)."""
+    cdef uint32_t bits
+    try:
+        bits = float32_bits(value)
+    except OverflowError:
+        raise EncodeError(f"{value!r} is beyond float32's range") from None
+    return w_code32(w, C_FLOAT, bits)
+
+
+cdef uint32_t char_point(object value) except? 0xFFFFFFFF:
+    """``ord(value)`` of a ``Char`` (UTF-32, §1.6.16): a Unicode scalar value, never a surrogate."""
+    cdef uint32_t point
+    if PyUnicode_Check(value) and PyUnicode_GET_LENGTH(value) == 1:
+        point = PyUnicode_READ_CHAR(value, 0)
+    else:
+        point = _builtins.ord(value)  # the builtin (Cython's inlined ord words its error differently)
+    if 0xD800 <= point <= 0xDFFF:
+        raise EncodeError(f"Char cannot hold the surrogate U+{point:04X}")
+    return point
+
+
+cdef int write_variable(Writer* w, unsigned int code8, unsigned int code32, const void* data, Py_ssize_t size) except -1:
+    """Constructor, size and bytes of a variable-width value (§1.2)."""
+    if size <= 0xFF:
+        w_code8(w, code8, <unsigned int>size)
+    elif <uint64_t>size <= 0xFFFFFFFF:
+        w_code32(w, code32, <uint32_t>size)
+    else:
+        raise EncodeError(f"{size} bytes do not fit a 32-bit size")
+    return w_data(w, data, size)
+
+
+cdef int write_variable_buffer(Writer* w, unsigned int code8, unsigned int code32, object data, Py_ssize_t size) except -1:
+    if size <= 0xFF:
+        w_code8(w, code8, <unsigned int>size)
+    elif <uint64_t>size <= 0xFFFFFFFF:
+        w_code32(w, code32, <uint32_t>size)
+    else:
+        raise EncodeError(f"{size} bytes do not fit a 32-bit size")
+    return w_buffer(w, data)
+
+
+cdef object utf8_bytes(object value, bint bound):
+    """UTF-8 of a str: ``value.encode`` (``bound``) or ``str.encode``, as _pure calls it."""
+    try:
+        return value.encode("utf-8") if bound else str.encode(value, "utf-8")
+    except UnicodeEncodeError as error:
+        raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
+
+
+cdef int enc_string(Writer* w, object value) except -1:
+    """str8-utf8 / str32-utf8 (§1.6.20)."""
+    cdef PyObject* raw
+    cdef object data
+    if type(value) is not str:
+        data = utf8_bytes(value, True)
+        return write_variable_buffer(w, C_STR8, C_STR32, data, len(data))
+    if PyUnicode_IS_ASCII(value):
+        return write_variable(w, C_STR8, C_STR32, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
+    raw = PyUnicode_AsUTF8String_raw(value)
+    if raw == NULL:
+        if not PyErr_ExceptionMatches(UnicodeEncodeError):
+            return -1
+        PyErr_Clear()
+        utf8_bytes(value, True)
+        raise AssertionError("UTF-8 encoding failed once and succeeded twice")
+    data = steal(raw)
+    return write_variable(w, C_STR8, C_STR32, PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
+
+
+cdef int enc_symbol(Writer* w, object value) except -1:
+    """sym8 / sym32 (§1.6.21)."""
+    if PyUnicode_IS_ASCII(value):
+        return write_variable(w, C_SYM8, C_SYM32, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
+    data = str.encode(value, "ascii")  # raises UnicodeEncodeError, as in _pure
+    return write_variable_buffer(w, C_SYM8, C_SYM32, data, len(data))
+
+
+cdef int enc_binary(Writer* w, object value) except -1:
+    """vbin8 / vbin32 (§1.6.19)."""
+    cdef object t = type(value)
+    if t is bytes:
+        return write_variable(w, C_VBIN8, C_VBIN32, PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value))
+    if t is bytearray:
+        return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, PyByteArray_GET_SIZE(value))
+    if t is memoryview:
+        if not value.c_contiguous:
+            raise EncodeError("cannot encode a non-contiguous memoryview")
+        return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, value.nbytes)
+    return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, len(value))
+
+
+cdef inline Py_ssize_t open_compound(Writer* w, unsigned int code8) except -1:
+    """Reserve the short header (constructor, size, count); return where it starts."""
+    cdef Py_ssize_t start = w.len
+    cdef unsigned char* at = w_room(w, 3)
+    at[0] = <unsigned char>code8
+    at[1] = 0
+    at[2] = 0
+    return start
+
+
+cdef int finish_compound(Writer* w, Py_ssize_t start, Py_ssize_t count, unsigned int code32) except -1:
+    """Fill in the short header reserved at ``start``, or widen it to the 32-bit form.
+
+    ``size`` counts the count field and the elements (§1.2, compound and array encodings).
+    """
+    cdef Py_ssize_t content = w.len - start - 3
+    if content + 1 <= 0xFF and count <= 0xFF:
+        w.buf[start + 1] = <unsigned char>(content + 1)
+        w.buf[start + 2] = <unsigned char>count
+        return 0
+    if <uint64_t>(content + 4) > 0xFFFFFFFF:
+        raise EncodeError("compound larger than 4 GiB")
+    w_room(w, 6)
+    memmove(w.buf + start + 9, w.buf + start + 3, content)
+    w.buf[start] = <unsigned char>code32
+    amqp_wr32(w.buf + start + 1, <uint32_t>(content + 4))
+    amqp_wr32(w.buf + start + 5, <uint32_t>count)
+    return 0
+
+
+cdef int enc_list(Writer* w, object value, int depth, Encoder* e) except -1:
+    """list0 / list8 / list32 (§1.6.22), from a list, tuple or other sequence."""
+    cdef Py_ssize_t count, start, index = 0
+    cdef object t = type(value)
+    cdef object item
+    e_check_depth(e, depth)
+    if t is list:
+        count = PyList_GET_SIZE(value)
+    elif t is tuple:
+        count = PyTuple_GET_SIZE(value)
+    else:
+        count = len(value)
+    if count == 0:
+        return w_byte(w, C_LIST0)
+    if count > e_max_items(e):
+        raise EncodeError(
+            f"list has {count} items, over max_container_items={(<object>e.limits).max_container_items}"
+        )
+    start = open_compound(w, C_LIST8)
+    depth += 1
+    try:
+        if t is list:
+            # The size is read each step, as a list iterator does.
+            while index < PyList_GET_SIZE(value):
+                item = <object>PyList_GET_ITEM(value, index)
+                enc_value(w, item, depth, e)
+                index += 1
+        elif t is tuple:
+            while index < count:
+                enc_value(w, <object>PyTuple_GET_ITEM(value, index), depth, e)
+                index += 1
+        else:
+            for index, item in enumerate(value):
+                enc_value(w, item, depth, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(f"[{index}]") from None
+    return finish_compound(w, start, count, C_LIST32)
+
+
+cdef int enc_map(Writer* w, object value, int depth, Encoder* e) except -1:
+    """map8 / map32 (§1.6.23), from a dict or other mapping."""
+    cdef Py_ssize_t pairs, start, position = 0
+    cdef PyObject* key_ptr
+    cdef PyObject* item_ptr
+    cdef object key = None
+    cdef object item
+    cdef bint exact = type(value) is dict
+    e_check_depth(e, depth)
+    pairs = PyDict_GET_SIZE(value) if exact else len(value)
+    if not e.pairs_loaded:
+        e.max_pairs = clamp((<object>e.limits).max_map_entries)
+        e.pairs_loaded = True
+    if pairs > e.max_pairs:
+        raise EncodeError(f"map has {pairs} entries, over max_map_entries={(<object>e.limits).max_map_entries}")
+    start = open_compound(w, C_MAP8)
+    depth += 1
+    try:
+        if exact:
+            while PyDict_Next(value, &position, &key_ptr, &item_ptr):
+                key = <object>key_ptr
+                item = <object>item_ptr
+                enc_value(w, key, depth, e)
+                enc_value(w, item, depth, e)
+                if PyDict_GET_SIZE(value) != pairs:
+                    raise RuntimeError("dictionary changed size during iteration")
+        else:
+            for key, item in value.items():
+                enc_value(w, key, depth, e)
+                enc_value(w, item, depth, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(f"[{key!r}]") from None
+    return finish_compound(w, start, 2 * pairs, C_MAP32)
+
+
+cdef int enc_described(Writer* w, object value, int depth, Encoder* e) except -1:
+    """A described value (§1.2)."""
+    e_check_depth(e, depth)
+    w_byte(w, C_DESCRIBED)
+    depth += 1
+    descriptor = value.descriptor
+    try:
+        enc_value(w, descriptor, depth, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(".descriptor") from None
+    item = value.value
+    try:
+        enc_value(w, item, depth, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(".value") from None
+    return 0
+
+
+cdef int enc_array(Writer* w, object value, int depth, Encoder* e) except -1:
+    """array8 / array32 (§1.6.24)."""
+    e_check_depth(e, depth)
+    cdef Py_ssize_t start = open_compound(w, C_ARRAY8)
+    array_content(w, value, depth + 1, e)
+    return finish_compound(w, start, len(value.items), C_ARRAY32)
+
+
+cdef int array_content(Writer* w, object value, int depth, Encoder* e) except -1:
+    """Descriptor (if any), element constructor and elements of an array (no header)."""
+    cdef object items = value.items
+    cdef Py_ssize_t n = len(items)
+    cdef Py_ssize_t index = 0
+    cdef unsigned int narrow, wide, code
+    cdef int category
+    cdef list chunks
+    if n > e_max_items(e):
+        raise EncodeError(
+            f"array has {n} items, over max_container_items={(<object>e.limits).max_container_items}"
+        )
+    descriptor = value.descriptor
+    if descriptor is not None:
+        w_byte(w, C_DESCRIBED)
+        try:
+            enc_value(w, descriptor, depth, e)
+        except _ENCODE_FAULTS as error:
+            raise encode_error(error)._at(".descriptor") from None
+    element_type = value.element_type
+    narrow, wide, category = _ELEMENT_INFO[element_type]
+    if type(items) is not tuple:
+        items = tuple(items)
+    if category == 2:
+        return compound_elements(w, narrow, wide, <tuple>items, depth, e)  # names its own [index]
+    try:
+        if category == 1:
+            chunks = []
+            for index in range(n):
+                chunks.append(variable_element(narrow, (<tuple>items)[index]))
+            write_chunks(w, narrow, wide, chunks)
+        else:
+            code = narrow
+            if narrow != wide and not narrow_fits(narrow, <tuple>items):
+                code = wide
+            w_byte(w, code)
+            for index in range(n):
+                fixed_element(w, code, (<tuple>items)[index])
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(f"[{index}]") from None
+    return 0
+
+
+cdef bint narrow_fits(unsigned int narrow, tuple items) except -1:
+    """Whether every element fits the narrow constructor (``_pure._narrow_fits``)."""
+    cdef bint unsigned_ = narrow == C_SMALLUINT or narrow == C_SMALLULONG
+    cdef long long x
+    cdef int overflow
+    for item in items:
+        if PyLong_Check(item):
+            overflow = 0
+            x = PyLong_AsLongLongAndOverflow(item, &overflow)
+            if unsigned_:
+                if overflow > 0 or (overflow == 0 and x > 0xFF):
+                    return False
+            elif overflow != 0 or not -128 <= x <= 127:
+                return False
+        elif unsigned_:
+            if not item <= 0xFF:
+                return False
+        elif not -128 <= item <= 127:
+            return False
+    return True
+
+
+cdef object variable_element(unsigned int narrow, object item):
+    """One binary, string or symbol element's bytes (an ASCII str stands for its own)."""
+    if narrow == C_VBIN8:
+        return item if type(item) is bytes else bytes(item)
+    if PyUnicode_Check(item) and PyUnicode_IS_ASCII(item):
+        return item
+    if narrow == C_SYM8:
+        return str.encode(item, "ascii")
+    return utf8_bytes(item, False)
+
+
+cdef int write_chunks(Writer* w, unsigned int narrow, unsigned int wide, list chunks) except -1:
+    cdef bint small = True
+    cdef Py_ssize_t size
+    for chunk in chunks:
+        if len(chunk) > 0xFF:
+            small = False
+            break
+    w_byte(w, narrow if small else wide)
+    for chunk in chunks:
+        size = len(chunk)
+        if small:
+            w_byte(w, <unsigned int>size)
+        elif <uint64_t>size <= 0xFFFFFFFF:
+            amqp_wr32(w_room(w, 4), <uint32_t>size)
+        else:
+            w_buffer(w, _u32.pack(size))
+        if PyUnicode_Check(chunk):
+            w_data(w, PyUnicode_DATA(chunk), size)
+        else:
+            w_buffer(w, chunk)
+    return 0
+
+
+cdef int fixed_element(Writer* w, unsigned int code, object item) except -1:
+    """One element's bytes, without a constructor (``_pure._FIXED_ELEMENT``)."""
+    cdef long long x
+    cdef int overflow = 0
+    cdef unsigned long long u
+    if code == C_NULL:
+        return 0
+    if code == C_BOOLEAN:
+        return w_byte(w, 1 if item else 0)
+    if code == C_DOUBLE:
+        if PyFloat_Check(item):
+            amqp_wr64(w_room(w, 8), amqp_double_to_bits(PyFloat_AS_DOUBLE(item)))
+            return 0
+        return w_buffer(w, _f64.pack(item))
+    if code == C_FLOAT:
+        amqp_wr32(w_room(w, 4), float32_bits(item))
+        return 0
+    if code == C_CHAR:
+        return w_buffer(w, _u32.pack(char_point(item)))
+    if code == C_UUID:
+        return w_buffer(w, item.bytes)
+    if code == C_DECIMAL32:
+        return w_buffer(w, decimal_to_bid(item, 32))
+    if code == C_DECIMAL64:
+        return w_buffer(w, decimal_to_bid(item, 64))
+    if code == C_DECIMAL128:
+        return w_buffer(w, decimal_to_bid(item, 128))
+    if PyLong_Check(item):
+        x = PyLong_AsLongLongAndOverflow(item, &overflow)
+        if overflow == 0:
+            if code == C_UBYTE or code == C_SMALLUINT or code == C_SMALLULONG:
+                if 0 <= x <= 0xFF:
+                    return w_byte(w, <unsigned int>x)
+            elif code == C_BYTE or code == C_SMALLINT or code == C_SMALLLONG:
+                if -128 <= x <= 127:
+                    return w_byte(w, <unsigned int>(x & 0xFF))
+            elif code == C_USHORT:
+                if 0 <= x <= 0xFFFF:
+                    amqp_wr16(w_room(w, 2), <uint16_t>x)
+                    return 0
+            elif code == C_SHORT:
+                if -0x8000 <= x <= 0x7FFF:
+                    amqp_wr16(w_room(w, 2), <uint16_t>x)
+                    return 0
+            elif code == C_UINT:
+                if 0 <= x <= 0xFFFFFFFF:
+                    amqp_wr32(w_room(w, 4), <uint32_t>x)
+                    return 0
+            elif code == C_INT:
+                if -0x80000000 <= x <= 0x7FFFFFFF:
+                    amqp_wr32(w_room(w, 4), <uint32_t>x)
+                    return 0
+            elif code == C_ULONG:
+                if x >= 0:
+                    amqp_wr64(w_room(w, 8), <uint64_t>x)
+                    return 0
+            else:  # C_LONG, C_TIMESTAMP
+                amqp_wr64(w_room(w, 8), <uint64_t>x)
+                return 0
+        elif overflow > 0 and code == C_ULONG:
+            u = PyLong_AsUnsignedLongLong_raw(item)
+            if u != <unsigned long long>-1 or PyErr_Occurred() == NULL:
+                amqp_wr64(w_room(w, 8), u)
+                return 0
+            PyErr_Clear()
+    return w_buffer(w, _FIXED_FORMAT[code].pack(item))  # what _pure writes, or its error
+
+
+cdef int compound_elements(
+    Writer* w, unsigned int narrow, unsigned int wide, tuple items, int depth, Encoder* e
+) except -1:
+    """Array elements that are lists, maps or arrays: each encoded whole, then the
+    shared constructor chosen by the largest, and the per-element headers rewritten."""
+    cdef Py_ssize_t n = PyTuple_GET_SIZE(items)
+    cdef Py_ssize_t index, at, body, stop
+    cdef uint64_t count
+    cdef bint small = True
+    cdef Writer scratch
+    cdef Py_ssize_t* starts = <Py_ssize_t*>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    if starts == NULL:
+        raise MemoryError()
+    w_init(&scratch, NULL, 0)
+    try:
+        for index in range(n):
+            starts[index] = scratch.len
+            try:
+                if narrow == C_LIST8:
+                    enc_list(&scratch, items[index], depth, e)
+                elif narrow == C_MAP8:
+                    enc_map(&scratch, items[index], depth, e)
+                else:
+                    enc_array(&scratch, items[index], depth, e)
+            except _ENCODE_FAULTS as error:
+                raise encode_error(error)._at(f"[{index}]") from None
+        starts[n] = scratch.len
+        for index in range(n):
+            split_compound(&scratch, starts[index], starts[index + 1], &count, &body)
+            if starts[index + 1] - body + 1 > 0xFF or count > 0xFF:
+                small = False
+                break
+        w_byte(w, narrow if small else wide)
+        for index in range(n):
+            stop = starts[index + 1]
+            split_compound(&scratch, starts[index], stop, &count, &body)
+            if small:
+                w_code8(w, <unsigned int>(stop - body + 1), <unsigned int>count)
+            else:
+                at = w.len
+                w_room(w, 8)
+                amqp_wr32(w.buf + at, <uint32_t>(stop - body + 4))
+                amqp_wr32(w.buf + at + 4, <uint32_t>count)
+            w_data(w, scratch.buf + body, stop - body)
+    finally:
+        PyMem_Free(starts)
+        w_free(&scratch)
+    return 0
+
+
+cdef inline void split_compound(
+    Writer* scratch, Py_ssize_t start, Py_ssize_t stop, uint64_t* count, Py_ssize_t* body
+) noexcept:
+    """Count and first element of one canonically encoded list, map or array."""
+    cdef unsigned char code = scratch.buf[start]
+    if code == C_LIST0:
+        count[0] = 0
+        body[0] = stop
+    elif code == C_LIST8 or code == C_MAP8 or code == C_ARRAY8:
+        count[0] = scratch.buf[start + 2]
+        body[0] = start + 3
+    else:
+        count[0] = amqp_rd32(scratch.buf + start + 5)
+        body[0] = start + 9
+
+
+def encode(value, limits):
+    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding")."""
+    cdef unsigned char initial[SMALL_BUFFER]
+    cdef Writer w
+    cdef Encoder e
+    w_init(&w, initial, SMALL_BUFFER)
+    e.limits = <PyObject*>limits
+    e.depth_loaded = False
+    e.depth_hard = False
+    e.items_loaded = False
+    e.pairs_loaded = False
+    e.hooks = 0
+    try:
+        enc_value(&w, value, 0, &e)
+        return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
+    except _StackExhausted:
+        raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error) from None
+    finally:
+        w_free(&w)
