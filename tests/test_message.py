@@ -3,8 +3,8 @@ construction and normalisation, encode/decode rules and errors, limits, pickling
 hypothesis round trips, large bodies, and regressions for the message bugs of other
 AMQP 1.0 libraries (/work/shared/PEERS.md).
 
-Losslessness is checked with ``same_message`` (``same_value`` extended to messages
-and sections here, until ``amqpcodec.testing.same_value`` learns them).
+Losslessness is checked with ``amqpcodec.testing.same_value``, which compares
+messages section by section with exact types.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from amqpcodec import (
     encode,
     to_typed,
 )
-from amqpcodec._composite import Composite
 from amqpcodec.message import (
     AMQPSequence,
     AMQPValue,
@@ -63,32 +62,10 @@ from amqpcodec.message import (
     Properties,
 )
 from amqpcodec.testing import same_value
+from message_helpers import ATTRS
 
-ATTRS = (
-    "header",
-    "delivery_annotations",
-    "message_annotations",
-    "properties",
-    "application_properties",
-    "body",
-    "footer",
-)
 UTC = dt.timezone.utc
 
-
-def same_message(a: Any, b: Any) -> bool:
-    """``same_value`` extended to messages and sections (exact types, field by field)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Message):
-        return all(same_message(getattr(a, n), getattr(b, n)) for n in ATTRS)
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(map(same_message, a, b))
-    if isinstance(a, Composite):
-        return all(same_value(getattr(a, n), getattr(b, n)) for n in a._NAMES)
-    if isinstance(a, (Data, AMQPSequence, AMQPValue)):
-        return same_value(a.value, b.value)
-    return same_value(a, b)
 
 
 def h(text: str) -> bytes:
@@ -275,8 +252,8 @@ def test_body_sections_are_immutable_values(section: Any) -> None:
     assert section == type(section)(section.value)
     assert section != AMQPValue(object())
     assert copy.copy(section) is section
-    assert same_message(pickle.loads(pickle.dumps(section)), section)
-    assert same_message(copy.deepcopy(section), section)
+    assert same_value(pickle.loads(pickle.dumps(section)), section)
+    assert same_value(copy.deepcopy(section), section)
 
 
 def test_body_section_equality_and_hash() -> None:
@@ -308,10 +285,10 @@ def test_body_section_equality_and_hash() -> None:
     ],
 )
 def test_body_normalisation(body: Any, expected: Any) -> None:
-    assert same_message(Message(body=body).body, expected)
+    assert same_value(Message(body=body).body, expected)
     message = Message()
     message.body = body
-    assert same_message(message.body, expected)
+    assert same_value(message.body, expected)
 
 
 @pytest.mark.parametrize(
@@ -371,12 +348,12 @@ def test_sections_encode_in_spec_order() -> None:
     data = message.encode()
     starts = [data.index(h(f"00 53 {code:02x}")) for code in range(0x70, 0x79) if code not in (0x76, 0x77)]
     assert starts == sorted(starts)
-    assert same_message(Message.decode(data), message)
+    assert same_value(Message.decode(data), message)
 
 
 def test_empty_message() -> None:
     assert Message().encode() == b""
-    assert same_message(Message.decode(b""), Message())
+    assert same_value(Message.decode(b""), Message())
     assert Message.decode(b"", lazy=True) == Message()
 
 
@@ -410,7 +387,7 @@ def test_pickle_and_copy(lazy: bool) -> None:
     )
     message = Message.decode(original.encode(), lazy=lazy)
     for clone in (pickle.loads(pickle.dumps(message)), copy.deepcopy(message), copy.copy(message)):
-        assert same_message(clone, original)
+        assert same_value(clone, original)
         assert clone.encode() == message.encode()
     shallow = copy.copy(message)
     shallow.header = None
@@ -628,12 +605,12 @@ MESSAGES = st.builds(
 def test_round_trip_is_lossless(message: Message) -> None:
     data = message.encode()
     decoded = Message.decode(data)
-    assert same_message(decoded, message)
+    assert same_value(decoded, message)
     assert decoded.encode() == data
     lazy = Message.decode(data, lazy=True)
     assert lazy.encode() == data
-    assert same_message(lazy, message)
-    assert same_message(lazy, decoded)
+    assert same_value(lazy, message)
+    assert same_value(lazy, decoded)
 
 
 @given(MESSAGES, st.data())
@@ -718,7 +695,7 @@ def test_section_builders_match_from_fields(values: list[Any]) -> None:
                 message_module._BUILDERS[kind](values)
             assert str(info.value) == str(error)
             continue
-        assert same_message(message_module._BUILDERS[kind](values), expected)
+        assert same_value(message_module._BUILDERS[kind](values), expected)
 
 
 # --------------------------------------------------------------------------- PEERS.md regressions
@@ -744,7 +721,7 @@ def test_peers_footer_is_kept() -> None:
     """Proton drops the footer; amqp10-codec loops forever on one."""
     data = h("00 53 77 40 00 53 78 c1 07 02 a3 01 68 a0 01 ff")
     message = Message.decode(data)
-    assert same_message(message.footer, Footer._trusted({Symbol("h"): b"\xff"}))
+    assert same_value(message.footer, Footer._trusted({Symbol("h"): b"\xff"}))
     assert message.encode() == data
 
 
@@ -800,7 +777,7 @@ def test_peers_strings_symbols_binaries_stay_distinct() -> None:
         application_properties={"k": "v"},
     )
     decoded = Message.decode(message.encode())
-    assert same_message(decoded, message)
+    assert same_value(decoded, message)
     annotations = decoded.message_annotations
     assert annotations is not None
     assert [type(key) for key in annotations] == [Symbol, Symbol, Symbol]
@@ -872,7 +849,7 @@ def test_peers_arrays_round_trip() -> None:
     message = Message(
         message_annotations={"a": Array("uint", [7, 0, 9]), "e": Array("symbol", []), "d": Array("ulong", [1], 5)}
     )
-    assert same_message(Message.decode(message.encode()), message)
+    assert same_value(Message.decode(message.encode()), message)
 
 
 def test_peers_full_width_and_symbolic_descriptors() -> None:
@@ -926,7 +903,7 @@ def test_peers_rbfly_encodes_every_section() -> None:
     )
     decoded = Message.decode(message.encode())
     assert all(getattr(decoded, attr) is not None for attr in ATTRS)
-    assert same_message(decoded, message)
+    assert same_value(decoded, message)
 
 
 @pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
@@ -947,7 +924,7 @@ def test_peers_huge_length_claims_allocate_nothing(lazy: bool) -> None:
 
 def test_peers_sections_that_hung_amqp10_codec_decode() -> None:
     data = Message(delivery_annotations={"d": 1}, body=AMQPSequence([1]), footer={"f": 2}).encode()
-    assert same_message(
+    assert same_value(
         Message.decode(data), Message(delivery_annotations={"d": 1}, body=AMQPSequence([1]), footer={"f": 2})
     )
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -42,7 +41,6 @@ from amqpcodec import (
     UShort,
     decode_prefix,
 )
-from amqpcodec._composite import Composite
 from amqpcodec._jsonform import value_to_json
 from amqpcodec._spec import TYPE_NAMES
 from amqpcodec.message import (
@@ -58,32 +56,7 @@ from amqpcodec.message import (
     Properties,
 )
 from amqpcodec.testing import same_value
-
-W1 = bytes.fromhex((Path(__file__).parent / "data" / "w1_proton.hex").read_text().strip())
-ATTRS = (
-    "header",
-    "delivery_annotations",
-    "message_annotations",
-    "properties",
-    "application_properties",
-    "body",
-    "footer",
-)
-
-
-def same_message(a: Any, b: Any) -> bool:
-    """``same_value`` extended to messages and sections (exact types, field by field)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Message):
-        return all(same_message(getattr(a, n), getattr(b, n)) for n in ATTRS)
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(map(same_message, a, b))
-    if isinstance(a, Composite):
-        return all(same_value(getattr(a, n), getattr(b, n)) for n in a._NAMES)
-    if isinstance(a, (Data, AMQPSequence, AMQPValue)):
-        return same_value(a.value, b.value)
-    return same_value(a, b)
+from message_helpers import ATTRS, W1
 
 
 def h(*parts: str) -> bytes:
@@ -336,14 +309,14 @@ VALUES: list[tuple[str, Any, str | None]] = [
 
 @pytest.mark.parametrize("g", GOLDEN, ids=[g.name for g in GOLDEN])
 def test_decode(g: G) -> None:
-    assert same_message(Message.decode(g.data), g.message)
+    assert same_value(Message.decode(g.data), g.message)
 
 
 @pytest.mark.parametrize("g", GOLDEN, ids=[g.name for g in GOLDEN])
 def test_decode_lazy(g: G) -> None:
     message = Message.decode(g.data, lazy=True)
     assert message.encode() == g.data
-    assert same_message(message, g.message)
+    assert same_value(message, g.message)
 
 
 @pytest.mark.parametrize("g", GOLDEN, ids=[g.name for g in GOLDEN])
@@ -474,7 +447,7 @@ def w1_expected() -> Message:
 def test_w1_decodes_exactly() -> None:
     assert len(W1) == 539
     message = Message.decode(W1)
-    assert same_message(message, w1_expected())
+    assert same_value(message, w1_expected())
     header = message.header
     assert header is not None and header.priority is None and header.effective_priority == 4
     assert message.delivery_annotations is None and message.message_annotations is None
@@ -487,7 +460,7 @@ def test_w1_reencodes_to_shorter_canonical_form() -> None:
     # size 0x97 - 3 (the wider count) = 0x94.
     assert canonical == W1.replace(h("d1 00000097 00000014"), h("c1 94 14"))
     assert len(canonical) == 533
-    assert same_message(Message.decode(canonical), w1_expected())
+    assert same_value(Message.decode(canonical), w1_expected())
     assert Message.decode(canonical).encode() == canonical
     assert w1_expected().encode() == canonical
 
@@ -504,7 +477,7 @@ def test_w1_truncation_raises_incomplete(lazy: bool) -> None:
 def test_w1_lazy_keeps_proton_bytes() -> None:
     message = Message.decode(W1, lazy=True)
     assert message.encode() == W1
-    assert same_message(message, w1_expected())
+    assert same_value(message, w1_expected())
     assert message.encode() == W1
 
 
@@ -521,4 +494,4 @@ def test_sections_and_values_are_python_types() -> None:
 def test_equal_to_plain_decimal_is_not_enough() -> None:
     """The golden comparisons are exact: Decimal('0.50') is not the vector's Decimal128('0.5')."""
     other = Message(application_properties={"d": Decimal128(Decimal("0.50"))})
-    assert not same_message(Message.decode(h("00 53 74 c1 15 02 a1 01 64 94 303e0000000000000000000000000005")), other)
+    assert not same_value(Message.decode(h("00 53 74 c1 15 02 a1 01 64 94 303e0000000000000000000000000005")), other)

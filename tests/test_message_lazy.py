@@ -10,7 +10,6 @@ Hex literals are written by hand from the spec.
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,43 +18,15 @@ from hypothesis import strategies as st
 
 import amqpcodec.message as message_module
 from amqpcodec import DecodeError, IncompleteError, LimitExceededError, Limits, Symbol, UInt
-from amqpcodec._composite import Composite
 from amqpcodec.message import (
-    AMQPSequence,
     AMQPValue,
     ApplicationProperties,
-    Data,
     Header,
     Message,
     Properties,
 )
 from amqpcodec.testing import same_value
-
-W1 = bytes.fromhex((Path(__file__).parent / "data" / "w1_proton.hex").read_text().strip())
-ATTRS = (
-    "header",
-    "delivery_annotations",
-    "message_annotations",
-    "properties",
-    "application_properties",
-    "body",
-    "footer",
-)
-
-
-def same_message(a: Any, b: Any) -> bool:
-    """``same_value`` extended to messages and sections (exact types, field by field)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Message):
-        return all(same_message(getattr(a, n), getattr(b, n)) for n in ATTRS)
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(map(same_message, a, b))
-    if isinstance(a, Composite):
-        return all(same_value(getattr(a, n), getattr(b, n)) for n in a._NAMES)
-    if isinstance(a, (Data, AMQPSequence, AMQPValue)):
-        return same_value(a.value, b.value)
-    return same_value(a, b)
+from message_helpers import ATTRS, W1
 
 
 def h(text: str) -> bytes:
@@ -185,7 +156,7 @@ def test_scan_skips_described_values() -> None:
     data = h("00 53 77 00 00 53 01 a1 01 78 00 53 02 c0 02 01 41  00 53 78 c1 01 00")
     message = Message.decode(data, lazy=True)
     assert message.encode() == data
-    assert same_message(message, Message.decode(data))
+    assert same_value(message, Message.decode(data))
     with pytest.raises(IncompleteError):
         Message.decode(data[:10], lazy=True)
 
@@ -221,12 +192,12 @@ def test_lazy_pickles_without_decoding(decode_calls: list[int]) -> None:
     clone = pickle.loads(pickle.dumps(message))
     assert decode_calls == []
     assert clone.encode() == W1
-    assert same_message(clone, Message.decode(W1))
+    assert same_value(clone, Message.decode(W1))
 
 
 def test_lazy_equals_eager_on_w1() -> None:
     lazy, eager = Message.decode(W1, lazy=True), Message.decode(W1)
-    assert lazy == eager and same_message(lazy, eager)
+    assert lazy == eager and same_value(lazy, eager)
     application_properties = lazy.application_properties
     assert type(application_properties) is ApplicationProperties
     assert application_properties["retries"] == 3
@@ -259,7 +230,7 @@ BODIES = [
 def test_lazy_equals_eager(head: tuple[str, ...], body: str, footer: bool) -> None:
     data = h(" ".join([*head, body, "00 53 78 c1 01 00" if footer else ""]))
     lazy, eager = Message.decode(data, lazy=True), Message.decode(data)
-    assert same_message(lazy, eager) and lazy == eager
+    assert same_value(lazy, eager) and lazy == eager
     assert lazy.encode() == data
     assert Message.decode(data, lazy=True).encode() == data
 
