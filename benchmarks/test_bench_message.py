@@ -1,244 +1,155 @@
-"""Message speed on W1 (tests/data/w1_proton.hex: 539 bytes as Proton writes them; content
-in /work/shared/bench/README.md) against the peers of /work/shared/PEERS.md.
+"""Message speed against the peers of /work/shared/PEERS.md, three payloads:
+
+- ``W1``: 539 bytes as Proton writes them (tests/data/w1_proton.hex; content in
+  /work/shared/bench/README.md): header, properties, ten application properties, a
+  256-byte data body;
+- ``annotated``: 20 message annotations with symbol keys and a 64-byte data body;
+- ``data-1MiB``: one data section of 1 MiB.
+
+Groups ``<payload>-decode`` and ``<payload>-encode``.  A decode reads every field
+(``adapters.message_decoder``); ours also decodes lazily, reading every field
+(``lazy: all``) or one section (``lazy: <section>``), reported as separate rows.
+Each codec is first checked to accept or produce the same content
+(``adapters.check_decoded`` / ``check_encoded``), and skipped when not installed or
+when it cannot do the work (``adapters.CANNOT``).  msgpack runs on the same content as
+plain Python (header and properties as lists): a reference for speed, not AMQP.
 
 Run: ``python -m pytest benchmarks/test_bench_message.py --benchmark-group-by=group``.
 CI runs it with ``--benchmark-disable`` as a smoke test; timings are never asserted.
-
-Groups: ``W1-decode`` (decode and read every field: header, properties, the ten
-application properties and the body bytes; ours also lazily, reading only
-``properties.message_id``), ``W1-encode``.  Each peer is checked to accept or produce
-the same content before it is timed, and skipped when not installed.  Proton's
-decoded body is a view into memory its next decode reuses, so reading it means
-copying it (``bytes(body)``), as an application must.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import amqpcodec.message as message_module
-from amqpcodec import Int, Symbol, Timestamp, UInt
-from amqpcodec.message import Header, Message, Properties
+from amqpcodec.message import Message
 
-W1 = bytes.fromhex((Path(__file__).parent.parent / "tests" / "data" / "w1_proton.hex").read_text().strip())
-BODY = bytes(range(256))
-APP = {
-    "tenant": "acme",
-    "region": "eu-west-1",
-    "source": "web",
-    "trace_id": "4bf92f3577b34da6",
-    "retries": 3,
-    "size": 1024,
-    "offset": 1099511627776,
-    "express": True,
-    "gift": False,
-    "weight": 2.5,
+from .adapters import check_decoded, check_encoded, message_decoder, message_encoder, msgpack_content
+from .payloads import ANNOTATED, DATA_1MIB, W1, annotated_message, data_1mib_message, w1_message
+
+#: payload name -> (bytes every decoder reads, our typed message of the same content)
+MESSAGES: dict[str, tuple[bytes, Callable[[], Message]]] = {
+    "W1": (W1, w1_message),
+    "annotated": (ANNOTATED, annotated_message),
+    "data-1MiB": (DATA_1MIB, data_1mib_message),
 }
-#: (message-id, to, subject, reply-to, correlation-id, content-type, creation-time ms)
-PROPS = ("msg-0001", "/queues/orders", "order.created", "/queues/replies", "corr-42", "application/json", 1700000000123)
-
-
-def w1_message() -> Message:
-    return Message(
-        header=Header(durable=True, ttl=UInt(60000)),
-        properties=Properties(
-            message_id="msg-0001",
-            to="/queues/orders",
-            subject="order.created",
-            reply_to="/queues/replies",
-            correlation_id="corr-42",
-            content_type=Symbol("application/json"),
-            creation_time=Timestamp(1700000000123),
-        ),
-        application_properties={**APP, "retries": Int(3), "size": Int(1024)},
-        body=BODY,
-    )
-
-
-@pytest.fixture
-def ours(backend: ModuleType, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """The message layer running on ``backend``'s value codec."""
-    monkeypatch.setattr(message_module, "_decode_prefix", backend.decode_prefix)
-    monkeypatch.setattr(message_module, "_encode", backend.encode)
-    return backend
-
-
-def _read_ours(message: Message) -> tuple[Any, ...]:
-    h, p = message.header, message.properties
-    assert h is not None and p is not None and message.application_properties is not None
-    return (
-        (h.durable, h.priority, h.ttl, h.first_acquirer, h.delivery_count),
-        (p.message_id, p.user_id, p.to, p.subject, p.reply_to, p.correlation_id, p.content_type),
-        (p.content_encoding, p.absolute_expiry_time, p.creation_time, p.group_id, p.group_sequence),
-        p.reply_to_group_id,
-        dict(message.application_properties.items()),
-        message.body[0].value,  # type: ignore[index]
-    )
-
-
-def _check(header: tuple[Any, ...], properties: tuple[Any, ...], app: dict[Any, Any], body: bytes) -> None:
-    assert header == (True, 60000), header
-    assert properties == PROPS, properties
-    assert app == APP, app
-    assert bytes(body) == BODY
-
-
-def _check_ours(read: tuple[Any, ...]) -> None:
-    (durable, _, ttl, _, _), (mid, _, to, subject, reply_to, cid, ctype), (_, _, created, *_), _, app, body = read
-    _check((durable, ttl), (mid, to, subject, reply_to, cid, ctype, created), app, body)
-
+#: The one section a lazy reader looks at, per payload (where it is not the whole message).
+LAZY_SECTION = {"W1": "properties", "annotated": "message_annotations"}
+DECODE_PEERS = ("proton", "azure-pyamqp", "rbfly")
+ENCODE_PEERS = ("proton", "azure-pyamqp", "rbfly")
 
 # --------------------------------------------------------------------------- decode
 
 
-@pytest.mark.benchmark(group="W1-decode")
-def test_decode_eager_amqpcodec(benchmark: Any, ours: ModuleType) -> None:
-    _check_ours(benchmark(lambda: _read_ours(Message.decode(W1))))
-
-
-@pytest.mark.benchmark(group="W1-decode")
-def test_decode_lazy_read_message_id_amqpcodec(benchmark: Any, ours: ModuleType) -> None:
-    _check_ours(_read_ours(Message.decode(W1, lazy=True)))
-
-    def decode() -> Any:
-        return Message.decode(W1, lazy=True).properties.message_id  # type: ignore[union-attr]
-
-    assert benchmark(decode) == "msg-0001"
-
-
-@pytest.mark.benchmark(group="W1-decode")
-def test_decode_proton(benchmark: Any) -> None:
-    proton = pytest.importorskip("proton")
-
-    def decode() -> tuple[Any, ...]:
-        m = proton.Message()
-        m.decode(W1)
-        return (
-            (m.durable, m.priority, m.ttl, m.first_acquirer, m.delivery_count),
-            (m.id, m.user_id, m.address, m.subject, m.reply_to, m.correlation_id, m.content_type),
-            (m.content_encoding, m.expiry_time, m.creation_time, m.group_id, m.group_sequence),
-            m.reply_to_group_id,
-            m.properties,
-            bytes(m.body),
-        )
-
-    (durable, _, ttl, _, _), (mid, _, to, subject, reply_to, cid, ctype), (_, _, created, *_), _, app, body = (
-        benchmark(decode)
+@pytest.mark.parametrize("payload", list(MESSAGES))
+@pytest.mark.parametrize("mode", ["eager", "lazy: all"])
+def test_decode_amqpcodec(timed: Any, ours: str, payload: str, mode: str) -> None:
+    data, message = MESSAGES[payload]
+    lazy = None if mode == "eager" else "all"
+    variant = None if mode == "eager" else mode
+    timed(
+        f"{payload}-decode",
+        ours,
+        message_decoder(ours, data, lazy=lazy),
+        lambda read: check_decoded(ours, read, message()),
+        variant=variant,
     )
-    _check((durable, round(ttl * 1000)), (mid, to, subject, reply_to, cid, ctype, round(created * 1000)), app, body)
 
 
-@pytest.mark.benchmark(group="W1-decode")
-def test_decode_azure_pyamqp(benchmark: Any) -> None:
-    decode_mod = pytest.importorskip("azure.servicebus._pyamqp._decode")
+@pytest.mark.parametrize("payload", list(LAZY_SECTION))
+def test_decode_lazy_one_section_amqpcodec(timed: Any, ours: str, payload: str) -> None:
+    data, message = MESSAGES[payload]
+    section = LAZY_SECTION[payload]
 
-    def decode() -> tuple[Any, ...]:
-        m = decode_mod.decode_payload(memoryview(W1))
-        h, p = m.header, m.properties
-        return (
-            (h.durable, h.priority, h.ttl, h.first_acquirer, h.delivery_count),
-            (p.message_id, p.user_id, p.to, p.subject, p.reply_to, p.correlation_id, p.content_type),
-            (p.content_encoding, p.absolute_expiry_time, p.creation_time, p.group_id, p.group_sequence),
-            p.reply_to_group_id,
-            m.application_properties,
-            m.data[0],
-        )
+    def check(found: Any) -> None:
+        assert found == getattr(message(), section)
 
-    (durable, _, ttl, _, _), props, (_, _, created, *_), _, app, body = benchmark(decode)
-    # _pyamqp decodes strings, symbols and keys to bytes (PEERS.md): compare decoded.
-    text = tuple(v.decode() for v in props if v is not None)
-    plain = {k.decode(): v.decode() if isinstance(v, bytes) else v for k, v in app.items()}
-    _check((durable, ttl), (*text, created), plain, body)
-
-
-@pytest.mark.benchmark(group="W1-decode")
-def test_decode_rbfly(benchmark: Any) -> None:
-    rbfly = pytest.importorskip("rbfly.amqp._message")
-
-    def decode() -> tuple[Any, ...]:
-        m = rbfly.decode_amqp(W1)
-        h, p = m.header, m.properties
-        return (
-            (h.durable, h.priority, h.ttl, h.first_acquirer, h.delivery_count),
-            (p.message_id, p.user_id, p.to, p.subject, p.reply_to, p.correlation_id, p.content_type),
-            (p.content_encoding, p.absolute_expiry_time, p.creation_time, p.group_id, p.group_sequence),
-            p.reply_to_group_id,
-            m.app_properties,
-            m.body,
-        )
-
-    (durable, _, ttl, _, _), (mid, _, to, subject, reply_to, cid, ctype), (_, _, created, *_), _, app, body = (
-        benchmark(decode)
+    timed(
+        f"{payload}-decode",
+        ours,
+        message_decoder(ours, data, lazy=section),
+        check,
+        variant=f"lazy: {section}",
     )
-    created_ms = round(created.timestamp() * 1000)
-    _check((durable, ttl), (mid, to, subject, reply_to, cid, ctype.name, created_ms), app, body)
 
 
-@pytest.mark.benchmark(group="W1-decode")
-def test_decode_msgpack(benchmark: Any) -> None:
-    """msgpack on the same content as one plain dict (no AMQP types): a speed reference."""
-    msgpack = pytest.importorskip("msgpack")
-    content = {"header": [True, None, 60000], "properties": list(PROPS), "application_properties": APP, "body": BODY}
-    data = msgpack.packb(content)
-    assert benchmark(msgpack.unpackb, data) == content
+@pytest.mark.parametrize("payload", list(MESSAGES))
+@pytest.mark.parametrize("codec", DECODE_PEERS)
+def test_decode_peer(timed: Any, peer: Any, codec: str, payload: str) -> None:
+    peer(codec)
+    data, message = MESSAGES[payload]
+    timed(
+        f"{payload}-decode",
+        codec,
+        message_decoder(codec, data),
+        lambda read: check_decoded(codec, read, message()),
+    )
+
+
+@pytest.mark.parametrize("payload", list(MESSAGES))
+def test_decode_msgpack(timed: Any, peer: Any, payload: str) -> None:
+    msgpack = peer("msgpack")
+    expected = msgpack_content(MESSAGES[payload][1]())
+    data = msgpack.packb(expected)
+
+    def check(found: Any) -> None:
+        assert found == expected
+
+    timed(f"{payload}-decode", "msgpack", lambda: msgpack.unpackb(data), check)
 
 
 # --------------------------------------------------------------------------- encode
 
 
-@pytest.mark.benchmark(group="W1-encode")
-def test_encode_amqpcodec(benchmark: Any, ours: ModuleType) -> None:
-    message = w1_message()
-    data = benchmark(message.encode)
-    assert Message.decode(data) == Message.decode(W1) and len(data) == 533
-
-
-@pytest.mark.benchmark(group="W1-encode")
-def test_encode_proton(benchmark: Any) -> None:
-    proton = pytest.importorskip("proton")
-    m = proton.Message()
-    m.durable, m.ttl = True, 60.0
-    m.id, m.address, m.subject, m.reply_to, m.correlation_id = PROPS[:5]
-    m.content_type, m.creation_time = proton.symbol(PROPS[5]), PROPS[6] / 1000
-    m.properties = {**APP, "retries": proton.int32(3), "size": proton.int32(1024)}
-    m.body, m.inferred = BODY, True
-    assert benchmark(m.encode) == W1
-
-
-@pytest.mark.benchmark(group="W1-encode")
-def test_encode_azure_pyamqp(benchmark: Any) -> None:
-    encode_mod = pytest.importorskip("azure.servicebus._pyamqp._encode")
-    from azure.servicebus._pyamqp.message import Header as AzureHeader
-    from azure.servicebus._pyamqp.message import Message as AzureMessage
-    from azure.servicebus._pyamqp.message import Properties as AzureProperties
-    from azure.servicebus._pyamqp.types import TYPE, VALUE, AMQPTypes
-
-    # _pyamqp writes a Python int as a 32-bit int (PEERS.md): the long needs its type.
-    app = {**APP, "offset": {TYPE: AMQPTypes.long, VALUE: APP["offset"]}}
-    message = AzureMessage(
-        header=AzureHeader(durable=True, ttl=60000),
-        properties=AzureProperties(
-            message_id=PROPS[0],
-            to=PROPS[1],
-            subject=PROPS[2],
-            reply_to=PROPS[3],
-            correlation_id=PROPS[4],
-            content_type=PROPS[5],
-            creation_time=PROPS[6],
-        ),
-        application_properties=app,
-        data=[BODY],
+@pytest.mark.parametrize("payload", list(MESSAGES))
+def test_encode_amqpcodec(timed: Any, ours: str, payload: str) -> None:
+    message = MESSAGES[payload][1]()
+    timed(
+        f"{payload}-encode",
+        ours,
+        message_encoder(ours, message),
+        lambda data: {"same_types": check_encoded(ours, data, message)},
     )
-    data = benchmark(lambda: encode_mod.encode_payload(bytearray(), message))
-    assert Message.decode(data) == Message.decode(W1)
 
 
-@pytest.mark.benchmark(group="W1-encode")
-def test_encode_msgpack(benchmark: Any) -> None:
-    msgpack = pytest.importorskip("msgpack")
-    content = {"header": [True, None, 60000], "properties": list(PROPS), "application_properties": APP, "body": BODY}
-    assert msgpack.unpackb(benchmark(msgpack.packb, content)) == content
+@pytest.mark.parametrize("payload", list(MESSAGES))
+@pytest.mark.parametrize("codec", ENCODE_PEERS)
+def test_encode_peer(timed: Any, peer: Any, codec: str, payload: str) -> None:
+    peer(codec)
+    message = MESSAGES[payload][1]()
+    group = f"{payload}-encode"
+    timed(
+        group,
+        codec,
+        _encoder(group, codec, message),
+        lambda data: {"same_types": check_encoded(codec, data, message)},
+    )
+
+
+def _encoder(group: str, codec: str, message: Message) -> Callable[[], Any]:
+    """The codec's encoder, or a stub when ``timed`` will skip the codec for ``group``."""
+    try:
+        return message_encoder(codec, message)
+    except ValueError:
+        return lambda: None
+
+
+@pytest.mark.parametrize("payload", list(MESSAGES))
+def test_encode_msgpack(timed: Any, peer: Any, payload: str) -> None:
+    msgpack = peer("msgpack")
+    content = msgpack_content(MESSAGES[payload][1]())
+
+    def check(data: bytes) -> None:
+        assert msgpack.unpackb(data) == content
+
+    timed(f"{payload}-encode", "msgpack", lambda: msgpack.packb(content), check)
+
+
+def test_w1_is_proton_bytes() -> None:
+    """Payload 1 is the file's bytes, and its content is W1's (the README's list)."""
+    assert len(W1) == 539
+    assert Message.decode(W1) == w1_message()
+    assert len(w1_message().encode()) == 533  # our canonical form: map8, not Proton's map32
