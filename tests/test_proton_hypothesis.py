@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 
-from amqpcodec import Array, Described, decode, encode
+from amqpcodec import Array, Described, decode, encode, to_typed
 from amqpcodec import strategies as ast
 from amqpcodec.testing import same_value
 
@@ -90,3 +90,12 @@ def test_proton_misreads_a_described_described_value_inside_a_list() -> None:
     theirs = through_proton(wire)
     assert theirs == bytes.fromhex("d000000013" "00000001" "d00000000a" "00000002" "0044" "0044" "40" "40")
     assert not same_value(decode(theirs), value)  # Proton's side is the wrong one
+
+
+@given(ast.composites())
+def test_composites_survive_a_trip_through_proton(value: Any) -> None:
+    """Performatives, SASL bodies, definitions, transaction types, header, properties."""
+    assume(not has_described_described(value.__amqp__()))
+    ours = encode(value)
+    assert same_value(to_typed(decode(ours)), value)
+    assert same_value(to_typed(decode(through_proton(ours))), value)

@@ -75,6 +75,8 @@ __all__ = [
     "arrays",
     "described",
     "values",
+    "composites",
+    "arrays_of",
 ]
 
 Strategy = st.SearchStrategy
@@ -374,3 +376,94 @@ def values(max_leaves: int = 12) -> Strategy[Any]:
         lambda children: st.one_of(lists(children), maps(children), described(children), arrays(children)),
         max_leaves=max_leaves,
     )
+
+
+# --- composites ------------------------------------------------------------------------
+
+
+def composites(cls: type[Any] | None = None) -> Strategy[Any]:
+    """Instances of a composite class (a performative, definition, transaction type or
+    message section with a field list), or of any of them when ``cls`` is None.
+
+    Each field gets a value of its declared type (``*`` fields any value; restricted
+    types their enum members; ``multiple`` fields one value or an array), or None when
+    it is not mandatory; the constructor's conversions apply.
+    """
+    from . import message  # noqa: F401  (registers header and properties)
+    from ._composite import REGISTRY
+
+    if cls is None:
+        classes = sorted({c for c in REGISTRY.values()}, key=lambda c: c.SPEC.code)
+        return st.one_of([_composite(c) for c in classes])
+    return _composite(cls)
+
+
+_COMPOSITE_STRATEGIES: dict[type[Any], Strategy[Any]] = {}
+
+
+def _composite(cls: type[Any]) -> Strategy[Any]:
+    cached = _COMPOSITE_STRATEGIES.get(cls)
+    if cached is None:
+        cached = _COMPOSITE_STRATEGIES[cls] = _build_composite(cls)
+    return cached
+
+
+def _nested_composite(spec_name: str) -> Strategy[Any]:
+    return st.deferred(lambda: composites(_class_named(spec_name)))
+
+
+def _build_composite(cls: type[Any]) -> Strategy[Any]:
+    from ._composite import _ENUMS, _SYMBOL_KEYED, _primitive
+
+    fields: dict[str, Strategy[Any]] = {}
+    for field, name in zip(cls.FIELDS, cls._NAMES):
+        enum_cls = _ENUMS.get(field.type)
+        primitive = _primitive(field.type)
+        strategy: Strategy[Any]
+        if enum_cls is not None:
+            strategy = st.sampled_from(list(enum_cls))
+        elif field.type in _COMPOSITE_FIELD_CLASSES:
+            strategy = _nested_composite(field.type)
+        elif field.type in _SYMBOL_KEYED:
+            strategy = st.dictionaries(amqp_symbol(), primitives(), max_size=MAX_SIZE)
+        elif primitive is not None:
+            strategy = of_type(primitive)
+            if field.multiple:
+                strategy = st.one_of(strategy, arrays_of(primitive))
+        elif field.requires == "message-id":
+            strategy = st.one_of(amqp_ulong(), amqp_uuid(), amqp_binary(), amqp_string())
+        elif field.requires == "address":
+            strategy = amqp_string()
+        elif field.requires in _REQUIRED_COMPOSITES:
+            strategy = st.one_of([_nested_composite(name) for name in _REQUIRED_COMPOSITES[field.requires]])
+        else:
+            # Any value but a described one (whose descriptor could be a known one,
+            # which decodes to its class) or null (absent).
+            strategy = st.one_of(primitives(), lists(), maps()).filter(lambda v: v is not None)
+        if not field.mandatory:
+            strategy = st.none() | strategy
+        fields[name] = strategy
+    return st.builds(cls, **fields)
+
+
+_COMPOSITE_FIELD_CLASSES = frozenset(("error",))
+
+#: The composites a ``*`` field's archetype (``requires``) admits, Part 3 §3.4-3.5.
+_REQUIRED_COMPOSITES: dict[str, tuple[str, ...]] = {
+    "delivery-state": ("received", "accepted", "rejected", "released", "modified"),
+    "outcome": ("accepted", "rejected", "released", "modified"),
+    "source": ("source",),
+    "target": ("target", "coordinator"),
+}
+
+
+def _class_named(spec_name: str) -> type[Any]:
+    from ._composite import REGISTRY
+    from ._spec import COMPOSITES
+
+    return REGISTRY[ULong(COMPOSITES[spec_name].code)]
+
+
+def arrays_of(element_type: str) -> Strategy[Array]:
+    """Arrays (without descriptor) of one element type, empty ones included."""
+    return st.lists(of_type(element_type), max_size=MAX_SIZE).map(lambda items: Array(element_type, items))
