@@ -1,7 +1,8 @@
 """``amqpcodec`` / ``python -m amqpcodec``: show what captured AMQP 1.0 bytes hold.
 
 ``amqpcodec decode FILE`` decodes a connection (raw bytes or a hex dump, one file per
-direction); ``amqpcodec decode --values FILE`` a plain sequence of AMQP values.  The
+direction) or every AMQP connection of a pcap or pcapng capture; ``amqpcodec decode
+--values FILE`` a plain sequence of AMQP values.  The
 command lives in :mod:`amqpcodec.cli`; this module only parses the arguments and runs it.
 """
 

@@ -23,16 +23,32 @@ mixing indented and unindented lines is read as two directions, unindented lines
 client to server, each with its own offsets, and the order of its runs of lines is kept
 (``Chunk``) so the two directions can be shown interleaved as they were captured.
 ``hexdump`` without ``-C`` prints 16-bit words in host byte order and is refused.
+
+A pcap or pcapng capture is told by its first four bytes (:func:`open_source` reads
+only those, so a capture is then read as a stream, never whole): the CLI hands it to
+:mod:`amqpcodec.cli.pcap`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
+from typing import BinaryIO
 
-__all__ = ["InputError", "Chunk", "Stream", "read_source", "parse_hex", "looks_like_text"]
+__all__ = [
+    "InputError",
+    "Chunk",
+    "Stream",
+    "Source",
+    "open_source",
+    "read_source",
+    "parse_hex",
+    "looks_like_text",
+]
 
 C2S, S2C = "c2s", "s2c"
 
@@ -97,26 +113,66 @@ def looks_like_text(data: bytes) -> bool:
     return any(chr(byte) in _HEX_DIGITS for byte in data)
 
 
-def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
+@dataclasses.dataclass(slots=True)
+class Source:
+    """An opened input: its first bytes (``head``, up to four) are read, the rest is
+    ``stream``; ``size`` is the file's size when it is a regular file."""
+
+    path: str
+    label: str
+    head: bytes
+    stream: BinaryIO
+    size: int | None
+
+    def read_all(self) -> bytes:
+        """The whole input."""
+        try:
+            return self.head + self.stream.read()
+        except OSError as error:
+            raise InputError(f"{self.label}: {error.strerror or error}") from None
+
+    def close(self) -> None:
+        if self.path != "-":
+            self.stream.close()
+
+
+def open_source(path: str) -> Source:
+    """Open ``path`` (``-``: stdin) and read its first four bytes."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        if path == "-":
+            stream: BinaryIO = sys.stdin.buffer
+            label = "<stdin>"
+        else:
+            stream = open(path, "rb")  # noqa: SIM115 - the Source owns it
+            label = path
+        head = stream.read(4)
     except OSError as error:
         raise InputError(f"{path}: {error.strerror or error}") from None
+    try:
+        info = os.fstat(stream.fileno())
+        size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    except (OSError, ValueError):
+        size = None
+    return Source(path, label, head, stream, size)
 
 
 def read_source(
-    path: str, direction: str | None, *, force: str | None
+    path: str, direction: str | None, *, force: str | None, data: bytes | None = None
 ) -> tuple[list[Stream], HexText | None]:
     """The streams in one input, and the parsed hex text if it was hex.
 
     ``direction`` is the one the command line gave it (``None``: a dump that tells the
-    directions apart may give both); ``force`` is ``"hex"``, ``"raw"`` or ``None``.
+    directions apart may give both); ``force`` is ``"hex"``, ``"raw"`` or ``None``;
+    ``data`` is the input's bytes when they are read already (else ``path`` is read).
     """
     label = "<stdin>" if path == "-" else path
-    raw = _read_bytes(path)
+    if data is None:
+        source = open_source(path)
+        try:
+            data = source.read_all()
+        finally:
+            source.close()
+    raw = data
     if force == "raw" or (force is None and not looks_like_text(raw)):
         return [Stream(direction or C2S, raw, label, "raw")], None
     try:

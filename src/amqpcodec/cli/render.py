@@ -19,14 +19,16 @@ resyncs.  Output is ASCII (``json.dumps`` escapes the rest).
 
 from __future__ import annotations
 
+import datetime
 import enum
 import json
 import math
+import time as _time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO
 
 from .. import performatives as _performatives
 from .._composite import Composite
@@ -35,9 +37,33 @@ from ..definitions import ErrorCondition, Source, Target
 from ..message import AMQPSequence, AMQPValue, Data, Message
 from ..performatives import Performative, SaslBody
 from ..types import Array, Described, Float, Symbol, Timestamp
-from .stream import ErrorEvent, Event, FrameEvent, HeaderEvent, MessageEvent, ResyncEvent
+from .stream import (
+    ConnectionEndEvent,
+    ConnectionEvent,
+    ErrorEvent,
+    Event,
+    FrameEvent,
+    GapEvent,
+    HeaderEvent,
+    MessageEvent,
+    ResyncEvent,
+    Stamped,
+)
+from .tcp import TrackerStats
 
-__all__ = ["Style", "TextRenderer", "Summary", "json_event", "json_line", "PERFORMATIVE_NAMES"]
+__all__ = [
+    "Style",
+    "TextRenderer",
+    "Summary",
+    "Progress",
+    "json_event",
+    "json_line",
+    "json_stamped",
+    "capture_time",
+    "capture_stats",
+    "capture_text",
+    "PERFORMATIVE_NAMES",
+]
 
 #: Every frame body name, in spec order (§2.7, Part 5 §5.3.3), and the CLI's two extras.
 _BODIES = [getattr(_performatives, name) for name in _performatives.__all__]
@@ -64,6 +90,9 @@ class Style:
         "section": "32",
         "error": "1;31",
         "resync": "33",
+        "gap": "33",
+        "connection": "1;34",
+        "time": "2",
         "note": "33",
         "summary": "1",
     }
@@ -407,31 +436,65 @@ def _section_lines(section: Data | AMQPSequence | AMQPValue, full: bool) -> list
 
 
 class TextRenderer:
-    """Lines of text for events: ``offset  dir  channel  name  details``."""
+    """Lines of text for events: ``offset  dir  channel  name  details``; for a capture,
+    led by the packet's time of day (UTC) and ``#N``, the connection's number."""
 
     def __init__(self, style: Style, *, full: bool, verbose: bool, offset_width: int) -> None:
         self.style = style
         self.full = full
         self.verbose = verbose
         self.width = offset_width
+        self._lead = ""
+        self._lead_width = 0
 
     def _prefix(self, offset: int | None, direction: str, channel: int | None) -> str:
         style = self.style
         shown = "" if offset is None else str(offset)
         channel_text = "" if channel is None else str(channel)
+        shown_direction = style(direction, direction) if direction.strip() else direction
         return (
-            f"{style('offset', shown.rjust(self.width))}  {style(direction, direction)}  {channel_text:>3}  "
+            f"{self._lead}{style('offset', shown.rjust(self.width))}  {shown_direction}  {channel_text:>3}  "
         )
 
     @property
     def indent(self) -> str:
-        return " " * (self.width + 2 + 3 + 2 + 3 + 2 + 2)
+        return " " * (self._lead_width + self.width + 2 + 3 + 2 + 3 + 2 + 2)
 
     def _line(
         self, offset: int | None, direction: str, channel: int | None, role: str, name: str, rest: str
     ) -> str:
         text = self._prefix(offset, direction, channel) + self.style(role, name) + " " * (11 - len(name))
         return (text + " " + rest).rstrip() if rest else text.rstrip()
+
+    def stamped(self, item: Stamped) -> Iterator[str]:
+        """The lines showing one event of a capture."""
+        shown = capture_time(item.time, item.digits, date=False).ljust(9 + item.digits)
+        lead = f"{shown}  #{item.connection:<3}"
+        self._lead = f"{self.style('time', shown)}  #{item.connection:<3}"
+        self._lead_width = len(lead)
+        try:
+            event = item.event
+            if isinstance(event, ConnectionEvent):
+                how = "found by its protocol header" if event.found == "header" else "found by --port"
+                if event.handshake and event.start is not None:
+                    start = f"TCP handshake at {capture_time(event.start, item.digits, date=False)}"
+                elif event.handshake:
+                    start = "TCP handshake captured"
+                else:
+                    start = "the capture joined it mid-connection"
+                rest = f"{event.client} -> {event.server} ({how}; {start})"
+                yield self._line(None, "   ", None, "connection", "connection", rest)
+            elif isinstance(event, ConnectionEndEvent):
+                rest = (
+                    f"{_END_REASONS.get(event.reason, event.reason)}: "
+                    f"c2s {_count(event.c2s, 'byte')}, s2c {_count(event.s2c, 'byte')}"
+                )
+                yield self._line(None, "   ", None, "connection", "connection", rest)
+            else:
+                yield from self.lines(event)
+        finally:
+            self._lead = ""
+            self._lead_width = 0
 
     def lines(self, event: Event) -> Iterator[str]:
         """The lines showing one event."""
@@ -446,6 +509,16 @@ class TextRenderer:
             if event.frame_offset is not None and event.frame_offset != event.offset:
                 rest += f" (frame at offset {event.frame_offset})"
             yield self._line(event.offset, event.direction, None, "error", "error", self.style("error", rest))
+        elif isinstance(event, GapEvent):
+            rest = f"{_count(event.size, 'byte')} missing from the capture"
+            if event.reason:
+                rest += f" ({event.reason})"
+            if event.lost_from is not None:
+                rest += (
+                    f"; {_count(event.offset - event.lost_from, 'byte')} before it, "
+                    f"from offset {event.lost_from}, not decoded"
+                )
+            yield self._line(event.offset, event.direction, None, "gap", "gap", rest)
         elif isinstance(event, ResyncEvent):
             if event.to is None:
                 what = f"skipped {event.skipped} bytes to the end"
@@ -507,6 +580,39 @@ class TextRenderer:
                 yield indent + (line if line.startswith(" ") else style("section", line))
 
 
+_END_REASONS = {
+    "fin": "closed by both sides",
+    "rst": "reset",
+    "capture": "still open when the capture ended",
+    "reused": "its ports were taken by a new connection",
+}
+
+
+def capture_time(time: int | None, digits: int, *, date: bool) -> str:
+    """A packet's time (ns since the epoch) in UTC: ``HH:MM:SS.ffffff`` or, with
+    ``date``, ISO 8601 ``YYYY-MM-DDTHH:MM:SS.ffffffZ``; ``digits`` fractional digits."""
+    if time is None:
+        return ""
+    seconds, fraction = divmod(time, 1_000_000_000)
+    key = (seconds, date)
+    whole = _SECONDS.get(key)
+    if whole is None:
+        try:
+            moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return f"{time} ns"
+        whole = moment.strftime("%Y-%m-%dT%H:%M:%S" if date else "%H:%M:%S")
+        if len(_SECONDS) > 64:
+            _SECONDS.clear()
+        _SECONDS[key] = whole
+    text = f"{whole}.{fraction:09d}"[: len(whole) + 1 + digits]
+    return text + "Z" if date else text
+
+
+#: The formatted whole seconds of recent packets: a capture's times come in order.
+_SECONDS: dict[tuple[int, bool], str] = {}
+
+
 # --------------------------------------------------------------------------- summary
 
 
@@ -519,6 +625,7 @@ class Summary:
         self.messages = 0
         self.errors = 0
         self.resyncs = 0
+        self.gaps = 0
 
     def add(self, event: Event) -> None:
         if isinstance(event, FrameEvent):
@@ -529,6 +636,8 @@ class Summary:
             self.headers += 1
         elif isinstance(event, ErrorEvent):
             self.errors += 1
+        elif isinstance(event, GapEvent):
+            self.gaps += 1
         else:
             self.resyncs += 1
 
@@ -539,8 +648,51 @@ class Summary:
         parts = [_count(self.headers, "header"), frames, _count(self.messages, "message")]
         if self.resyncs:
             parts.append(_count(self.resyncs, "resync"))
+        if self.gaps:
+            parts.append(_count(self.gaps, "gap"))
         parts.append(_count(self.errors, "error"))
         return "summary: " + ", ".join(parts)
+
+
+def capture_stats(
+    packets: int, skipped: Mapping[str, int], stats: TrackerStats, decoded: int
+) -> dict[str, Any]:
+    """What a capture held (the ``capture`` JSON object): packets, those without a TCP
+    segment by reason, connections found, decoded (``--connection``) and ignored, and
+    the reassembler's counts."""
+    return {
+        "packets": packets,
+        "skipped": dict(sorted(skipped.items())),
+        "segments": stats.segments,
+        "connections": stats.found,
+        "decoded": decoded,
+        "ignored": stats.ignored,
+        "retransmitted": stats.retransmitted,
+        "out_of_order": stats.out_of_order,
+        "gaps": stats.gaps,
+        "gap_bytes": stats.gap_bytes,
+    }
+
+
+def capture_text(stats: Mapping[str, Any]) -> str:
+    """The line after a capture's events: ``capture: 24 packets (2 not TCP), 1 AMQP
+    connection, ...`` (counts that are zero left out)."""
+    packets = _count(stats["packets"], "packet")
+    if stats["skipped"]:
+        packets += " (" + ", ".join(f"{count} {reason}" for reason, count in stats["skipped"].items()) + ")"
+    connections = _count(stats["connections"], "AMQP connection")
+    if stats["decoded"] != stats["connections"]:
+        connections += f" ({stats['decoded']} decoded)"
+    parts = [packets, connections]
+    if stats["ignored"]:
+        parts.append(_count(stats["ignored"], "other TCP connection"))
+    if stats["retransmitted"]:
+        parts.append(f"{_count(stats['retransmitted'], 'segment')} retransmitted")
+    if stats["out_of_order"]:
+        parts.append(f"{stats['out_of_order']} out of order")
+    if stats["gaps"]:
+        parts.append(f"{_count(stats['gaps'], 'gap')} ({_count(stats['gap_bytes'], 'byte')} missing)")
+    return "capture: " + ", ".join(parts)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -612,9 +764,105 @@ def json_event(event: Event, connection: int) -> dict[str, Any]:
         if event.frame_offset is not None:
             result["frame_offset"] = event.frame_offset
         return result
+    if isinstance(event, GapEvent):
+        result = {"event": "gap", **head, "size": event.size, "reason": event.reason}
+        if event.lost_from is not None:
+            result["lost_from"] = event.lost_from
+        return result
     return {"event": "resync", **head, "to": event.to, "skipped": event.skipped, "reason": event.reason}
 
 
 def json_line(event: Event, connection: int) -> str:
     """One line of JSON Lines: the event's object, ASCII."""
     return json.dumps(json_event(event, connection), separators=(", ", ": "))
+
+
+def json_stamped(item: Stamped) -> str:
+    """One line of JSON Lines for an event of a capture: ``time`` (ISO 8601, UTC, or
+    null) follows ``offset``; ``connection`` and ``connection-end`` events report a
+    connection's endpoints and its end."""
+    time = capture_time(item.time, item.digits, date=True) if item.time is not None else None
+    event = item.event
+    result: dict[str, Any]
+    if isinstance(event, ConnectionEvent):
+        result = {
+            "event": "connection",
+            "connection": item.connection,
+            "time": time,
+            "client": event.client,
+            "server": event.server,
+            "found": event.found,
+            "handshake": event.handshake,
+            "first_packet": None
+            if event.start is None
+            else capture_time(event.start, item.digits, date=True),
+        }
+    elif isinstance(event, ConnectionEndEvent):
+        result = {
+            "event": "connection-end",
+            "connection": item.connection,
+            "time": time,
+            "reason": event.reason,
+            "c2s_bytes": event.c2s,
+            "s2c_bytes": event.s2c,
+        }
+    else:
+        result = {}
+        for key, value in json_event(event, item.connection).items():
+            result[key] = value
+            if key == "offset":
+                result["time"] = time
+    return json.dumps(result, separators=(", ", ": "))
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """A progress bar on one terminal line (stderr): the share of ``total`` bytes read,
+    and the rate; drawn at the first update, then at most every ``interval`` seconds,
+    erased by ``clear()``."""
+
+    def __init__(
+        self,
+        stream: TextIO,
+        total: int | None,
+        *,
+        clock: Callable[[], float] = _time.monotonic,
+        interval: float = 0.2,
+        width: int = 30,
+    ) -> None:
+        self.stream = stream
+        self.total = total if total else None
+        self.clock = clock
+        self.interval = interval
+        self.width = width
+        self.started = clock()
+        self._drawn: float | None = None
+        self.visible = False
+
+    def update(self, done: int) -> None:
+        """``done`` bytes are read: redraw if ``interval`` has passed since the last time."""
+        now = self.clock()
+        if self._drawn is not None and now - self._drawn < self.interval:
+            return
+        self._drawn = now
+        elapsed = now - self.started
+        rate = f"  {done / elapsed / 2**20:.1f} MiB/s" if elapsed > 0 else ""
+        if self.total is None:
+            text = f"{done / 2**20:.1f} MiB{rate}"
+        else:
+            share = min(done / self.total, 1.0)
+            filled = int(share * self.width)
+            bar = "#" * filled + "-" * (self.width - filled)
+            text = f"[{bar}] {share * 100:3.0f}%  {done / 2**20:.1f} of {self.total / 2**20:.1f} MiB{rate}"
+        self.stream.write(f"\r{text}\x1b[K")
+        self.stream.flush()
+        self.visible = True
+
+    def clear(self) -> None:
+        """Erase the bar (before other output to the terminal, and at the end)."""
+        if self.visible:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.visible = False

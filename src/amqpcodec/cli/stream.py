@@ -1,12 +1,23 @@
-"""Decoding one direction of a connection into events, resynchronising on bad bytes.
+"""Decoding one direction of a connection into events, resynchronising on bad bytes;
+and a capture's packets into the events of all its connections.
 
-Strategy: :class:`DirectionDecoder` holds the whole direction in memory and runs a
-:class:`~amqpcodec.frames.FrameReader` over it (fed in chunks, so ``max_buffered_bytes``
-holds for any input size); every frame also goes to a
-:class:`~amqpcodec.frames.TransferAssembler`, and each completed delivery of message
-format 0 is decoded with :meth:`~amqpcodec.message.Message.decode`.  What it yields are
-the events of the CLI's output (``HeaderEvent`` ... ``ResyncEvent``), with offsets in the
-capture's terms (the stream's ``base`` added).
+Strategy: :class:`DirectionDecoder` runs a :class:`~amqpcodec.frames.FrameReader` over a
+direction's bytes (fed in chunks, so ``max_buffered_bytes`` holds for any input size);
+every frame also goes to a :class:`~amqpcodec.frames.TransferAssembler`, and each
+completed delivery of message format 0 is decoded with
+:meth:`~amqpcodec.message.Message.decode`.  What it yields are the events of the CLI's
+output (``HeaderEvent`` ... ``ResyncEvent``, ``GapEvent``), with offsets in the
+capture's terms (the stream's ``base`` added).  The decoder is a generator that asks
+for more bytes when it needs them (``_MORE``), so the same code reads a whole stream
+(a file: all its bytes are there) or a stream fed piece by piece (a capture: bytes as
+TCP reassembly delivers them, then ``gap()`` or ``end()``), keeping only the bytes not
+yet decoded: the frame in progress, or while resynchronising the bytes whose verdict
+awaits more (``_scan`` finds exactly the frame :func:`find_frame_boundary` would find
+in the whole stream, deciding nothing that later bytes could change).  A streamed
+direction gives the events of the whole, except that the bytes left undecoded after a
+TLS or foreign protocol header are counted only if the stream had ended by then.
+:class:`CaptureDecoder` drives one such decoder per direction of each AMQP connection
+of a capture (:mod:`amqpcodec.cli.pcap`, :mod:`amqpcodec.cli.tcp`).
 
 How bad input is handled (Part 2 §2.3.1 framing; the reader's own rules are in the
 docstring of ``amqpcodec.frames``):
@@ -35,13 +46,18 @@ docstring of ``amqpcodec.frames``):
   not seen is shown with a note instead of an assembler error.
 - A stream that ends inside a frame is an ``error`` (``IncompleteError``), followed by
   a ``resync`` when a frame starts inside those last bytes (a SIZE made larger).
+- A gap (bytes a capture lost) is a ``gap`` event naming the undecoded bytes before it
+  (a frame it cut short), then a ``resync`` from its end: partial deliveries are
+  dropped as after any lost frame.  It is not an error: the bytes that are there are
+  not wrong.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Generator, Iterator
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 from ..errors import (
@@ -53,6 +69,9 @@ from ..errors import (
     UnsupportedProtocolError,
 )
 from ..frames import (
+    _BODY_CLASS,
+    _FRAME_HEADER_SIZE,
+    _MIN_DOFF,
     _OTHER_AMQP,
     NEED_DATA,
     Delivery,
@@ -60,12 +79,17 @@ from ..frames import (
     FrameReader,
     ProtocolHeader,
     TransferAssembler,
+    _known_descriptor,
+    _plausible_follower,
+    _plausible_header,
     find_frame_boundary,
 )
 from ..limits import DEFAULT_LIMITS, Limits
 from ..message import Message
 from ..performatives import Close, Detach, End, SaslBody, Transfer
 from ..types import Described
+from .pcap import Packet, tcp_segment
+from .tcp import C2S, S2C, Bytes, Connection, Found, Hole, Item, Part, Tracker
 
 __all__ = [
     "HeaderEvent",
@@ -73,8 +97,13 @@ __all__ = [
     "MessageEvent",
     "ErrorEvent",
     "ResyncEvent",
+    "GapEvent",
     "Event",
     "DirectionDecoder",
+    "ConnectionEvent",
+    "ConnectionEndEvent",
+    "Stamped",
+    "CaptureDecoder",
     "performative_name",
 ]
 
@@ -153,7 +182,20 @@ class ResyncEvent:
     reason: str
 
 
-Event = HeaderEvent | FrameEvent | MessageEvent | ErrorEvent | ResyncEvent
+@dataclasses.dataclass(frozen=True, slots=True)
+class GapEvent:
+    """``size`` bytes from ``offset`` are missing from a capture (packets it lost);
+    ``lost_from``: where the bytes before the gap that could not be decoded start (a
+    frame the gap cut short), if any."""
+
+    direction: str
+    offset: int
+    size: int
+    reason: str
+    lost_from: int | None = None
+
+
+Event = HeaderEvent | FrameEvent | MessageEvent | ErrorEvent | ResyncEvent | GapEvent
 
 
 def performative_name(performative: Any) -> str:
@@ -172,7 +214,15 @@ def _is_tls_record(data: bytes) -> bool:
 
 #: AMQP 0-9-1 §4.2.3: a method frame on channel 0 whose method is connection.start
 #: (class 10, method 10) offering version 0-9: what a 0-9-1 server sends first.
-_CONNECTION_START = re.compile(rb"\x01\x00\x00....\x00\x0a\x00\x0a\x00\x09", re.DOTALL)
+_CONNECTION_START = (0x01, 0x00, 0x00, None, None, None, None, 0x00, 0x0A, 0x00, 0x0A, 0x00, 0x09)
+
+
+def _connection_start(data: bytes | bytearray, *, partial: bool = False) -> bool:
+    """Whether ``data`` opens with :data:`_CONNECTION_START` (``partial``: or with a
+    start of it, when shorter)."""
+    if len(data) < len(_CONNECTION_START) and not partial:
+        return False
+    return all(byte is None or byte == found for byte, found in zip(_CONNECTION_START, data))
 
 
 def frame_body_offset(data: bytes, at: int) -> int:
@@ -213,20 +263,201 @@ class _Pending:
         return start + size
 
 
+class _More:
+    """What the decoder's generator yields when it needs more bytes (streaming only)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MORE"
+
+
+_MORE = _More()
+_Step = Event | _More
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Resync:
+    """Look for the next frame from ``start`` (``first``: nothing was found before it)."""
+
+    start: int
+    reason: str
+    first: bool = False
+
+
+_Next = int | _Resync | None
+
+#: The bytes that tell how a stream opens (the longest test: a 0-9-1 connection.start).
+_CLASSIFY = len(_CONNECTION_START)
+
+
+def _opening_known(data: bytes | bytearray) -> bool:
+    """Whether more bytes could change how ``DirectionDecoder._start`` reads the opening
+    ``data`` (an AMQP header, a TLS record, a 0-9-1 connection.start, or mid-connection)."""
+    n = len(data)
+    if n >= _CLASSIFY:
+        return True
+    if not n or _MAGIC.startswith(bytes(data[:4])):
+        return n >= len(_MAGIC)
+    if data[0] == 0x16:  # a TLS record? (three bytes tell)
+        return n >= 3
+    return not _connection_start(data, partial=True)
+
+
+def _scan(data: bytearray, start: int, limits: Limits) -> tuple[int | None, int]:
+    """``find_frame_boundary`` on a stream whose bytes so far are ``data``: the frame it
+    would find in the whole stream, if these bytes decide it, else ``(None, at)`` with
+    ``at`` the first offset whose verdict awaits more bytes."""
+    n = len(data)
+    last = n - _FRAME_HEADER_SIZE + 1
+    for at in range(start, last):
+        if data[at + 5] not in _BODY_CLASS or data[at + 4] < _MIN_DOFF:
+            continue
+        header = _plausible_header(data, at, n, limits)
+        if header is None:
+            continue
+        size, doff, frame_type = header
+        body, end = at + doff * 4, at + size
+        if end > n and n < body + 10:
+            return None, at
+        if not _known_descriptor(data, body, min(end, n), frame_type):
+            continue
+        if end >= n or not _follower_decided(data, end, n, limits):
+            return None, at
+        if _plausible_follower(data, end, n, limits):
+            return at, at
+    return None, max(start, last)
+
+
+def _follower_decided(data: bytearray, at: int, n: int, limits: Limits) -> bool:
+    """Whether ``_plausible_follower(data, at, n)`` would say the same with more bytes."""
+    if n - at < len(_MAGIC):
+        return False
+    if data[at : at + 4] == _MAGIC:
+        return True
+    if n - at < _FRAME_HEADER_SIZE:
+        return False
+    header = _plausible_header(data, at, n, limits)
+    if header is None:
+        return True
+    size, doff, _ = header
+    body, end = at + doff * 4, at + size
+    return size == doff * 4 or (n >= body + 3 and n >= end) or n >= body + 10
+
+
 class DirectionDecoder:
-    """The events of one direction's bytes (module docstring); ``events()`` runs once."""
+    """The events of one direction's bytes (module docstring).
+
+    Whole: ``DirectionDecoder(direction, data).events()``.  Streaming (``final=False``):
+    ``feed(data)``, ``gap(size)`` and ``end()`` return the events the bytes so far
+    complete, the same events ``events()`` would give for the whole stream, except that
+    the bytes left undecoded after a TLS or foreign protocol header are not counted
+    (``skipped`` is None) unless the stream has ended.  Memory is bounded by
+    ``limits.max_frame_size`` and the feed sizes, whatever the stream's length.
+    """
 
     def __init__(
-        self, direction: str, data: bytes, *, base: int = 0, limits: Limits = DEFAULT_LIMITS
+        self,
+        direction: str,
+        data: bytes = b"",
+        *,
+        base: int = 0,
+        limits: Limits = DEFAULT_LIMITS,
+        final: bool = True,
     ) -> None:
         self.direction = direction
-        self.data = data
         self.base = base
         self.limits = limits
+        self._buf: bytes | bytearray = data if final else bytearray(data)
+        self._first = 0  # the stream offset of _buf[0]
+        self._eof = final
+        self._gap: int | None = None  # a gap ends the bytes in _buf
+        self._gap_reason = ""
         self._assembler = TransferAssembler(limits=limits)
         self._pending: dict[tuple[int, int], _Pending] = {}
         self._unseen: set[tuple[int, int]] = set()
         self._lossy = False
+        self._steps = self._run()
+
+    # --- driving ----------------------------------------------------------------------
+
+    def events(self) -> Iterator[Event]:
+        """Every event of a whole stream, in stream order (runs once)."""
+        for step in self._steps:
+            if type(step) is _More:  # pragma: no cover - a whole stream never waits
+                raise RuntimeError("DirectionDecoder.events() on a streaming decoder")
+            yield step  # type: ignore[misc]
+
+    def _drain(self) -> list[Event]:
+        found: list[Event] = []
+        for step in self._steps:
+            if type(step) is _More:
+                break
+            found.append(step)  # type: ignore[arg-type]
+        return found
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Event]:
+        """Take the next bytes of a streaming decoder; the events they complete."""
+        if self._eof:
+            raise RuntimeError("DirectionDecoder.feed() after the end")
+        self._buf += data
+        return self._drain()
+
+    def gap(self, size: int, reason: str = "") -> list[Event]:
+        """``size`` bytes are missing from the stream here (lost from a capture); ``reason``
+        says how that is known."""
+        self._gap = size
+        self._gap_reason = reason
+        return self._drain()
+
+    def end(self) -> list[Event]:
+        """The stream is over; its last events."""
+        self._eof = True
+        return self._drain()
+
+    @property
+    def ended(self) -> bool:
+        return self._eof
+
+    @property
+    def length(self) -> int:
+        """The stream offset after the last byte received (gaps included)."""
+        return self._first + len(self._buf)
+
+    # --- the window ---------------------------------------------------------------
+
+    @property
+    def _waiting(self) -> bool:
+        """Whether more bytes may still come before the end of the stream or a gap."""
+        return not self._eof and self._gap is None
+
+    def _trim(self, upto: int) -> None:
+        """Forget the bytes before stream offset ``upto`` (streaming only)."""
+        if upto > self._first:
+            del self._buf[: upto - self._first]  # type: ignore[union-attr]
+            self._first = upto
+
+    def _byte(self, at: int) -> int:
+        return self._buf[at - self._first]
+
+    def _slice(self, start: int, stop: int) -> bytes:
+        return bytes(self._buf[start - self._first : stop - self._first])
+
+    def _startswith(self, at: int, prefix: bytes) -> bool:
+        return self._buf.startswith(prefix, at - self._first)
+
+    def _rest(self, at: int) -> int | None:
+        """The bytes from ``at`` to the end, when the end is known."""
+        return self.length - at if self._eof else None
+
+    def _skip_rest(self) -> Generator[_Step, None, None]:
+        """Consume the rest of the stream, gaps and all, without decoding it."""
+        while not self._eof:
+            self._trim(self.length)
+            if self._gap is not None:
+                self._first += self._gap
+                self._gap = None
+            yield _MORE
 
     # --- events ---------------------------------------------------------------------
 
@@ -252,19 +483,57 @@ class DirectionDecoder:
             None if frame_at is None else self.base + frame_at,
         )
 
-    def _resync(self, start: int, reason: str) -> Generator[Event, None, int | None]:
-        """Skip to the next plausible frame at or after ``start``; None at the end."""
+    def _boundary(self, start: int) -> Generator[_Step, None, int | None]:
+        """The frame ``find_frame_boundary`` finds from ``start`` in the whole run of
+        bytes (to the end of the stream or to a gap); None when there is none."""
+        while self._waiting:
+            found, undecided = _scan(self._buf, start - self._first, self.limits)  # type: ignore[arg-type]
+            if found is not None:
+                return found + self._first
+            start = undecided + self._first
+            self._trim(start)
+            yield _MORE
+        found = find_frame_boundary(self._buf, start - self._first, limits=self.limits)
+        return None if found is None else found + self._first
+
+    def _resync(self, resync: _Resync) -> Generator[_Step, None, _Next]:
+        """Skip to the next plausible frame at or after ``resync.start``."""
         self._drop_partials()
-        size = len(self.data)
-        found = find_frame_boundary(self.data, start, limits=self.limits)
+        start = resync.start
+        found = yield from self._boundary(start)
         if found is None:
-            if start < size:
+            if self._gap is not None:
+                return (yield from self._after_gap(start if start < self.length else None))
+            if resync.first:
+                yield self._error(0, f"no AMQP protocol header and no frame in {self.length} bytes")
+            elif start < self.length:
                 yield ResyncEvent(
-                    self.direction, self.base + start, None, size - start, reason + "; no frame follows"
+                    self.direction,
+                    self.base + start,
+                    None,
+                    self.length - start,
+                    resync.reason + "; no frame follows",
                 )
             return None
-        yield ResyncEvent(self.direction, self.base + start, self.base + found, found - start, reason)
+        yield ResyncEvent(self.direction, self.base + start, self.base + found, found - start, resync.reason)
         return found
+
+    def _after_gap(self, lost_from: int | None) -> Generator[_Step, None, _Next]:
+        """The bytes so far end in a gap: report it, then look for a frame after it."""
+        assert self._gap is not None
+        at, size = self.length, self._gap
+        yield GapEvent(
+            self.direction,
+            self.base + at,
+            size,
+            self._gap_reason,
+            None if lost_from is None else self.base + lost_from,
+        )
+        self._drop_partials()
+        self._trim(at)
+        self._first = at + size
+        self._gap = None
+        return _Resync(at + size, "after a gap in the capture")
 
     def _drop_partials(self) -> None:
         self._assembler = TransferAssembler(limits=self.limits)
@@ -274,47 +543,54 @@ class DirectionDecoder:
 
     # --- the loop -------------------------------------------------------------------
 
-    def events(self) -> Iterator[Event]:
-        """Every event of this direction, in stream order."""
-        data = self.data
-        if not data:
-            return
-        position: int | None = 0
+    def _run(self) -> Generator[_Step, None, None]:
+        while self._waiting and not _opening_known(self._buf[:_CLASSIFY]):
+            yield _MORE
+        if not self._buf:
+            if self._gap is None:
+                return
+            step: _Next = yield from self._after_gap(None)
+        else:
+            step = yield from self._start()
         expect_header = True
-        if not (data.startswith(_MAGIC) or _MAGIC.startswith(data[:4])):
-            if _is_tls_record(data):
-                yield self._header(
-                    0,
-                    "TLS",
-                    None,
-                    supported=False,
-                    skipped=len(data),
-                    note="a TLS record with no AMQP TLS header before it (amqps), encrypted",
-                )
-                return
-            if _CONNECTION_START.match(data):
-                yield self._header(
-                    0,
-                    "AMQP 0-9-1",
-                    None,
-                    supported=False,
-                    skipped=len(data),
-                    note="a connection.start frame (the server side of AMQP 0-9-1), not AMQP 1.0",
-                )
-                return
-            if find_frame_boundary(data, 0, limits=self.limits) is None:
-                yield self._error(0, f"no AMQP protocol header and no frame in {len(data)} bytes")
-                return
-            position = yield from self._resync(0, "no protocol header: the stream starts mid-connection")
-            expect_header = False
-        while position is not None:
-            position = yield from self._read(position, expect_header)
-            expect_header = False
+        while step is not None:
+            if isinstance(step, _Resync):
+                expect_header = False
+                step = yield from self._resync(step)
+            else:
+                step = yield from self._read(step, expect_header)
+                expect_header = False
 
-    def _read(self, start: int, expect_header: bool) -> Generator[Event, None, int | None]:
+    def _start(self) -> Generator[_Step, None, _Next]:
+        """How the stream opens: a protocol header, TLS, AMQP 0-9-1, or mid-connection."""
+        data = bytes(self._buf[:_CLASSIFY])
+        if data.startswith(_MAGIC) or _MAGIC.startswith(data[:4]):
+            return 0
+        if _is_tls_record(data):
+            yield self._header(
+                0,
+                "TLS",
+                None,
+                supported=False,
+                skipped=self._rest(0),
+                note="a TLS record with no AMQP TLS header before it (amqps), encrypted",
+            )
+        elif _connection_start(data):
+            yield self._header(
+                0,
+                "AMQP 0-9-1",
+                None,
+                supported=False,
+                skipped=self._rest(0),
+                note="a connection.start frame (the server side of AMQP 0-9-1), not AMQP 1.0",
+            )
+        else:
+            return _Resync(0, "no protocol header: the stream starts mid-connection", first=True)
+        yield from self._skip_rest()
+        return None
+
+    def _read(self, start: int, expect_header: bool) -> Generator[_Step, None, _Next]:
         """Run a reader from ``start``; return where to resynchronise, or None when done."""
-        data = self.data
-        size = len(data)
         reader = FrameReader(limits=self.limits, expect_header=expect_header)
         fed = start
         while True:
@@ -322,18 +598,19 @@ class DirectionDecoder:
                 event = reader.next_event()
             except (FramingError, UnsupportedProtocolError) as error:
                 at = start + (error.offset or 0)
-                if isinstance(error, UnsupportedProtocolError) and at == 0 and data.startswith(_MAGIC):
+                if isinstance(error, UnsupportedProtocolError) and at == 0 and self._startswith(0, _MAGIC):
                     yield self._header(
                         0,
-                        _protocol_name(data[:_HEADER_SIZE]),
+                        _protocol_name(self._slice(0, _HEADER_SIZE)),
                         None,
                         supported=False,
-                        skipped=size - _HEADER_SIZE,
+                        skipped=self._rest(_HEADER_SIZE),
                         note="not AMQP 1.0",
                     )
+                    yield from self._skip_rest()
                     return None
                 yield self._error(at, self._reword(error, start), at)
-                return (yield from self._resync(at + 1, f"after the error at offset {self.base + at}"))
+                return _Resync(at + 1, f"after the error at offset {self.base + at}")
             except DecodeError as error:
                 frame_at = getattr(error, "frame_offset", None)
                 yield self._error(
@@ -344,44 +621,49 @@ class DirectionDecoder:
                 self._drop_partials()
                 continue
             if event is NEED_DATA:
-                if fed < size:
-                    stop = min(size, fed + _FEED_CHUNK)
-                    reader.feed(data[fed:stop])
+                if fed < self.length:
+                    stop = min(self.length, fed + _FEED_CHUNK)
+                    reader.feed(self._slice(fed, stop))
                     fed = stop
                     continue
+                if self._waiting:
+                    self._trim(start + reader.offset)
+                    yield _MORE
+                    continue
+                if self._gap is not None:
+                    return (yield from self._after_gap(start + reader.offset if reader.buffered else None))
                 try:
                     reader.feed_eof()
                 except IncompleteError as error:
                     at = start + (error.offset or 0)
                     yield self._error(at, error, at)
-                    if find_frame_boundary(data, at + 1, limits=self.limits) is not None:
-                        return (
-                            yield from self._resync(at + 1, f"after the error at offset {self.base + at}")
-                        )
+                    if find_frame_boundary(self._buf, at + 1 - self._first, limits=self.limits) is not None:
+                        return _Resync(at + 1, f"after the error at offset {self.base + at}")
                 return None
             if isinstance(event, ProtocolHeader):
                 at = start + event.offset
                 version = f"{event.major}.{event.minor}.{event.revision}"
                 after = at + _HEADER_SIZE
-                if event.protocol_id == 2 and not data.startswith(_MAGIC, after):
-                    yield self._header(
-                        at,
-                        event.layer,
-                        version,
-                        supported=True,
-                        skipped=size - after,
-                        note="encrypted from here on",
-                    )
-                    return None
+                if event.protocol_id == 2:
+                    while self._waiting and self.length < after + len(_MAGIC):
+                        self._trim(at)
+                        yield _MORE
+                    if not self._startswith(after, _MAGIC):
+                        yield self._header(
+                            at,
+                            event.layer,
+                            version,
+                            supported=True,
+                            skipped=self._rest(after),
+                            note="encrypted from here on",
+                        )
+                        yield from self._skip_rest()
+                        return None
                 yield self._header(at, event.layer, version, supported=True)
                 continue
             resume = yield from self._frame(event, start)
             if resume is not None:
-                return (
-                    yield from self._resync(
-                        resume, f"after the frame at offset {self.base + start + event.offset}"
-                    )
-                )
+                return _Resync(resume, f"after the frame at offset {self.base + start + event.offset}")
 
     def _reword(self, error: AMQPCodecError, start: int) -> AMQPCodecError:
         """Drop the reader's "in the frame at offset N" (the event carries ``frame_offset``)
@@ -396,7 +678,7 @@ class DirectionDecoder:
     def _frame(self, frame: Frame, start: int) -> Generator[Event, None, int | None]:
         """Events for one frame; returns where to resync if its SIZE looks corrupt."""
         at = start + frame.offset
-        size = int.from_bytes(self.data[at : at + 4], "big")
+        size = int.from_bytes(self._slice(at, at + 4), "big")
         performative = frame.performative
         payload_at = at + size - len(frame.payload)
         name = performative_name(performative)
@@ -414,7 +696,7 @@ class DirectionDecoder:
         )
         if type(performative) is Described:
             yield self._error(
-                at + frame_body_offset(self.data, at),
+                at + self._byte(at + 4) * 4,
                 f"the frame body is a described value with descriptor {_descriptor_text(performative.descriptor)}, "
                 "not a performative (§2.7)",
                 at,
@@ -497,3 +779,152 @@ class DirectionDecoder:
             delivery,
             message,
         )
+
+
+# --------------------------------------------------------------------------- captures
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConnectionEvent:
+    """A connection found in a capture: its endpoints (``address:port``), how it was
+    found (``header``: a stream opened with ``AMQP``; ``port``: ``--port``), whether its
+    TCP handshake was captured (else offsets count from the first byte seen), and the
+    time of its first packet."""
+
+    connection: int
+    client: str
+    server: str
+    found: str
+    handshake: bool
+    start: int | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConnectionEndEvent:
+    """A connection is over: ``fin`` (closed by both sides), ``rst`` (reset), ``capture``
+    (still open when the capture ended) or ``reused`` (a new connection took its ports);
+    the bytes of each direction, gaps included."""
+
+    connection: int
+    reason: str
+    c2s: int
+    s2c: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Stamped:
+    """An event of a capture: its connection's number, and the time (ns since the epoch;
+    None for a packet block without one) of the packet that completed it, shown with
+    ``digits`` fractional digits."""
+
+    connection: int
+    time: int | None
+    digits: int
+    event: Event | ConnectionEvent | ConnectionEndEvent
+
+
+class CaptureDecoder:
+    """The events of every AMQP connection in a capture's packets, in capture order.
+
+    Strategy: each packet's TCP segment goes to a :class:`~amqpcodec.cli.tcp.Tracker`,
+    which finds the connections (``AMQP`` at the start of a stream, or a port in
+    ``ports``) and rebuilds their byte streams; each direction of a connection chosen
+    by ``select`` (all by default) is a streaming :class:`DirectionDecoder`.  An event
+    carries the time of the packet whose bytes completed it.  Memory: one frame and one
+    delivery in progress per direction, the reassembler's bounded buffers, and a chunk
+    of the file, whatever the capture's size.
+    """
+
+    def __init__(
+        self,
+        packets: Iterable[Packet],
+        *,
+        ports: Iterable[int] = (),
+        select: Callable[[Connection], bool] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self._packets = packets
+        self._select = select
+        self.limits = limits
+        self.tracker = Tracker(magic=_MAGIC, ports=ports)
+        self.packets = 0
+        self.skipped: Counter[str] = Counter()
+        self.selected = 0
+
+    def events(self) -> Iterator[Stamped]:
+        """Every event, in the order of the packets that completed them (runs once)."""
+        decoders: dict[int, tuple[DirectionDecoder, DirectionDecoder]] = {}
+        tracker = self.tracker
+        time: int | None = None
+        digits = 6
+        for packet in self._packets:
+            self.packets += 1
+            time, digits = packet.time, packet.digits
+            segment = tcp_segment(packet)
+            if isinstance(segment, str):
+                self.skipped[segment] += 1
+                continue
+            items = tracker.segment(segment, time)
+            if items:
+                yield from self._items(items, decoders, time, digits)
+        yield from self._items(tracker.finish(), decoders, time, digits)
+
+    def _items(
+        self,
+        items: list[Item],
+        decoders: dict[int, tuple[DirectionDecoder, DirectionDecoder]],
+        time: int | None,
+        digits: int,
+    ) -> Iterator[Stamped]:
+        for item in items:
+            number = item.connection.number
+            if isinstance(item, Part):
+                pair = decoders.get(number)
+                if pair is None:
+                    continue
+                decoder = pair[0] if item.direction == C2S else pair[1]
+                piece = item.piece
+                if type(piece) is Bytes:
+                    events = decoder.feed(piece.data)
+                elif type(piece) is Hole:
+                    events = decoder.gap(piece.size, piece.reason)
+                else:
+                    events = decoder.end()
+                for event in events:
+                    yield Stamped(number, time, digits, event)
+            elif isinstance(item, Found):
+                connection = item.connection
+                if self._select is not None and not self._select(connection):
+                    continue
+                self.selected += 1
+                decoders[number] = (
+                    DirectionDecoder(C2S, base=0, limits=self.limits, final=False),
+                    DirectionDecoder(S2C, base=0, limits=self.limits, final=False),
+                )
+                yield Stamped(
+                    number,
+                    time,
+                    digits,
+                    ConnectionEvent(
+                        number,
+                        connection.client_text,
+                        connection.server_text,
+                        connection.found,
+                        connection.from_handshake,
+                        connection.first_time,
+                    ),
+                )
+            else:
+                pair = decoders.pop(number, None)
+                if pair is None:
+                    continue
+                for decoder in pair:  # a stream that saw no Stop (a reused connection)
+                    for event in decoder.end() if not decoder.ended else ():
+                        yield Stamped(number, time, digits, event)
+                connection = item.connection
+                yield Stamped(
+                    number,
+                    time,
+                    digits,
+                    ConnectionEndEvent(number, item.reason, connection.length(C2S), connection.length(S2C)),
+                )

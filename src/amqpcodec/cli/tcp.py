@@ -1,0 +1,611 @@
+"""TCP stream reassembly for captures: each connection's two byte streams, by sequence number.
+
+Strategy: a :class:`Flow` rebuilds one direction of a connection (RFC 9293 §3.4
+sequence numbers).  It keeps the offset of the next byte it expects and hands on every
+byte once, in order: a segment that starts there is delivered at once (with any
+out-of-order segments it makes contiguous); an older one (a retransmission) or the old
+part of an overlapping one is dropped; a later one waits, copied, among the pending
+segments.  Sequence numbers are compared modulo 2**32 against the next expected one
+(RFC 9293 §3.4: a segment is never more than 2**31 away), so they may wrap; offsets are
+unbounded ints counted from the first byte of the stream.  A :class:`Tracker` finds the
+connections in a capture's segments, gives each a number once it is found to carry the
+protocol wanted, tells client from server, and turns segments into items: :class:`Found`,
+then :class:`Part` (:class:`Bytes`, :class:`Hole` or :class:`Stop` of one direction),
+then :class:`Closed`.
+
+Bytes that never arrive are a *gap*, declared when the loss is certain or waiting for
+them would cost too much: when the other side acknowledges bytes past the hole (it
+received them; the capture missed them: no retransmission will come), when the segments
+waiting behind a hole exceed ``max_pending`` bytes or ``max_segments`` segments, when a
+segment's payload was cut by the snapshot length, and when the connection is reset or
+the capture ends.  The gap is reported with its offset and size, and the stream goes on
+from the segment after it.  Memory is the pending segments of each direction (bounded)
+plus a fixed record per connection.
+
+Decisions where RFC 9293 and the capture formats are silent:
+
+- Offset 0 is the byte after the SYN when the handshake was captured; otherwise the
+  first byte of the first segment seen with data (a capture that starts
+  mid-connection).  Data older than that (reordered before the first segment seen) is
+  dropped as a retransmission.
+- Overlapping data is taken from the segment that arrived first: what was delivered
+  stays delivered, and of pending segments that overlap, the earlier arrival wins.
+- A connection is *found* when one direction's stream opens with ``magic`` (the first
+  bytes of its protocol header), or at once when one endpoint's port is in ``ports``.
+  The server is the endpoint on such a port; else the client is the sender of a SYN
+  without ACK (the receiver of a SYN-ACK); else the first to send the magic.  Up to
+  ``max_held`` bytes of a connection (``max_held_total`` of all) are held while it is
+  undecided; a connection whose directions both open otherwise, or that would hold
+  more, is ignored.
+- Bare ACKs, FINs and RSTs of connections never seen open no connection.  A SYN on a
+  connection whose streams ended, or whose sequence numbers it contradicts, starts a
+  new connection (port reuse).  Up to ``max_ignored`` ignored or undecided connections
+  are remembered (least recently used first out), so a capture with many connections
+  of other protocols is read in bounded memory too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from bisect import insort
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from .pcap import TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, Segment
+
+__all__ = [
+    "C2S",
+    "S2C",
+    "Bytes",
+    "Closed",
+    "Connection",
+    "Flow",
+    "Found",
+    "Hole",
+    "Item",
+    "Part",
+    "Piece",
+    "Stop",
+    "Tracker",
+    "TrackerStats",
+    "endpoint_text",
+]
+
+C2S, S2C = "c2s", "s2c"
+_MASK = 0xFFFFFFFF
+_HALF = 1 << 31
+
+Endpoint = tuple[bytes, int]
+
+
+def endpoint_text(endpoint: Endpoint) -> str:
+    """``192.0.2.1:5672`` or ``[2001:db8::1]:5672``."""
+    address, port = endpoint
+    text = str(ipaddress.ip_address(address))
+    return f"[{text}]:{port}" if len(address) == 16 else f"{text}:{port}"
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Bytes:
+    """Bytes of a stream, from ``offset`` on."""
+
+    offset: int
+    data: bytes | memoryview
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Hole:
+    """``size`` bytes from ``offset`` that the capture does not hold; ``reason`` says how
+    the loss was established."""
+
+    offset: int
+    size: int
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Stop:
+    """The end of a stream: ``fin``, ``rst`` or ``capture`` (it was open when the
+    capture ended); ``length``: the stream's bytes, gaps included."""
+
+    reason: str
+    length: int
+
+
+Piece = Bytes | Hole | Stop
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Found:
+    """A connection carrying the protocol wanted: numbered, its roles known."""
+
+    connection: Connection
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of one direction (``c2s`` or ``s2c``) of a found connection."""
+
+    connection: Connection
+    direction: str
+    piece: Piece
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Closed:
+    """A found connection is over: ``fin`` (both sides closed), ``rst``, ``capture`` (the
+    capture ended first) or ``reused`` (a new connection took its ports)."""
+
+    connection: Connection
+    reason: str
+
+
+Item = Found | Part | Closed
+# --------------------------------------------------------------------------- one direction
+
+
+class Flow:
+    """The reassembly of one direction (module docstring).  ``segment()``,
+    ``acknowledged()`` and ``finish()`` append the stream's pieces to ``out``."""
+
+    __slots__ = (
+        "_fin_at",
+        "_pending",
+        "acked",
+        "base",
+        "ended",
+        "from_syn",
+        "max_pending",
+        "max_segments",
+        "offset",
+        "out_of_order",
+        "pending_bytes",
+        "retransmitted",
+    )
+
+    def __init__(self, *, max_pending: int = 1 << 22, max_segments: int = 4096) -> None:
+        self.max_pending = max_pending
+        self.max_segments = max_segments
+        self.base: int | None = None  # the sequence number of stream offset 0
+        self.from_syn = False
+        self.offset = 0  # the next stream offset expected
+        self.acked = 0  # the highest offset the peer acknowledged
+        self._fin_at: int | None = None
+        self._pending: list[tuple[int, bytes, int]] = []  # (offset, payload, missing), by offset
+        self.pending_bytes = 0
+        self.ended: str | None = None
+        self.retransmitted = 0
+        self.out_of_order = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"<Flow base={self.base} offset={self.offset} pending={len(self._pending)} "
+            f"({self.pending_bytes} bytes) ended={self.ended}>"
+        )
+
+    def _offset_of(self, seq: int, base: int) -> int:
+        delta = (seq - base - self.offset) & _MASK
+        return self.offset + (delta - (1 << 32) if delta >= _HALF else delta)
+
+    def segment(
+        self, seq: int, payload: bytes | memoryview, missing: int, flags: int, out: list[Piece]
+    ) -> None:
+        """Take one segment of this direction: its sequence number, payload, the payload
+        bytes the snapshot length cut off, and its TCP flags (RFC 9293 §3.1)."""
+        if self.ended is not None:
+            return
+        if flags & TCP_SYN:
+            if self.base is None:
+                self.base = (seq + 1) & _MASK
+                self.from_syn = True
+            seq = (seq + 1) & _MASK  # the SYN takes one sequence number; data may follow it
+        size = len(payload) + missing
+        base = self.base
+        if base is None:
+            if not size:
+                return
+            self.base = base = seq
+        start = self._offset_of(seq, base)
+        if flags & TCP_FIN and self._fin_at is None:
+            self._fin_at = start + size
+        if size:
+            self._place(start, payload, missing, out)
+        if flags & TCP_RST:
+            self.finish("rst", out)
+        else:
+            self._check_end(out)
+
+    def acknowledged(self, ack: int, out: list[Piece]) -> None:
+        """The other direction acknowledged ``ack``: the bytes before it reached the peer."""
+        if self.base is None or self.ended is not None:
+            return
+        at = self._offset_of(ack, self.base)
+        if at > self.acked:
+            self.acked = at
+            self._check_acked(out)
+
+    def finish(self, reason: str, out: list[Piece]) -> None:
+        """End the stream (a reset, or the end of the capture): the segments waiting
+        behind holes are delivered, after a gap for each hole."""
+        if self.ended is not None:
+            return
+        while self._pending:
+            self._skip_to(self._pending[0][0], "never captured", out)
+        if self._fin_at is not None:
+            self._skip_to(self._fin_at, "never captured", out)
+            if reason == "capture":
+                reason = "fin"
+        self.ended = reason
+        out.append(Stop(reason, self.offset))
+
+    # --- internals ------------------------------------------------------------------
+
+    def _place(self, start: int, payload: bytes | memoryview, missing: int, out: list[Piece]) -> None:
+        if start + len(payload) + missing <= self.offset:
+            self.retransmitted += 1
+            return
+        if start > self.offset:
+            self.out_of_order += 1
+            insort(self._pending, (start, bytes(payload), missing), key=_first)
+            self.pending_bytes += len(payload)
+            if self.pending_bytes > self.max_pending or len(self._pending) > self.max_segments:
+                self._skip_to(self._pending[0][0], "too much data waiting behind it", out)
+            else:
+                self._check_acked(out)
+            return
+        self._deliver(start, payload, missing, out)
+        self._drain(out)
+
+    def _deliver(self, start: int, payload: bytes | memoryview, missing: int, out: list[Piece]) -> None:
+        skip = self.offset - start
+        if skip < len(payload):
+            piece = payload[skip:] if skip else payload
+            out.append(Bytes(self.offset, piece))
+            self.offset += len(piece)
+            skip = 0
+        else:
+            skip -= len(payload)
+        if missing > skip:
+            out.append(Hole(self.offset, missing - skip, "cut off by the snapshot length"))
+            self.offset += missing - skip
+
+    def _drain(self, out: list[Piece]) -> None:
+        pending = self._pending
+        while pending and pending[0][0] <= self.offset:
+            start, payload, missing = pending.pop(0)
+            self.pending_bytes -= len(payload)
+            if start + len(payload) + missing > self.offset:
+                self._deliver(start, payload, missing, out)
+
+    def _skip_to(self, offset: int, reason: str, out: list[Piece]) -> None:
+        if offset > self.offset:
+            out.append(Hole(self.offset, offset - self.offset, reason))
+            self.offset = offset
+        self._drain(out)
+
+    def _check_acked(self, out: list[Piece]) -> None:
+        pending = self._pending
+        while pending and self.acked >= pending[0][0] > self.offset:
+            self._skip_to(pending[0][0], "acknowledged but never captured", out)
+        self._check_end(out)
+
+    def _check_end(self, out: list[Piece]) -> None:
+        if self._fin_at is not None and self.offset >= self._fin_at and self.ended is None:
+            self.ended = "fin"
+            out.append(Stop("fin", self.offset))
+
+
+def _first(item: tuple[int, bytes, int]) -> int:
+    return item[0]
+
+
+# --------------------------------------------------------------------------- connections
+
+
+_UNDECIDED, _FOUND, _IGNORED = "undecided", "found", "ignored"
+
+Key = tuple[Endpoint, Endpoint]
+
+
+class Connection:
+    """One TCP connection: its endpoints, roles, number (once found) and two flows.
+
+    ``endpoints[0]`` sent the first segment seen and ``flows[i]`` is what
+    ``endpoints[i]`` sent; ``client`` is the index of the client; ``found`` says how the
+    connection was found (``header`` or ``port``); ``first_time`` is its first packet's.
+    """
+
+    __slots__ = (
+        "client",
+        "endpoints",
+        "first_time",
+        "flows",
+        "found",
+        "heads",
+        "held",
+        "held_bytes",
+        "number",
+        "roles_known",
+        "state",
+        "verdicts",
+    )
+
+    def __init__(self, first: Endpoint, second: Endpoint, time: int | None, flows: tuple[Flow, Flow]) -> None:
+        self.endpoints = (first, second)
+        self.flows = flows
+        self.client = 0
+        self.roles_known = False
+        self.state = _UNDECIDED
+        self.number = 0
+        self.found = ""
+        self.first_time = time
+        self.heads = [b"", b""]
+        self.verdicts: list[bool | None] = [None, None]
+        self.held: list[tuple[int, Piece]] = []
+        self.held_bytes = 0
+
+    def __repr__(self) -> str:
+        return f"<Connection {self.number or '?'} {self.client_text} -> {self.server_text} {self.state}>"
+
+    @property
+    def key(self) -> Key:
+        first, second = self.endpoints
+        return (first, second) if first <= second else (second, first)
+
+    @property
+    def client_text(self) -> str:
+        return endpoint_text(self.endpoints[self.client])
+
+    @property
+    def server_text(self) -> str:
+        return endpoint_text(self.endpoints[1 - self.client])
+
+    @property
+    def from_handshake(self) -> bool:
+        """Whether the capture holds the client's SYN (offsets count from the stream start)."""
+        return self.flows[self.client].from_syn
+
+    def direction(self, index: int) -> str:
+        """``c2s`` or ``s2c``: the direction ``endpoints[index]`` sends."""
+        return C2S if index == self.client else S2C
+
+    def length(self, direction: str) -> int:
+        """The bytes read of ``direction``'s stream so far (gaps included)."""
+        return self.flows[self.client if direction == C2S else 1 - self.client].offset
+
+
+@dataclasses.dataclass(slots=True)
+class TrackerStats:
+    """What a :class:`Tracker` saw."""
+
+    segments: int = 0
+    found: int = 0
+    ignored: int = 0
+    retransmitted: int = 0
+    out_of_order: int = 0
+    gaps: int = 0
+    gap_bytes: int = 0
+
+
+class Tracker:
+    """Segments in, items out (module docstring): ``segment()`` for each TCP segment of a
+    capture in capture order, then ``finish()`` once."""
+
+    def __init__(
+        self,
+        *,
+        magic: bytes,
+        ports: Iterable[int] = (),
+        max_held: int = 1 << 16,
+        max_held_total: int = 1 << 24,
+        max_ignored: int = 1 << 14,
+        max_pending: int = 1 << 22,
+        max_segments: int = 4096,
+    ) -> None:
+        self.magic = magic
+        self.ports = frozenset(ports)
+        self.max_held = max_held
+        self.max_held_total = max_held_total
+        self._held_total = 0
+        self.max_ignored = max_ignored
+        self.max_pending = max_pending
+        self.max_segments = max_segments
+        self._table: dict[Key, Connection] = {}
+        self._idle: OrderedDict[Key, None] = OrderedDict()
+        self._numbers = 0
+        self.stats = TrackerStats()
+
+    def segment(self, segment: Segment, time: int | None = None) -> list[Item]:
+        """The items one segment completes (``time``: its packet's, kept as a new
+        connection's ``first_time``)."""
+        self.stats.segments += 1
+        source, destination = segment.source, segment.destination
+        key = (source, destination) if source <= destination else (destination, source)
+        connection = self._table.get(key)
+        flags = segment.flags
+        out: list[Item] = []
+        if (
+            connection is not None
+            and flags & (TCP_SYN | TCP_ACK) == TCP_SYN
+            and self._reused(connection, segment)
+        ):
+            self._close(connection, "reused", out)
+            connection = None
+        if connection is None:
+            if not (flags & TCP_SYN or segment.payload or segment.missing):
+                return out
+            connection = self._open(key, segment, time, out)
+        elif connection.state != _FOUND:
+            self._idle.move_to_end(key)
+            if connection.state == _IGNORED:
+                if flags & TCP_RST:
+                    self._forget(key)
+                return out
+        index = 0 if source == connection.endpoints[0] else 1
+        if flags & TCP_SYN and not connection.roles_known:
+            connection.client = 1 - index if flags & TCP_ACK else index
+            connection.roles_known = True
+        flow = connection.flows[index]
+        pieces: list[Piece] = []
+        retransmitted, out_of_order = flow.retransmitted, flow.out_of_order
+        flow.segment(segment.seq, segment.payload, segment.missing, flags, pieces)
+        self.stats.retransmitted += flow.retransmitted - retransmitted
+        self.stats.out_of_order += flow.out_of_order - out_of_order
+        self._route(connection, index, pieces, out)
+        other = connection.flows[1 - index]
+        if flags & TCP_RST:
+            pieces = []
+            other.finish("rst", pieces)
+            self._route(connection, 1 - index, pieces, out)
+        elif flags & TCP_ACK:
+            pieces = []
+            other.acknowledged(segment.ack, pieces)
+            self._route(connection, 1 - index, pieces, out)
+        self._settle(connection, out)
+        return out
+
+    def finish(self) -> list[Item]:
+        """End every connection still open: the capture is over."""
+        out: list[Item] = []
+        for connection in list(self._table.values()):
+            self._end(connection, out)
+            if connection.state == _UNDECIDED:
+                self._decide(connection, out, final=True)
+            self._settle(connection, out)
+        self._table.clear()
+        self._idle.clear()
+        return out
+
+    # --- internals ------------------------------------------------------------------
+
+    def _reused(self, connection: Connection, segment: Segment) -> bool:
+        """Whether a SYN opens a new connection on a known connection's ports."""
+        flows = connection.flows
+        if flows[0].ended and flows[1].ended:
+            return True
+        flow = flows[0 if segment.source == connection.endpoints[0] else 1]
+        return flow.base is not None and (segment.seq + 1) & _MASK != flow.base
+
+    def _open(self, key: Key, segment: Segment, time: int | None, out: list[Item]) -> Connection:
+        flows = (
+            Flow(max_pending=self.max_pending, max_segments=self.max_segments),
+            Flow(max_pending=self.max_pending, max_segments=self.max_segments),
+        )
+        connection = Connection(segment.source, segment.destination, time, flows)
+        self._table[key] = connection
+        if segment.destination[1] in self.ports or segment.source[1] in self.ports:
+            connection.client = 0 if segment.destination[1] in self.ports else 1
+            connection.roles_known = True
+            self._found(connection, "port", out)
+        else:
+            self._idle[key] = None
+            while len(self._idle) > self.max_ignored:
+                old, _ = self._idle.popitem(last=False)
+                dropped = self._table.pop(old)
+                if dropped.state == _UNDECIDED:
+                    self._release(dropped)
+                    self.stats.ignored += 1
+        return connection
+
+    def _forget(self, key: Key) -> None:
+        self._table.pop(key, None)
+        self._idle.pop(key, None)
+
+    def _found(self, connection: Connection, how: str, out: list[Item]) -> None:
+        self._numbers += 1
+        self.stats.found += 1
+        connection.number = self._numbers
+        connection.found = how
+        connection.state = _FOUND
+        self._idle.pop(connection.key, None)
+        out.append(Found(connection))
+        for index, piece in connection.held:
+            out.append(Part(connection, connection.direction(index), piece))
+        self._release(connection)
+
+    def _release(self, connection: Connection) -> None:
+        """Let go of what an undecided connection held."""
+        self._held_total -= connection.held_bytes
+        connection.held = []
+        connection.held_bytes = 0
+
+    def _route(self, connection: Connection, index: int, pieces: list[Piece], out: list[Item]) -> None:
+        stats = self.stats
+        for piece in pieces:
+            if type(piece) is Hole:
+                stats.gaps += 1
+                stats.gap_bytes += piece.size
+        state = connection.state
+        if state == _FOUND:
+            direction = connection.direction(index)
+            out.extend(Part(connection, direction, piece) for piece in pieces)
+            return
+        if state == _IGNORED or not pieces:
+            return
+        for piece in pieces:
+            self._sniff(connection, index, piece)
+            if type(piece) is Bytes:
+                piece = Bytes(piece.offset, bytes(piece.data))
+                connection.held_bytes += len(piece.data)
+                self._held_total += len(piece.data)
+            connection.held.append((index, piece))
+        self._decide(connection, out, final=False)
+
+    def _sniff(self, connection: Connection, index: int, piece: Piece) -> None:
+        """Compare the start of what ``endpoints[index]`` sends with the magic."""
+        if connection.verdicts[index] is not None:
+            return
+        magic = self.magic
+        head = connection.heads[index]
+        if type(piece) is Bytes and piece.offset == len(head):
+            head += bytes(piece.data[: len(magic) - len(head)])
+            connection.heads[index] = head
+            if not magic.startswith(head):
+                connection.verdicts[index] = False
+            elif len(head) == len(magic):
+                connection.verdicts[index] = True
+        else:
+            connection.verdicts[index] = False
+
+    def _decide(self, connection: Connection, out: list[Item], *, final: bool) -> None:
+        verdicts = connection.verdicts
+        if True in verdicts:
+            if not connection.roles_known:
+                connection.client = next(index for index, _ in connection.held if verdicts[index])
+            self._found(connection, "header", out)
+        elif (
+            verdicts == [False, False]
+            or final
+            or connection.held_bytes > self.max_held
+            or self._held_total > self.max_held_total
+        ):
+            connection.state = _IGNORED
+            self._release(connection)
+            self.stats.ignored += 1
+
+    def _end(self, connection: Connection, out: list[Item]) -> None:
+        for index in (connection.client, 1 - connection.client):
+            pieces: list[Piece] = []
+            connection.flows[index].finish("capture", pieces)
+            self._route(connection, index, pieces, out)
+
+    def _settle(self, connection: Connection, out: list[Item]) -> None:
+        """Close a found connection whose two directions ended; forget any other."""
+        first, second = connection.flows
+        if first.ended is None or second.ended is None:
+            return
+        if connection.state == _FOUND:
+            reasons = {first.ended, second.ended}
+            reason = "rst" if "rst" in reasons else "fin" if reasons == {"fin"} else "capture"
+            out.append(Closed(connection, reason))
+        self._forget(connection.key)
+
+    def _close(self, connection: Connection, reason: str, out: list[Item]) -> None:
+        self._end(connection, out)
+        if connection.state == _FOUND:
+            out.append(Closed(connection, reason))
+        self._forget(connection.key)

@@ -1,0 +1,1556 @@
+"""``amqpcodec decode`` on pcap and pcapng captures: file formats, link layers, TCP
+reassembly, connection finding, and a capture of a real client and broker.
+
+The captures are written here, byte by byte, from known frames (``encode_frame`` and
+the inputs of ``test_cli``) by a writer that shares no code with the reader under test:
+:class:`Talk` plays a TCP conversation (handshake, data, FIN) and yields its segments,
+which the tests reorder, repeat, drop or cut before ``pcap()`` and ``pcapng()`` frame
+them in a link layer and a file.  ``tests/data/rabbitmq.pcap`` is ``tcpdump -i lo``
+recording python-qpid-proton sending three messages to RabbitMQ 3.10 and reading them
+back (how it was made: ``test_real_broker_capture``).  Every expected output is written
+out in full and compared exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import struct
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+import amqpcodec
+from amqpcodec import (
+    Close,
+    Open,
+    SaslCode,
+    SaslMechanisms,
+    SaslOutcome,
+    Transfer,
+    encode_frame,
+    encode_transfer,
+)
+from amqpcodec.cli import build_parser, run
+from amqpcodec.cli.pcap import CaptureReader, tcp_segment
+from amqpcodec.cli.render import Progress
+from amqpcodec.cli.stream import DirectionDecoder, HeaderEvent
+from amqpcodec.frames import ProtocolHeader
+from amqpcodec.message import Data, Message, Properties
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_cli import INPUTS, sasl_c2s, small_c2s, small_s2c
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+AMQP_HEADER = bytes(ProtocolHeader(0, 0))
+SASL_HEADER = bytes(ProtocolHeader(0, 3))
+
+#: 2024-03-01T12:00:00Z, in nanoseconds: the first packet of every written capture.
+EPOCH = 1_709_294_400 * 1_000_000_000
+MS = 1_000_000
+
+# --------------------------------------------------------------------------- TCP/IP
+
+
+def _checksum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\x00"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total > 0xFFFF:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+@dataclasses.dataclass(frozen=True)
+class Seg:
+    """A TCP segment to write: endpoints (address text, port), header fields, payload;
+    ``cut`` payload bytes are left out of the captured packet (a snapshot length)."""
+
+    src: tuple[str, int]
+    dst: tuple[str, int]
+    seq: int
+    ack: int
+    flags: int
+    payload: bytes = b""
+    cut: int = 0
+
+
+def _address(text: str) -> bytes:
+    import ipaddress
+
+    return ipaddress.ip_address(text).packed
+
+
+def tcp_bytes(seg: Seg) -> bytes:
+    """The TCP header (RFC 9293 §3.1, 20 bytes, no options) and payload."""
+    return (
+        struct.pack(
+            "!HHIIBBHHH",
+            seg.src[1],
+            seg.dst[1],
+            seg.seq & 0xFFFFFFFF,
+            seg.ack & 0xFFFFFFFF,
+            5 << 4,
+            seg.flags,
+            65535,
+            0,
+            0,
+        )
+        + seg.payload
+    )
+
+
+def ipv4(
+    seg: Seg, *, ident: int = 1, fragment: int = 0x4000, protocol: int = 6, body: bytes | None = None
+) -> bytes:
+    """An IPv4 packet (RFC 791) carrying ``seg``, DF set, with its header checksum."""
+    payload = tcp_bytes(seg) if body is None else body
+    header = struct.pack(
+        "!BBHHHBBH4s4s",
+        0x45,
+        0,
+        20 + len(payload),
+        ident,
+        fragment,
+        64,
+        protocol,
+        0,
+        _address(seg.src[0]),
+        _address(seg.dst[0]),
+    )
+    header = header[:10] + struct.pack("!H", _checksum(header)) + header[12:]
+    return header + payload
+
+
+def ipv6(seg: Seg, *, extensions: bytes = b"", first_next: int = 6) -> bytes:
+    """An IPv6 packet (RFC 8200) carrying ``seg`` after ``extensions`` (whose first
+    header's type is ``first_next``)."""
+    payload = extensions + tcp_bytes(seg)
+    return (
+        struct.pack("!IHBB", 6 << 28, len(payload), first_next, 64)
+        + _address(seg.src[0])
+        + _address(seg.dst[0])
+        + payload
+    )
+
+
+def ip(seg: Seg) -> bytes:
+    return ipv6(seg) if ":" in seg.src[0] else ipv4(seg)
+
+
+# --------------------------------------------------------------------------- link layers
+
+LINKTYPE = {
+    "NULL": 0,
+    "EN10MB": 1,
+    "RAW": 101,
+    "LOOP": 108,
+    "LINUX_SLL": 113,
+    "IPV4": 228,
+    "IPV6": 229,
+    "LINUX_SLL2": 276,
+}
+
+
+def ethernet(packet: bytes, *, vlans: Iterable[int] = (), tpid: int = 0x8100) -> bytes:
+    """Ethernet II (IEEE 802.3) with 802.1Q tags (the outer one ``tpid``), padded to 60 bytes."""
+    ethertype = 0x86DD if packet[0] >> 4 == 6 else 0x0800
+    tags = b"".join(
+        struct.pack("!HH", tpid if index == 0 else 0x8100, vlan) for index, vlan in enumerate(vlans)
+    )
+    frame = (
+        bytes.fromhex("020000000002")
+        + bytes.fromhex("020000000001")
+        + tags
+        + struct.pack("!H", ethertype)
+        + packet
+    )
+    return frame.ljust(60, b"\x00")
+
+
+def bsd_null(packet: bytes, *, order: str = "<", family6: int = 30) -> bytes:
+    """BSD loopback: the address family in the writer's byte order (AF_INET6 30: macOS)."""
+    return struct.pack(order + "I", family6 if packet[0] >> 4 == 6 else 2) + packet
+
+
+def bsd_loop(packet: bytes) -> bytes:
+    """OpenBSD loopback: the address family (AF_INET6 24) in network byte order."""
+    return struct.pack("!I", 24 if packet[0] >> 4 == 6 else 2) + packet
+
+
+def linux_sll(packet: bytes, *, outgoing: bool = False) -> bytes:
+    """Linux cooked capture v1: packet type, ARPHRD, address length and 8 bytes, protocol."""
+    protocol = 0x86DD if packet[0] >> 4 == 6 else 0x0800
+    return struct.pack("!HHH8sH", 4 if outgoing else 0, 772, 6, b"\x00" * 8, protocol) + packet
+
+
+def linux_sll2(packet: bytes, *, interface: int = 1) -> bytes:
+    """Linux cooked capture v2 (``tcpdump -i any``): protocol, reserved, interface index,
+    ARPHRD, packet type, address length and 8 bytes."""
+    protocol = 0x86DD if packet[0] >> 4 == 6 else 0x0800
+    return struct.pack("!HHIHBB8s", protocol, 0, interface, 772, 0, 6, b"\x00" * 8) + packet
+
+
+def framed(link: str, packet: bytes) -> bytes:
+    if link == "EN10MB":
+        return ethernet(packet)
+    if link == "NULL":
+        return bsd_null(packet)
+    if link == "LOOP":
+        return bsd_loop(packet)
+    if link == "LINUX_SLL":
+        return linux_sll(packet)
+    if link == "LINUX_SLL2":
+        return linux_sll2(packet)
+    return packet  # RAW, IPV4, IPV6
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclasses.dataclass(frozen=True)
+class Pkt:
+    """A packet to write: its time (ns since the epoch) and link-layer bytes; ``length``
+    on the wire when the capture cut it short."""
+
+    time: int
+    data: bytes
+    length: int | None = None
+
+
+def pcap(packets: Iterable[Pkt], link: int, *, nano: bool = False, order: str = "<") -> bytes:
+    """A pcap file (draft-ietf-opsawg-pcap): file header, then one record per packet."""
+    magic = 0xA1B23C4D if nano else 0xA1B2C3D4
+    out = [struct.pack(order + "IHHiIII", magic, 2, 4, 0, 0, 262144, link)]
+    for packet in packets:
+        seconds, fraction = divmod(packet.time, 1_000_000_000)
+        fraction = fraction if nano else fraction // 1000
+        length = len(packet.data) if packet.length is None else packet.length
+        out.append(struct.pack(order + "IIII", seconds, fraction, len(packet.data), length) + packet.data)
+    return b"".join(out)
+
+
+def _block(kind: int, body: bytes, order: str) -> bytes:
+    body = body + b"\x00" * (-len(body) % 4)
+    size = len(body) + 12
+    return struct.pack(order + "II", kind, size) + body + struct.pack(order + "I", size)
+
+
+def _option(code: int, value: bytes, order: str) -> bytes:
+    return struct.pack(order + "HH", code, len(value)) + value + b"\x00" * (-len(value) % 4)
+
+
+def shb(order: str = "<") -> bytes:
+    """A Section Header Block (draft-ietf-opsawg-pcapng §4.1), section length unknown."""
+    body = struct.pack(order + "IHHq", 0x1A2B3C4D, 1, 0, -1) + _option(0, b"", order)
+    return _block(0x0A0D0D0A, body, order)
+
+
+def idb(link: int, order: str = "<", *, tsresol: int | None = None, tsoffset: int | None = None) -> bytes:
+    """An Interface Description Block (§4.2) with ``if_tsresol`` and ``if_tsoffset``."""
+    options = b""
+    if tsresol is not None:
+        options += _option(9, bytes([tsresol]), order)
+    if tsoffset is not None:
+        options += _option(14, struct.pack(order + "q", tsoffset), order)
+    options += _option(1, b"a comment", order) + _option(0, b"", order)
+    return _block(1, struct.pack(order + "HHI", link, 0, 0) + options, order)
+
+
+def epb(interface: int, units: int, data: bytes, order: str = "<", length: int | None = None) -> bytes:
+    """An Enhanced Packet Block (§4.3): ``units`` of its interface's resolution."""
+    body = struct.pack(
+        order + "IIIII",
+        interface,
+        units >> 32,
+        units & 0xFFFFFFFF,
+        len(data),
+        len(data) if length is None else length,
+    )
+    return _block(6, body + data + b"\x00" * (-len(data) % 4) + _option(0, b"", order), order)
+
+
+def spb(data: bytes, order: str = "<") -> bytes:
+    """A Simple Packet Block (§4.4): interface 0, no timestamp."""
+    return _block(3, struct.pack(order + "I", len(data)) + data, order)
+
+
+def obsolete_pb(interface: int, units: int, data: bytes, order: str = "<") -> bytes:
+    """A Packet Block (obsolete, Appendix A)."""
+    body = struct.pack(order + "HHIIII", interface, 0, units >> 32, units & 0xFFFFFFFF, len(data), len(data))
+    return _block(2, body + data, order)
+
+
+def other_blocks(order: str = "<") -> bytes:
+    """A Name Resolution Block, an Interface Statistics Block and a custom block: skipped."""
+    nrb = _block(
+        4,
+        struct.pack(order + "HH", 1, 8)
+        + bytes([127, 0, 0, 1])
+        + b"lo\x00\x00"
+        + struct.pack(order + "HH", 0, 0),
+        order,
+    )
+    isb = _block(5, struct.pack(order + "III", 0, 0, 0) + _option(0, b"", order), order)
+    custom = _block(0x00000BAD, struct.pack(order + "I", 32473) + b"anything", order)
+    return nrb + isb + custom
+
+
+# --------------------------------------------------------------------------- conversations
+
+
+class Talk:
+    """A TCP conversation between a client and a server, as segments in sending order.
+
+    ``open()`` is the three-way handshake; ``send(side, data, size)`` sends ``data`` in
+    segments of at most ``size`` bytes, each acknowledged by the other side; ``close()``
+    is a FIN from each side and the last ACK.  Sequence numbers start at the ISNs given.
+    """
+
+    def __init__(
+        self,
+        client: tuple[str, int] = ("10.0.0.1", 40001),
+        server: tuple[str, int] = ("10.0.0.2", 5672),
+        *,
+        isn: tuple[int, int] = (1000, 5000),
+    ) -> None:
+        self.ends = {"c": client, "s": server}
+        self.next = {"c": isn[0], "s": isn[1]}
+        self.segments: list[Seg] = []
+
+    def _seg(self, side: str, flags: int, payload: bytes = b"", *, seq: int | None = None) -> Seg:
+        other = "s" if side == "c" else "c"
+        seg = Seg(
+            self.ends[side],
+            self.ends[other],
+            self.next[side] if seq is None else seq,
+            self.next[other] if flags & ACK else 0,
+            flags,
+            payload,
+        )
+        self.segments.append(seg)
+        return seg
+
+    def open(self) -> Talk:
+        self._seg("c", SYN)
+        self.next["c"] += 1
+        self._seg("s", SYN | ACK)
+        self.next["s"] += 1
+        self._seg("c", ACK)
+        return self
+
+    def send(self, side: str, data: bytes, size: int = 1448, *, acked: bool = True) -> Talk:
+        other = "s" if side == "c" else "c"
+        for at in range(0, len(data), size):
+            piece = data[at : at + size]
+            self._seg(side, PSH | ACK, piece)
+            self.next[side] += len(piece)
+        if acked:
+            self._seg(other, ACK)
+        return self
+
+    def close(self) -> Talk:
+        self._seg("c", FIN | ACK)
+        self.next["c"] += 1
+        self._seg("s", FIN | ACK)
+        self.next["s"] += 1
+        self._seg("c", ACK)
+        return self
+
+
+def packets(
+    segments: Iterable[Seg], link: str = "EN10MB", *, start: int = EPOCH, step: int = MS
+) -> list[Pkt]:
+    """Each segment framed for ``link``, at ``start``, ``start + step`` ..."""
+    out = []
+    for index, seg in enumerate(segments):
+        data = framed(link, ip(seg))
+        length = None
+        if seg.cut:
+            length, data = len(data), data[: len(data) - seg.cut]
+        out.append(Pkt(start + index * step, data, length))
+    return out
+
+
+def small_talk(
+    client: tuple[str, int] = ("10.0.0.1", 40001), server: tuple[str, int] = ("10.0.0.2", 5672)
+) -> Talk:
+    """``test_cli``'s small connection over TCP: the client's side, the server's side, FIN."""
+    talk = Talk(client, server).open()
+    talk.send("c", AMQP_HEADER)
+    talk.send("s", small_s2c()[:-12])
+    talk.send("c", small_c2s()[8:])
+    talk.send("s", small_s2c()[-12:])
+    return talk.close()
+
+
+def sasl_talk(
+    client: tuple[str, int] = ("10.0.0.1", 40002), server: tuple[str, int] = ("10.0.0.2", 5672)
+) -> Talk:
+    """A SASL handshake, then AMQP (the client pipelines its AMQP header after sasl-init)."""
+    talk = Talk(client, server, isn=(70000, 90000)).open()
+    talk.send("c", SASL_HEADER)
+    talk.send("s", SASL_HEADER + encode_frame(SaslMechanisms(sasl_server_mechanisms=["PLAIN", "ANONYMOUS"])))
+    talk.send("c", sasl_c2s()[8:])
+    talk.send(
+        "s",
+        encode_frame(SaslOutcome(code=SaslCode.OK)) + AMQP_HEADER + encode_frame(Open(container_id="broker")),
+    )
+    talk.send("c", encode_frame(Open(container_id="sasl-client")) + encode_frame(Close()))
+    talk.send("s", encode_frame(Close()))
+    return talk.close()
+
+
+# --------------------------------------------------------------------------- the captures
+
+V6_CLIENT, V6_SERVER = ("2001:db8::1", 40001), ("2001:db8::2", 5672)
+
+
+def basic(link: str = "EN10MB", *, v6: bool = False) -> bytes:
+    talk = small_talk(V6_CLIENT, V6_SERVER) if v6 else small_talk()
+    return pcap(packets(talk.segments, link), LINKTYPE[link])
+
+
+def with_vlans() -> bytes:
+    """802.1Q on the client's packets, 802.1ad (QinQ: 0x88a8 then 0x8100) on the server's."""
+    out = []
+    for index, seg in enumerate(small_talk().segments):
+        if seg.src[1] == 40001:
+            data = ethernet(ip(seg), vlans=[100])
+        else:
+            data = ethernet(ip(seg), vlans=[200, 300], tpid=0x88A8)
+        out.append(Pkt(EPOCH + index * MS, data))
+    return pcap(out, LINKTYPE["EN10MB"])
+
+
+def with_extension_headers() -> bytes:
+    """IPv6 with a hop-by-hop and a destination options header before TCP (RFC 8200 §4)."""
+    hop_by_hop = bytes([60, 0]) + bytes([1, 4, 0, 0, 0, 0])  # next: destination options; PadN
+    destination = bytes([6, 0]) + bytes([1, 4, 0, 0, 0, 0])  # next: TCP
+    out = [
+        Pkt(EPOCH + index * MS, ethernet(ipv6(seg, extensions=hop_by_hop + destination, first_next=0)))
+        for index, seg in enumerate(small_talk(V6_CLIENT, V6_SERVER).segments)
+    ]
+    return pcap(out, LINKTYPE["EN10MB"])
+
+
+def reordered() -> bytes:
+    """The small connection with the client's stream in 16-byte segments whose sequence
+    numbers wrap past 2**32, sent out of order, some twice, one overlapping two others,
+    and the server's in 10-byte segments with one repeated."""
+    talk = Talk(isn=(0xFFFFFFC0, 0x7FFFFFF0)).open()
+    talk.send("c", AMQP_HEADER)
+    talk.send("s", small_s2c()[:-12], size=10, acked=False)
+    talk.send("c", small_c2s()[8:], size=16, acked=False)
+    talk.send("s", small_s2c()[-12:])
+    talk.close()
+    segments = talk.segments
+    client = [index for index, seg in enumerate(segments) if seg.src[1] == 40001 and len(seg.payload) == 16]
+    server = [index for index, seg in enumerate(segments) if seg.src[1] == 5672 and len(seg.payload) == 10]
+    order = list(range(len(segments)))
+    a, b, c, d = client[0], client[1], client[2], client[3]
+    order[a], order[b], order[c], order[d] = c, a, d, b  # third, first, fourth, second
+    first, second = segments[client[4]], segments[client[5]]
+    overlap = dataclasses.replace(first, seq=first.seq + 8, payload=first.payload[8:] + second.payload[:8])
+    out = [segments[index] for index in order]
+    out.insert(out.index(first), overlap)  # the overlapping one first: it covers half of each
+    out.insert(out.index(segments[client[1]]) + 1, segments[client[1]])  # a retransmission
+    out.insert(out.index(segments[server[2]]) + 1, segments[server[0]])  # an old one again
+    return pcap(packets(out), LINKTYPE["EN10MB"])
+
+
+def interleaved() -> bytes:
+    """Two connections, their packets alternating: the small one and a SASL handshake."""
+    first, second = small_talk().segments, sasl_talk().segments
+    merged = [seg for pair in zip(first, second) for seg in pair]
+    merged += first[len(second) :] + second[len(first) :]
+    return pcap(packets(merged), LINKTYPE["EN10MB"])
+
+
+TLS_CLIENT_HELLO = bytes.fromhex("160301007a0100007603035a") + bytes(20)
+TLS_SERVER_HELLO = bytes.fromhex("1603030058020000540303") + bytes(20)
+TLS_HEADER = bytes(ProtocolHeader(0, 2))
+
+
+def tls() -> bytes:
+    """amqps on port 5671 (TLS from the first byte), then the AMQP TLS header on 5672."""
+    amqps = Talk(("10.0.0.1", 40003), ("10.0.0.2", 5671)).open()
+    amqps.send("c", TLS_CLIENT_HELLO).send("s", TLS_SERVER_HELLO).close()
+    upgraded = Talk(("10.0.0.1", 40004), ("10.0.0.2", 5672)).open()
+    upgraded.send("c", TLS_HEADER).send("s", TLS_HEADER + TLS_SERVER_HELLO).send(
+        "c", TLS_CLIENT_HELLO
+    ).close()
+    return pcap(packets(amqps.segments + upgraded.segments), LINKTYPE["EN10MB"])
+
+
+#: AMQP 0-9-1 §4.2.3: connection.start on channel 0, version 0-9, no properties, PLAIN, en_US.
+CONNECTION_START = bytes.fromhex("0100000000001c000a000a0009000000000000000005504c41494e00000005656e5f5553ce")
+
+
+def amqp091() -> bytes:
+    talk = Talk(("10.0.0.1", 40005), ("10.0.0.2", 5672)).open()
+    talk.send("c", b"AMQP\x00\x00\x09\x01").send("s", CONNECTION_START).close()
+    return pcap(packets(talk.segments), LINKTYPE["EN10MB"])
+
+
+def lossy() -> bytes:
+    """The small connection with the client's stream in 32-byte segments: the one
+    holding the attach frame's end is lost, and the server acknowledges past it."""
+    talk = Talk().open()
+    talk.send("c", AMQP_HEADER)
+    talk.send("s", small_s2c()[:-12])
+    talk.send("c", small_c2s()[8:], size=32)
+    talk.send("s", small_s2c()[-12:])
+    talk.close()
+    segments = [seg for seg in talk.segments if not (seg.src[1] == 40001 and seg.seq == 1001 + 8 + 64)]
+    return pcap(packets(segments), LINKTYPE["EN10MB"])
+
+
+def lossy_at_the_end() -> bytes:
+    """A segment lost, and the capture stops before anything acknowledges it."""
+    talk = Talk().open()
+    talk.send("c", AMQP_HEADER)
+    talk.send("c", small_c2s()[8:], size=32, acked=False)
+    segments = [seg for seg in talk.segments if seg.seq != 1001 + 8 + 32]
+    return pcap(packets(segments), LINKTYPE["EN10MB"])
+
+
+def snapped() -> bytes:
+    """A snapshot length that cut 20 bytes off the packet holding the client's frames."""
+    segments = small_talk().segments
+    index = next(index for index, seg in enumerate(segments) if len(seg.payload) == 122)
+    segments[index] = dataclasses.replace(segments[index], cut=20)
+    return pcap(packets(segments), LINKTYPE["EN10MB"])
+
+
+def mid_connection() -> bytes:
+    """A capture that starts after the protocol headers and inside the client's open frame."""
+    talk = Talk().open()
+    talk.send("c", AMQP_HEADER)
+    talk.send("s", small_s2c()[:-12])
+    talk.send("c", small_c2s()[8:], size=16)
+    talk.send("s", small_s2c()[-12:])
+    talk.close()
+    start = next(index for index, seg in enumerate(talk.segments) if seg.seq == 1001 + 8 + 16)
+    return pcap(packets(talk.segments[start:]), LINKTYPE["EN10MB"])
+
+
+def not_tcp() -> bytes:
+    """Around the small connection: UDP, ARP, an IPv4 fragment, ICMPv6, a short frame."""
+    talk = small_talk()
+    udp = ethernet(ipv4(Seg(("10.0.0.9", 53), ("10.0.0.1", 53), 0, 0, 0), protocol=17, body=bytes(12)))
+    arp = bytes.fromhex("ffffffffffff020000000001") + b"\x08\x06" + bytes(28) + bytes(18)
+    fragment = ethernet(ipv4(talk.segments[3], fragment=0x2000))  # MF set: the first fragment
+    icmp6 = ethernet(ipv6(Seg(V6_CLIENT, V6_SERVER, 0, 0, 0), first_next=58))
+    extra = [
+        Pkt(EPOCH - 4 * MS, udp),
+        Pkt(EPOCH - 3 * MS, arp),
+        Pkt(EPOCH - 2 * MS, fragment),
+        Pkt(EPOCH - MS, icmp6),
+    ]
+    short = Pkt(EPOCH + 100 * MS, b"\x02\x00")
+    return pcap([*extra, *packets(talk.segments), short], LINKTYPE["EN10MB"])
+
+
+def pcapng_file() -> bytes:
+    """Two sections, little- then big-endian, each with two interfaces of their own link
+    types and timestamp units (microseconds; nanoseconds; 2**-20 s; microseconds after
+    an offset), the packets of the small connection spread over them in enhanced, simple
+    (no timestamp) and obsolete packet blocks, with other blocks between them."""
+    segments = small_talk().segments
+    out = [shb("<"), idb(1, "<"), other_blocks("<"), idb(276, "<", tsresol=9)]
+    for index, seg in enumerate(segments[:7]):
+        if seg.src[1] == 40001:
+            out.append(epb(0, EPOCH // 1000 + index * 1000, ethernet(ip(seg)), "<"))
+        else:
+            out.append(epb(1, EPOCH + index * MS + 123, linux_sll2(ip(seg)), "<"))
+    out += [
+        shb(">"),
+        idb(113, ">", tsresol=0x80 | 20),
+        idb(101, ">", tsoffset=1_709_294_400),
+        other_blocks(">"),
+    ]
+    for index, seg in enumerate(segments[7:], 7):
+        if index == 7:
+            out.append(spb(linux_sll(ip(seg)), ">"))  # interface 0, no timestamp
+        elif seg.src[1] == 40001:
+            out.append(epb(1, index * 1000, ip(seg), ">"))  # microseconds after the offset
+        else:
+            units = (1_709_294_400 << 20) + ((index * MS) << 20) // 1_000_000_000
+            out.append(obsolete_pb(0, units, linux_sll(ip(seg)), ">"))
+    return b"".join(out)
+
+
+CAPTURES = {
+    "basic.pcap": basic,
+    "reordered.pcap": reordered,
+    "interleaved.pcap": interleaved,
+    "tls.pcap": tls,
+    "amqp091.pcap": amqp091,
+    "lossy.pcap": lossy,
+    "lossy-end.pcap": lossy_at_the_end,
+    "snapped.pcap": snapped,
+    "mid.pcap": mid_connection,
+    "not-tcp.pcap": not_tcp,
+    "multi.pcapng": pcapng_file,
+    "vlan.pcap": with_vlans,
+    "ipv6-extensions.pcap": with_extension_headers,
+}
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    stdout: str
+    stderr: str
+    status: int
+
+
+Decode = Callable[..., Run]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding every capture above, as files."""
+    path = tmp_path_factory.mktemp("pcap")
+    for name, make in CAPTURES.items():
+        (path / name).write_bytes(make())
+    return path
+
+
+@pytest.fixture
+def decode(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Decode]:
+    """``decode(*args)``: ``amqpcodec decode ARGS`` in this process, in ``folder``."""
+    monkeypatch.chdir(folder)
+
+    def call(*args: str) -> Run:
+        out = io.StringIO()
+        status = run(build_parser().parse_args(["decode", *args]), out)
+        return Run(out.getvalue(), capsys.readouterr().err, status)
+
+    yield call
+
+
+def subprocess_decode(*args: str, cwd: Path) -> Run:
+    """``python -m amqpcodec decode ARGS``: the real entry point."""
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "TERM")}
+    src = str(Path(amqpcodec.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(part for part in (src, env.get("PYTHONPATH")) if part)
+    proc = subprocess.run(
+        [sys.executable, "-m", "amqpcodec", "decode", *args],
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
+    return Run(proc.stdout.decode(), proc.stderr.decode(), proc.returncode)
+
+
+def check(run: Run, stdout: str, status: int = 0, stderr: str = "") -> None:
+    assert run.stdout == stdout
+    assert run.stderr == stderr
+    assert run.status == status
+
+
+# --------------------------------------------------------------------------- formats and link layers
+
+
+def test_basic(folder: Path) -> None:
+    """Through the entry point: one connection over Ethernet and IPv4, in a pcap file."""
+    check(subprocess_decode("basic.pcap", cwd=folder), BASIC)
+
+
+def test_basic_json(decode: Decode) -> None:
+    run = decode("--json", "basic.pcap")
+    check(run, BASIC_JSON)
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    assert {event["connection"] for event in events[:-1]} == {1}
+
+
+def _as_basic(text: str, name: str, link: str, v6: bool) -> str:
+    """BASIC as it reads for another file name, link type, and IPv6 endpoints."""
+    text = text.replace("basic.pcap (pcap, EN10MB)", f"{name} (pcap, {link})")
+    if v6:
+        text = text.replace("10.0.0.1:40001", "[2001:db8::1]:40001").replace(
+            "10.0.0.2:5672", "[2001:db8::2]:5672"
+        )
+    return text
+
+
+LINKS = [
+    (link, v6)
+    for link in ("EN10MB", "NULL", "LOOP", "LINUX_SLL", "LINUX_SLL2", "RAW", "IPV4", "IPV6")
+    for v6 in (False, True)
+    if (link, v6) not in (("IPV4", True), ("IPV6", False))
+]
+
+
+@pytest.mark.parametrize(("link", "v6"), LINKS, ids=[f"{link}-ipv{6 if v6 else 4}" for link, v6 in LINKS])
+def test_link_types(decode: Decode, folder: Path, link: str, v6: bool) -> None:
+    """Every link type read, over IPv4 and IPv6: the same connection, the same events."""
+    name = f"{link}-{'v6' if v6 else 'v4'}.pcap"
+    (folder / name).write_bytes(basic(link, v6=v6))
+    check(decode(name), _as_basic(BASIC, name, link, v6))
+
+
+def test_vlan_tags(decode: Decode) -> None:
+    """802.1Q, and 802.1ad with two tags, before the IP header."""
+    check(decode("vlan.pcap"), _as_basic(BASIC, "vlan.pcap", "EN10MB", False))
+
+
+def test_ipv6_extension_headers(decode: Decode) -> None:
+    run = decode("ipv6-extensions.pcap")
+    check(run, _as_basic(BASIC, "ipv6-extensions.pcap", "EN10MB", True))
+
+
+def test_pcapng_sections_and_interfaces(decode: Decode) -> None:
+    """Two sections of opposite byte orders, four interfaces, three kinds of packet block:
+    nanosecond and 2**-20 s timestamps show nine digits; a simple packet block, none."""
+    check(decode("multi.pcapng"), MULTI)
+
+
+def test_reader_timestamps() -> None:
+    """Each packet's interface link type, time and digits, from every unit and offset."""
+    reader = CaptureReader(io.BytesIO(pcapng_file()))
+    found = [(packet.number, packet.link_type, packet.time, packet.digits) for packet in reader]
+    second = 1_709_294_400 * 1_000_000_000
+    assert found == [
+        (1, 1, EPOCH, 6),
+        (2, 276, EPOCH + MS + 123, 9),
+        (3, 1, EPOCH + 2 * MS, 6),
+        (4, 1, EPOCH + 3 * MS, 6),
+        (5, 276, EPOCH + 4 * MS + 123, 9),
+        (6, 276, EPOCH + 5 * MS + 123, 9),
+        (7, 1, EPOCH + 6 * MS, 6),
+        (8, 113, None, 6),
+        (9, 113, second + 7_999_420, 9),
+        (10, 113, second + 8_999_824, 9),
+        (11, 101, EPOCH + 10 * MS, 6),
+        (12, 101, EPOCH + 11 * MS, 6),
+        (13, 113, second + 11_999_130, 9),
+        (14, 101, EPOCH + 13 * MS, 6),
+    ]
+    assert reader.kind == "pcapng" and reader.link_types == {1, 276, 113, 101} and not reader.truncated
+
+
+@pytest.mark.parametrize(("nano", "order"), [(False, ">"), (True, "<"), (True, ">")])
+def test_pcap_byte_orders_and_units(nano: bool, order: str) -> None:
+    """Big- and little-endian files, microsecond and nanosecond timestamps."""
+    stamps = [EPOCH + 1, EPOCH + 1_234_567_891]
+    data = pcap([Pkt(stamp, b"x" * 20) for stamp in stamps], 101, nano=nano, order=order)
+    found = [(packet.time, packet.digits, bytes(packet.data)) for packet in CaptureReader(io.BytesIO(data))]
+    expected = stamps if nano else [stamp // 1000 * 1000 for stamp in stamps]
+    assert found == [(stamp, 9 if nano else 6, b"x" * 20) for stamp in expected]
+
+
+def test_modified_pcap() -> None:
+    """Kuznetzov's modified pcap (magic a1b2cd34): 8 more bytes in each record header."""
+    header = struct.pack("<IHHiIII", 0xA1B2CD34, 2, 4, 0, 0, 65535, 101)
+    record = struct.pack("<IIII", 1_709_294_400, 5, 20, 20) + bytes(8) + b"y" * 20
+    packet = next(iter(CaptureReader(io.BytesIO(header + record))))
+    assert (packet.time, packet.link_type, bytes(packet.data)) == (EPOCH + 5000, 101, b"y" * 20)
+
+
+def test_segment_fields() -> None:
+    """``tcp_segment`` drops Ethernet padding (the IP length rules), counts the payload
+    bytes a snapshot length cut off, and names what a packet lacks."""
+    seg = Seg(("10.0.0.1", 40001), ("10.0.0.2", 5672), 7, 9, PSH | ACK, b"abc")
+    padded = ethernet(ipv4(seg))
+    assert len(padded) == 14 + 20 + 20 + 3 + 3
+    data = pcap([Pkt(EPOCH, padded), Pkt(EPOCH, padded[:-4], 60), Pkt(EPOCH, padded[:-8], 60)], 1)
+    whole, cut, short = (tcp_segment(packet) for packet in CaptureReader(io.BytesIO(data)))
+    assert not isinstance(whole, str) and not isinstance(cut, str)
+    assert (whole.source, whole.destination, whole.seq, whole.ack, whole.flags) == (
+        (bytes([10, 0, 0, 1]), 40001),
+        (bytes([10, 0, 0, 2]), 5672),
+        7,
+        9,
+        PSH | ACK,
+    )
+    assert (bytes(whole.payload), whole.missing) == (b"abc", 0)
+    assert (bytes(cut.payload), cut.missing) == (b"ab", 1)
+    assert short == "short TCP header"
+
+
+def test_packets_without_tcp(decode: Decode) -> None:
+    """UDP, ARP, an IP fragment, ICMPv6 and a short frame are counted, not decoded."""
+    check(decode("not-tcp.pcap"), NOT_TCP)
+
+
+# --------------------------------------------------------------------------- reassembly
+
+
+def test_out_of_order_and_retransmitted(decode: Decode) -> None:
+    """Sequence numbers wrapping past 2**32, segments out of order, repeated, overlapping:
+    the same frames, each at the time of the packet that completed it."""
+    check(decode("reordered.pcap"), REORDERED)
+
+
+def test_interleaved_connections(decode: Decode) -> None:
+    """Two connections (one with a SASL handshake), their packets alternating."""
+    check(decode("interleaved.pcap"), INTERLEAVED)
+
+
+def test_gap_acknowledged(decode: Decode) -> None:
+    """A segment the server acknowledged but the capture lacks: a gap, then a resync."""
+    check(decode("lossy.pcap"), LOSSY)
+
+
+def test_gap_at_the_end(decode: Decode) -> None:
+    """A hole still open when the capture ends: the data behind it is decoded after it."""
+    check(decode("lossy-end.pcap"), LOSSY_END)
+
+
+def test_gap_json(decode: Decode) -> None:
+    lines = decode("--json", "lossy.pcap").stdout.splitlines()
+    assert [json.loads(line) for line in lines if '"gap"' in line] == [
+        {
+            "event": "gap",
+            "connection": 1,
+            "direction": "c2s",
+            "offset": 72,
+            "time": "2024-03-01T12:00:00.010000Z",
+            "size": 32,
+            "reason": "acknowledged but never captured",
+            "lost_from": 46,
+        }
+    ]
+
+
+def test_snapshot_length(decode: Decode) -> None:
+    """A packet cut short by the snapshot length: its missing bytes are a gap."""
+    check(decode("snapped.pcap"), SNAPPED)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64])
+def test_streamed_directions_match_whole_ones(chunk: int) -> None:
+    """A direction fed in pieces gives the events of the whole: every input of
+    ``test_cli`` (corrupt ones included) and the sample session, in pieces of 1 to 64
+    bytes.  Only the bytes counted after a TLS or foreign header may be unknown then."""
+    inputs = [*INPUTS.values(), (ROOT / "examples" / "session.bin").read_bytes()]
+    for data in inputs:
+        whole = [_uncounted(event) for event in DirectionDecoder("c2s", data).events()]
+        decoder = DirectionDecoder("c2s", final=False)
+        streamed = []
+        for at in range(0, len(data), chunk):
+            streamed += decoder.feed(data[at : at + chunk])
+        streamed += decoder.end()
+        assert [repr(_uncounted(event)) for event in streamed] == [repr(event) for event in whole]
+
+
+def _uncounted(event: object) -> object:
+    return dataclasses.replace(event, skipped=None) if isinstance(event, HeaderEvent) else event
+
+
+# --------------------------------------------------------------------------- finding connections
+
+
+def test_tls(decode: Decode) -> None:
+    """The AMQP TLS header is found by sniffing; amqps (TLS from its first byte) only
+    with ``--port``."""
+    check(decode("tls.pcap"), TLS)
+    check(decode("--port", "5671", "tls.pcap"), TLS_PORT)
+
+
+def test_amqp_0_9_1(decode: Decode) -> None:
+    check(decode("amqp091.pcap"), AMQP_091)
+
+
+def test_mid_connection(decode: Decode) -> None:
+    """Without a protocol header a connection is not found, unless ``--port`` names it."""
+    check(decode("mid.pcap"), MID)
+    check(decode("--port", "5672", "mid.pcap"), MID_PORT)
+
+
+def test_connection_filter(decode: Decode) -> None:
+    """``--connection`` by number or by endpoint; the other connection keeps its number."""
+    check(decode("--connection", "2", "interleaved.pcap"), SECOND_ONLY)
+    check(decode("--connection", "10.0.0.1:40002", "interleaved.pcap"), SECOND_ONLY)
+    run = decode("--connection", "1", "--messages-only", "interleaved.pcap")
+    check(run, FIRST_MESSAGES)
+
+
+# --------------------------------------------------------------------------- a real broker
+
+
+def test_real_broker_capture() -> None:
+    """``tcpdump -i lo -w tests/data/rabbitmq.pcap port 5672`` while python-qpid-proton
+    (``proton.utils.BlockingConnection``, container "capture-client") sent three
+    messages to ``/queue/amqpcodec-capture`` on RabbitMQ 3.10.8 (``rabbitmq_amqp1_0``,
+    started as ``.ci/broker-tests`` starts it, on 127.0.0.1), received them back with
+    credit 10, accepted them and closed the connection; the broker answers the client's
+    FIN with a reset.  The capture is committed; CI does not record it again."""
+    check(subprocess_decode("tests/data/rabbitmq.pcap", cwd=ROOT), RABBITMQ)
+
+
+def test_real_broker_capture_json(decode: Decode) -> None:
+    """The JSON of the same capture: the messages are what proton sent, the broker's
+    copies carry its header."""
+    run = decode("--json", "--messages-only", str(DATA / "rabbitmq.pcap"))
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(e["event"], e.get("direction"), e.get("delivery_id")) for e in events] == [
+        ("message", "c2s", 0),
+        ("message", "c2s", 1),
+        ("message", "c2s", 2),
+        ("message", "s2c", 0),
+        ("message", "s2c", 1),
+        ("message", "s2c", 2),
+        ("capture", None, None),
+    ]
+    bodies = [e["message"]["body"]["value"] for e in events[:6]]
+    assert bodies[:3] == bodies[3:]
+    assert bodies[0] == {"type": "string", "value": "hello, broker"}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_truncated_file(decode: Decode, folder: Path) -> None:
+    """A file cut inside a record (tcpdump killed): what is there is decoded, and said."""
+    data = (folder / "basic.pcap").read_bytes()
+    (folder / "cut.pcap").write_bytes(data[: len(data) - 200])
+    run = decode("cut.pcap")
+    check(
+        run,
+        CUT,
+        stderr="amqpcodec: cut.pcap: the capture ends inside a packet record (cut short?)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "stdout", "stderr"),
+    [
+        (
+            ["--c2s", "basic.pcap"],
+            "",
+            "amqpcodec: error: basic.pcap: a capture holds both directions of its connections; "
+            "give it alone, without --c2s/--s2c\n",
+        ),
+        (
+            ["basic.pcap", "basic.pcap"],
+            "",
+            "amqpcodec: error: basic.pcap: a capture holds both directions of its connections; "
+            "give it alone, without --c2s/--s2c\n",
+        ),
+        (
+            ["--port", "5672", "plain.bin"],
+            "",
+            "amqpcodec: error: --port and --connection apply to capture files (pcap, pcapng) only\n",
+        ),
+        (
+            ["bad-block.pcapng"],
+            "capture: bad-block.pcapng (pcapng)\n",
+            "amqpcodec: error: bad-block.pcapng: pcapng block at byte 32: bad length 13\n",
+        ),
+        (["version.pcap"], "", "amqpcodec: error: version.pcap: pcap version 3 is not 2\n"),
+        (
+            ["huge.pcap"],
+            "capture: huge.pcap (pcap, EN10MB)\n",
+            "amqpcodec: error: huge.pcap: pcap record 1: a length of 2147483648 bytes (corrupt file?)\n",
+        ),
+    ],
+)
+def test_capture_errors(decode: Decode, folder: Path, args: list[str], stdout: str, stderr: str) -> None:
+    """Misuse and corrupt files: exit status 2, a message on stderr."""
+    (folder / "plain.bin").write_bytes(small_c2s())
+    (folder / "bad-block.pcapng").write_bytes(shb() + struct.pack("<II", 1, 13) + bytes(8))
+    (folder / "version.pcap").write_bytes(struct.pack("<IHHiIII", 0xA1B2C3D4, 3, 0, 0, 0, 0, 1))
+    (folder / "huge.pcap").write_bytes(pcap([], 1) + struct.pack("<IIII", 0, 0, 2**31, 2**31))
+    check(decode(*args), stdout, 2, stderr)
+
+
+def test_forced_raw(decode: Decode) -> None:
+    """``--raw`` reads a capture as the bytes it is: no AMQP there."""
+    run = decode("--raw", "basic.pcap")
+    assert run.status == 1 and run.stdout.startswith("c2s: basic.pcap (raw, ")
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def big_capture(path: Path, size: int) -> int:
+    """Write a capture of at least ``size`` bytes: one connection whose client sends
+    messages of up to 64 KiB (each its own delivery, split over 16 KiB frames and
+    1448-byte segments, every tenth segment sent twice); return the message count."""
+    bodies = [bytes([index % 251]) * (1 << (10 + index % 7)) for index in range(7)]  # 1 KiB ... 64 KiB
+    talk = Talk().open()
+    talk.send("c", AMQP_HEADER + encode_frame(Open(container_id="big", max_frame_size=16384)))
+    talk.send("s", AMQP_HEADER + encode_frame(Open(container_id="broker")))
+    written = count = 0
+    with path.open("wb") as out:
+        out.write(pcap([], 1))
+
+        def flush() -> int:
+            data = pcap(packets(talk.segments, start=EPOCH + count * MS, step=1000), 1)[24:]
+            out.write(data)
+            talk.segments.clear()
+            return len(data)
+
+        written += flush()
+        while written < size:
+            body = bodies[count % len(bodies)]
+            message = Message(properties=Properties(message_id=count), body=Data(body)).encode()
+            transfer = Transfer(
+                handle=0, delivery_id=count, delivery_tag=count.to_bytes(4, "big"), settled=True
+            )
+            stream = b"".join(encode_transfer(transfer, message, max_frame_size=16384))
+            talk.send("c", stream)
+            talk.segments += talk.segments[::10][:2]
+            count += 1
+            written += flush()
+        talk.close()
+        flush()
+    return count
+
+
+def test_bounded_memory(tmp_path: Path) -> None:
+    """A 20 MiB capture is decoded in under 4 MiB of traced memory: the file is read in
+    chunks, frames and deliveries are dropped once shown, nothing grows with the size."""
+    path = tmp_path / "big.pcap"
+    count = big_capture(path, 20 << 20)
+    assert path.stat().st_size >= 20 << 20
+    sink = open(os.devnull, "w")  # noqa: SIM115
+    tracemalloc.start()
+    try:
+        status = run(build_parser().parse_args(["decode", "--json", str(path)]), sink)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        sink.close()
+    assert status == 0
+    assert peak < 4 << 20, f"traced peak {peak} bytes"
+    assert count > 300
+
+
+def test_progress_bar() -> None:
+    """Drawn at the first update, then at most every 0.2 s, with the share read and the
+    rate; erased by clear()."""
+    now = [100.0]
+    screen = io.StringIO()
+    bar = Progress(screen, 4 << 20, clock=lambda: now[0], width=10)
+    bar.update(0)
+    now[0] = 100.1
+    bar.update(1 << 20)  # too soon
+    now[0] = 100.5
+    bar.update(1 << 20)
+    now[0] = 100.6
+    bar.update(2 << 20)  # too soon
+    now[0] = 101.0
+    bar.update(4 << 20)
+    bar.clear()
+    bar.clear()
+    assert screen.getvalue() == (
+        "\r[----------]   0%  0.0 of 4.0 MiB\x1b[K"
+        "\r[##--------]  25%  1.0 of 4.0 MiB  2.0 MiB/s\x1b[K"
+        "\r[##########] 100%  4.0 of 4.0 MiB  4.0 MiB/s\x1b[K"
+        "\r\x1b[K"
+    )
+    unknown = io.StringIO()
+    bar = Progress(unknown, None, clock=lambda: now[0])
+    now[0] = 102.0
+    bar.update(3 << 20)
+    now[0] = 103.0
+    bar.update(6 << 20)
+    assert unknown.getvalue() == "\r3.0 MiB  3.0 MiB/s\x1b[K\r6.0 MiB  3.0 MiB/s\x1b[K"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """stderr a terminal, stdout a pipe: the bar is drawn on stderr and erased at the end;
+    stdout holds the events alone."""
+    import pty
+
+    path = tmp_path / "medium.pcap"
+    big_capture(path, 3 << 20)
+    controller, terminal = pty.openpty()
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "TERM")}
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(Path(amqpcodec.__file__).resolve().parents[1]), env.get("PYTHONPATH")) if part
+    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "amqpcodec", "decode", "--messages-only", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            env=env,
+            timeout=120,
+        )
+        os.close(terminal)
+        terminal = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    assert proc.returncode == 0
+    assert b"\x1b[K" not in proc.stdout and proc.stdout.endswith(b" 0 errors\n")
+    text = shown.decode()
+    assert text.startswith("\r[") and " MiB" in text and "%" in text
+    assert text.endswith("\r\x1b[K")
+
+
+# --------------------------------------------------------------------------- expected
+
+
+BASIC = """\
+capture: basic.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.005000  #1       8  s2c    0  open        container-id="b"
+12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+12:00:00.007000  #1     118  c2s    0  close
+12:00:00.009000  #1      47  s2c    0  close
+12:00:00.012000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
+capture: 14 packets, 1 AMQP connection
+summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
+"""
+
+
+BASIC_JSON = (
+    '{"event": "connection", "connection": 1, "time": "2024-03-01T12:00:00.003000Z", "client": "10.0.0.1:40001", "server": "10.0.0.2:5672", "found": "header", "handshake": true, "first_packet": "2024-03-01T12:00:00.000000Z"}\n'
+    '{"event": "header", "connection": 1, "direction": "c2s", "offset": 0, "time": "2024-03-01T12:00:00.003000Z", "protocol": "AMQP", "version": "1.0.0", "supported": true}\n'
+    '{"event": "header", "connection": 1, "direction": "s2c", "offset": 0, "time": "2024-03-01T12:00:00.005000Z", "protocol": "AMQP", "version": "1.0.0", "supported": true}\n'
+    '{"event": "frame", "connection": 1, "direction": "s2c", "offset": 8, "time": "2024-03-01T12:00:00.005000Z", "channel": 0, "performative": "open", "fields": {"container_id": {"type": "string", "value": "b"}}, "frame_type": "amqp", "size": 17, "payload_size": 0}\n'
+    '{"event": "frame", "connection": 1, "direction": "s2c", "offset": 25, "time": "2024-03-01T12:00:00.005000Z", "channel": 0, "performative": "begin", "fields": {"remote_channel": {"type": "ushort", "value": 0}, "next_outgoing_id": {"type": "uint", "value": 0}, "incoming_window": {"type": "uint", "value": 10}, "outgoing_window": {"type": "uint", "value": 10}}, "frame_type": "amqp", "size": 22, "payload_size": 0}\n'
+    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 8, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "open", "fields": {"container_id": {"type": "string", "value": "c1"}}, "frame_type": "amqp", "size": 18, "payload_size": 0}\n'
+    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 26, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "begin", "fields": {"next_outgoing_id": {"type": "uint", "value": 0}, "incoming_window": {"type": "uint", "value": 10}, "outgoing_window": {"type": "uint", "value": 10}}, "frame_type": "amqp", "size": 20, "payload_size": 0}\n'
+    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 46, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "attach", "fields": {"name": {"type": "string", "value": "l1"}, "handle": {"type": "uint", "value": 0}, "role": {"type": "boolean", "value": false}, "target": {"type": "target", "descriptor": {"type": "ulong", "value": "41"}, "fields": {"address": {"type": "string", "value": "q"}}}}, "frame_type": "amqp", "size": 32, "payload_size": 0}\n'
+    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 78, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "transfer", "fields": {"handle": {"type": "uint", "value": 0}, "delivery_id": {"type": "uint", "value": 0}, "delivery_tag": {"type": "binary", "value": "00"}, "message_format": {"type": "uint", "value": 0}, "settled": {"type": "boolean", "value": true}}, "frame_type": "amqp", "size": 40, "payload_size": 19}\n'
+    '{"event": "message", "connection": 1, "direction": "c2s", "offset": 78, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "handle": 0, "delivery_id": 0, "delivery_tag": "00", "message_format": 0, "settled": true, "frames": 1, "size": 19, "message": {"properties": {"type": "properties", "descriptor": {"type": "ulong", "value": "115"}, "fields": {"message_id": {"type": "ulong", "value": "1"}, "to": {"type": "string", "value": "q"}}}, "body": {"type": "amqp-value", "descriptor": {"type": "ulong", "value": "119"}, "value": {"type": "string", "value": "hi"}}}}\n'
+    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 118, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "close", "fields": {}, "frame_type": "amqp", "size": 12, "payload_size": 0}\n'
+    '{"event": "frame", "connection": 1, "direction": "s2c", "offset": 47, "time": "2024-03-01T12:00:00.009000Z", "channel": 0, "performative": "close", "fields": {}, "frame_type": "amqp", "size": 12, "payload_size": 0}\n'
+    '{"event": "connection-end", "connection": 1, "time": "2024-03-01T12:00:00.012000Z", "reason": "fin", "c2s_bytes": 130, "s2c_bytes": 59}\n'
+    '{"event": "capture", "packets": 14, "skipped": {}, "segments": 14, "connections": 1, "decoded": 1, "ignored": 0, "retransmitted": 0, "out_of_order": 0, "gaps": 0, "gap_bytes": 0}\n'
+)
+
+
+MULTI = """\
+capture: multi.pcapng (pcapng)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000123  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.005000123  #1       8  s2c    0  open        container-id="b"
+12:00:00.005000123  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+                 #1       8  c2s    0  open        container-id="c1"
+                 #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+                 #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+                 #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+                 #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+                 #1     118  c2s    0  close
+12:00:00.008999824  #1      47  s2c    0  close
+12:00:00.011999130  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
+capture: 14 packets, 1 AMQP connection
+summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
+"""
+
+
+NOT_TCP = """\
+capture: not-tcp.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.005000  #1       8  s2c    0  open        container-id="b"
+12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+12:00:00.007000  #1     118  c2s    0  close
+12:00:00.009000  #1      47  s2c    0  close
+12:00:00.012000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
+capture: 19 packets (1 IP fragment, 1 not IP, 2 not TCP, 1 short link header), 1 AMQP connection
+summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
+"""
+
+
+REORDERED = """\
+capture: reordered.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.007000  #1       8  s2c    0  open        container-id="b"
+12:00:00.010000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.014000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.014000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.017000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+12:00:00.019000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+12:00:00.019000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+12:00:00.020000  #1     118  c2s    0  close
+12:00:00.021000  #1      47  s2c    0  close
+12:00:00.024000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
+capture: 26 packets, 1 AMQP connection, 2 segments retransmitted, 3 out of order
+summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
+"""
+
+
+INTERLEAVED = """\
+capture: interleaved.pcap (pcap, EN10MB)
+12:00:00.006000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.006000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.007000  #2                    connection  10.0.0.1:40002 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.001000)
+12:00:00.007000  #2       0  c2s       header      SASL 1.0.0
+12:00:00.010000  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.010000  #1       8  s2c    0  open        container-id="b"
+12:00:00.010000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.011000  #2       0  s2c       header      SASL 1.0.0
+12:00:00.011000  #2       8  s2c    0  sasl-mechanisms sasl-server-mechanisms=[PLAIN, ANONYMOUS]
+12:00:00.014000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.014000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.014000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+12:00:00.014000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+12:00:00.014000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+12:00:00.014000  #1     118  c2s    0  close
+12:00:00.015000  #2       8  c2s    0  sasl-init   mechanism=PLAIN initial-response=<007573657200736563726574> hostname="broker.example"
+12:00:00.015000  #2      59  c2s       header      AMQP 1.0.0
+12:00:00.018000  #1      47  s2c    0  close
+12:00:00.019000  #2      42  s2c    0  sasl-outcome code=ok
+12:00:00.019000  #2      58  s2c       header      AMQP 1.0.0
+12:00:00.019000  #2      66  s2c    0  open        container-id="broker"
+12:00:00.023000  #2      67  c2s    0  open        container-id="sasl-client"
+12:00:00.023000  #2      94  c2s    0  close
+12:00:00.024000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
+12:00:00.027000  #2      88  s2c    0  close
+12:00:00.030000  #2                    connection  closed by both sides: c2s 106 bytes, s2c 100 bytes
+capture: 32 packets, 2 AMQP connections
+summary: 6 headers, 15 frames (sasl-mechanisms 1, sasl-init 1, sasl-outcome 1, open 4, begin 2, attach 1, transfer 1, close 4), 1 message, 0 errors
+"""
+
+
+LOSSY = """\
+capture: lossy.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.005000  #1       8  s2c    0  open        container-id="b"
+12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.008000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.010000  #1      72  c2s       gap         32 bytes missing from the capture (acknowledged but never captured); 26 bytes before it, from offset 46, not decoded
+12:00:00.011000  #1      47  s2c    0  close
+12:00:00.013000  #1     104  c2s       resync      skipped 14 bytes, next frame at offset 118 (after a gap in the capture)
+12:00:00.013000  #1     118  c2s    0  close
+12:00:00.014000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
+capture: 16 packets, 1 AMQP connection, 1 out of order, 1 gap (32 bytes missing)
+summary: 2 headers, 6 frames (open 2, begin 2, close 2), 0 messages, 1 resync, 1 gap, 0 errors
+"""
+
+
+LOSSY_END = """\
+capture: lossy-end.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.007000  #1      40  c2s       gap         32 bytes missing from the capture (never captured); 14 bytes before it, from offset 26, not decoded
+12:00:00.007000  #1      72  c2s       resync      skipped 6 bytes, next frame at offset 78 (after a gap in the capture)
+12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+12:00:00.007000  #1     118  c2s    0  close
+12:00:00.007000  #1                    connection  still open when the capture ended: c2s 130 bytes, s2c 0 bytes
+capture: 8 packets, 1 AMQP connection, 2 out of order, 1 gap (32 bytes missing)
+summary: 1 header, 3 frames (open 1, transfer 1, close 1), 1 message, 1 resync, 1 gap, 0 errors
+"""
+
+
+SNAPPED = """\
+capture: snapped.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.005000  #1       8  s2c    0  open        container-id="b"
+12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+12:00:00.007000  #1     110  c2s       gap         20 bytes missing from the capture (cut off by the snapshot length); 32 bytes before it, from offset 78, not decoded
+12:00:00.009000  #1      47  s2c    0  close
+12:00:00.012000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
+capture: 14 packets, 1 AMQP connection, 1 gap (20 bytes missing)
+summary: 2 headers, 6 frames (open 2, begin 2, attach 1, close 1), 0 messages, 1 gap, 0 errors
+"""
+
+
+TLS = """\
+capture: tls.pcap (pcap, EN10MB)
+12:00:00.013000  #1                    connection  10.0.0.1:40004 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.010000)
+12:00:00.015000  #1       0  s2c       header      TLS 1.0.0: encrypted from here on
+12:00:00.017000  #1       0  c2s       header      TLS 1.0.0: encrypted from here on
+12:00:00.020000  #1                    connection  closed by both sides: c2s 40 bytes, s2c 39 bytes
+capture: 22 packets, 1 AMQP connection, 1 other TCP connection
+summary: 2 headers, 0 frames, 0 messages, 0 errors
+"""
+
+
+TLS_PORT = """\
+capture: tls.pcap (pcap, EN10MB)
+12:00:00.000000  #1                    connection  10.0.0.1:40003 -> 10.0.0.2:5671 (found by --port; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      TLS: a TLS record with no AMQP TLS header before it (amqps), encrypted
+12:00:00.005000  #1       0  s2c       header      TLS: a TLS record with no AMQP TLS header before it (amqps), encrypted
+12:00:00.008000  #1                    connection  closed by both sides: c2s 32 bytes, s2c 31 bytes
+12:00:00.013000  #2                    connection  10.0.0.1:40004 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.010000)
+12:00:00.015000  #2       0  s2c       header      TLS 1.0.0: encrypted from here on
+12:00:00.017000  #2       0  c2s       header      TLS 1.0.0: encrypted from here on
+12:00:00.020000  #2                    connection  closed by both sides: c2s 40 bytes, s2c 39 bytes
+capture: 22 packets, 2 AMQP connections
+summary: 4 headers, 0 frames, 0 messages, 0 errors
+"""
+
+
+AMQP_091 = """\
+capture: amqp091.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40005 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 0-9-1: not AMQP 1.0
+12:00:00.005000  #1       0  s2c       header      AMQP 0-9-1: a connection.start frame (the server side of AMQP 0-9-1), not AMQP 1.0
+12:00:00.008000  #1                    connection  closed by both sides: c2s 8 bytes, s2c 37 bytes
+capture: 10 packets, 1 AMQP connection
+summary: 2 headers, 0 frames, 0 messages, 0 errors
+"""
+
+
+MID = """\
+capture: mid.pcap (pcap, EN10MB)
+capture: 13 packets, 0 AMQP connections, 1 other TCP connection
+summary: 0 headers, 0 frames, 0 messages, 0 errors
+"""
+
+
+MID_PORT = """\
+capture: mid.pcap (pcap, EN10MB)
+12:00:00.000000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by --port; the capture joined it mid-connection)
+12:00:00.002000  #1       0  c2s       resync      skipped 2 bytes, next frame at offset 2 (no protocol header: the stream starts mid-connection)
+12:00:00.002000  #1       2  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.003000  #1      22  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+12:00:00.005000  #1      54  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+12:00:00.005000  #1      54  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+12:00:00.006000  #1      94  c2s    0  close
+12:00:00.011000  #1       0  s2c       resync      frame at offset 0 (no protocol header: the stream starts mid-connection)
+12:00:00.011000  #1       0  s2c    0  close
+12:00:00.011000  #1                    connection  closed by both sides: c2s 106 bytes, s2c 12 bytes
+capture: 13 packets, 1 AMQP connection
+summary: 0 headers, 5 frames (begin 1, attach 1, transfer 1, close 2), 1 message, 2 resyncs, 0 errors
+"""
+
+
+SECOND_ONLY = """\
+capture: interleaved.pcap (pcap, EN10MB)
+12:00:00.007000  #2                    connection  10.0.0.1:40002 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.001000)
+12:00:00.007000  #2       0  c2s       header      SASL 1.0.0
+12:00:00.011000  #2       0  s2c       header      SASL 1.0.0
+12:00:00.011000  #2       8  s2c    0  sasl-mechanisms sasl-server-mechanisms=[PLAIN, ANONYMOUS]
+12:00:00.015000  #2       8  c2s    0  sasl-init   mechanism=PLAIN initial-response=<007573657200736563726574> hostname="broker.example"
+12:00:00.015000  #2      59  c2s       header      AMQP 1.0.0
+12:00:00.019000  #2      42  s2c    0  sasl-outcome code=ok
+12:00:00.019000  #2      58  s2c       header      AMQP 1.0.0
+12:00:00.019000  #2      66  s2c    0  open        container-id="broker"
+12:00:00.023000  #2      67  c2s    0  open        container-id="sasl-client"
+12:00:00.023000  #2      94  c2s    0  close
+12:00:00.027000  #2      88  s2c    0  close
+12:00:00.030000  #2                    connection  closed by both sides: c2s 106 bytes, s2c 100 bytes
+capture: 32 packets, 2 AMQP connections (1 decoded)
+summary: 4 headers, 7 frames (sasl-mechanisms 1, sasl-init 1, sasl-outcome 1, open 2, close 2), 0 messages, 0 errors
+"""
+
+
+FIRST_MESSAGES = """\
+capture: interleaved.pcap (pcap, EN10MB)
+12:00:00.014000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+capture: 32 packets, 2 AMQP connections (1 decoded)
+summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
+"""
+
+
+CUT = """\
+capture: cut.pcap (pcap, EN10MB)
+12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
+12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
+12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
+12:00:00.005000  #1       8  s2c    0  open        container-id="b"
+12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
+12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
+12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
+12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
+12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
+                                         properties
+                                           message-id: ulong 1
+                                           to: string "q"
+                                         amqp-value
+                                           string "hi"
+12:00:00.007000  #1     118  c2s    0  close
+12:00:00.009000  #1      47  s2c    0  close
+12:00:00.010000  #1                    connection  still open when the capture ended: c2s 130 bytes, s2c 59 bytes
+capture: 11 packets, 1 AMQP connection
+summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
+"""
+
+
+RABBITMQ = """\
+capture: tests/data/rabbitmq.pcap (pcap, EN10MB)
+16:36:31.172354  #1                    connection  127.0.0.1:54810 -> 127.0.0.1:5672 (found by its protocol header; TCP handshake at 16:36:31.171981)
+16:36:31.172354  #1       0  c2s       header      SASL 1.0.0
+16:36:31.172600  #1       0  s2c       header      SASL 1.0.0
+16:36:31.172659  #1       8  s2c    0  sasl-mechanisms sasl-server-mechanisms=[ANONYMOUS, AMQPLAIN, PLAIN]
+16:36:31.172799  #1       8  c2s    0  sasl-init   mechanism=ANONYMOUS initial-response=<6775657374>
+16:36:31.172887  #1      60  s2c    0  sasl-outcome code=ok
+16:36:31.173042  #1      40  c2s       header      AMQP 1.0.0
+16:36:31.173042  #1      48  c2s    0  open        container-id="capture-client" hostname="127.0.0.1" max-frame-size=32768 channel-max=32767
+16:36:31.173092  #1      77  s2c       header      AMQP 1.0.0
+16:36:31.173748  #1      85  s2c    0  open        container-id="rabbit@vm" max-frame-size=32768 channel-max=32767 idle-time-out=60000
+16:36:31.174157  #1      97  c2s    0  begin       next-outgoing-id=0 incoming-window=2147483647 outgoing-window=2147483647 handle-max=2147483647
+16:36:31.174157  #1     128  c2s    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=0 role=sender snd-settle-mode=mixed rcv-settle-mode=first source=null target="/queue/amqpcodec-capture" initial-delivery-count=0 max-message-size=0
+16:36:31.179421  #1     367  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=65535 outgoing-window=65535 handle-max=2147483647
+16:36:31.181263  #1     403  s2c    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=0 role=receiver snd-settle-mode=mixed rcv-settle-mode=first source=null target="/queue/amqpcodec-capture"
+16:36:31.181263  #1     526  s2c    0  flow        next-incoming-id=0 incoming-window=65535 next-outgoing-id=0 outgoing-window=65535 handle=0 link-credit=65536 drain=false echo=false
+16:36:31.181777  #1     240  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<31> message-format=0 (payload 45 bytes)
+16:36:31.181777  #1     240  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<31> (45 bytes)
+                                         header
+                                         properties
+                                           message-id: string "m-1"
+                                           subject: string "greeting"
+                                         amqp-value
+                                           string "hello, broker"
+16:36:31.182056  #1     563  s2c    0  disposition role=receiver first=0 last=0 settled=true state=accepted
+16:36:31.183322  #1     305  c2s    0  transfer    handle=0 delivery-id=1 delivery-tag=<32> message-format=0 (payload 101 bytes)
+16:36:31.183322  #1     305  c2s    0  message     delivery-id=1 handle=0 delivery-tag=<32> (101 bytes)
+                                         header
+                                         properties
+                                           message-id: ulong 2
+                                           content-type: symbol "application/octet-stream"
+                                         application-properties (2 entries)
+                                           string "tenant": string "acme"
+                                           string "attempt": long 1
+                                         amqp-value
+                                           binary 000162696e617279207061796c6f6164
+16:36:31.183488  #1     586  s2c    0  disposition role=receiver first=1 last=1 settled=true state=accepted
+16:36:31.183729  #1     427  c2s    0  transfer    handle=0 delivery-id=2 delivery-tag=<33> message-format=0 (payload 70 bytes)
+16:36:31.183729  #1     427  c2s    0  message     delivery-id=2 handle=0 delivery-tag=<33> (70 bytes)
+                                         header
+                                           durable: boolean true
+                                           priority: ubyte 7
+                                         properties
+                                           message-id: string "m-3"
+                                         amqp-value
+                                           map (2 entries)
+                                             string "order": long 1003
+                                             string "items": list (2 items)
+                                               string "a"
+                                               string "b"
+16:36:31.183839  #1     611  s2c    0  disposition role=receiver first=2 last=2 settled=true state=accepted
+16:36:31.184163  #1     518  c2s    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=1 role=receiver snd-settle-mode=mixed rcv-settle-mode=first source="/queue/amqpcodec-capture" target=null initial-delivery-count=0 max-message-size=0
+16:36:31.184163  #1     631  c2s    0  flow        next-incoming-id=0 incoming-window=2147483647 next-outgoing-id=3 outgoing-window=2147483647 handle=1 delivery-count=0 link-credit=10 drain=false
+16:36:31.184601  #1     636  s2c    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=1 role=sender snd-settle-mode=unsettled rcv-settle-mode=first source="/queue/amqpcodec-capture" initial-delivery-count=0
+16:36:31.184674  #1     820  s2c    0  flow        next-incoming-id=3 incoming-window=65532 next-outgoing-id=0 outgoing-window=65535 handle=1 delivery-count=0 link-credit=10 available=3 drain=false
+16:36:31.184727  #1     857  s2c    0  transfer    handle=1 delivery-id=0 delivery-tag=<0000000000000001> message-format=0 settled=false more=false resume=false aborted=false (payload 52 bytes)
+16:36:31.184727  #1     857  s2c    0  message     delivery-id=0 handle=1 delivery-tag=<0000000000000001> (52 bytes)
+                                         header
+                                           durable: boolean false
+                                           first-acquirer: boolean true
+                                         properties
+                                           message-id: string "m-1"
+                                           subject: string "greeting"
+                                         amqp-value
+                                           string "hello, broker"
+16:36:31.184727  #1     944  s2c    0  transfer    handle=1 delivery-id=1 delivery-tag=<0000000000000002> message-format=0 settled=false more=false resume=false aborted=false (payload 108 bytes)
+16:36:31.184727  #1     944  s2c    0  message     delivery-id=1 handle=1 delivery-tag=<0000000000000002> (108 bytes)
+                                         header
+                                           durable: boolean false
+                                           first-acquirer: boolean true
+                                         properties
+                                           message-id: ulong 2
+                                           content-type: symbol "application/octet-stream"
+                                         application-properties (2 entries)
+                                           string "tenant": string "acme"
+                                           string "attempt": long 1
+                                         amqp-value
+                                           binary 000162696e617279207061796c6f6164
+16:36:31.184727  #1    1088  s2c    0  transfer    handle=1 delivery-id=2 delivery-tag=<0000000000000003> message-format=0 settled=false more=false resume=false aborted=false (payload 73 bytes)
+16:36:31.184727  #1    1088  s2c    0  message     delivery-id=2 handle=1 delivery-tag=<0000000000000003> (73 bytes)
+                                         header
+                                           durable: boolean true
+                                           priority: ubyte 7
+                                           first-acquirer: boolean true
+                                         properties
+                                           message-id: string "m-3"
+                                         amqp-value
+                                           map (2 entries)
+                                             string "order": long 1003
+                                             string "items": list (2 items)
+                                               string "a"
+                                               string "b"
+16:36:31.185301  #1     665  c2s    0  flow        next-incoming-id=3 incoming-window=2147483647 next-outgoing-id=3 outgoing-window=2147483647 handle=1 delivery-count=3 link-credit=9 drain=false
+16:36:31.185301  #1     701  c2s    0  disposition role=receiver first=0 last=2 settled=true state=accepted
+16:36:31.185301  #1     724  c2s    0  close
+16:36:31.185378  #1    1197  s2c    0  close
+16:36:31.185422  #1    1212  s2c    0  flow        next-incoming-id=3 incoming-window=65532 next-outgoing-id=3 outgoing-window=65532 handle=1 delivery-count=3 link-credit=9 available=0 drain=false
+16:36:31.185713  #1                    connection  reset: c2s 736 bytes, s2c 1250 bytes
+capture: 36 packets, 1 AMQP connection
+summary: 4 headers, 28 frames (sasl-mechanisms 1, sasl-init 1, sasl-outcome 1, open 2, begin 2, attach 4, flow 5, transfer 6, disposition 4, close 2), 6 messages, 0 errors
+"""
