@@ -16,6 +16,11 @@ Decisions:
 - Decoding keeps what the peer sent (no conversion beyond enum members and nested
   known composites), so a decoded composite re-encodes to the same bytes.
 - Encoding drops trailing null fields (§1.4: "trailing nulls may be omitted").
+
+The hot halves live in the backends (``_pure`` and its compiled twin): building a
+composite from decoded fields through the class's ``_PLAN`` (``build_composite``,
+``to_typed``), and encoding one straight from its slots, which both backends do for
+any class whose ``__amqp__`` is the one defined here (``_AMQP_COMPOSITE``).
 """
 
 from __future__ import annotations
@@ -23,14 +28,17 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+import sys
 from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
+from ._backend import backend
 from ._spec import COMPOSITES, RESTRICTED, CompositeSpec, Field
-from .errors import DecodeError, EncodeError
+from .errors import EncodeError
 from .types import Array, Described, Symbol, UByte, UInt, ULong, _new_described, coerce
 
-__all__ = ["Composite", "composite", "to_typed", "register_enum", "field_path", "REGISTRY"]
+__all__ = ["Composite", "composite", "to_typed", "register_enum", "field_path", "hot_backend", "REGISTRY"]
 
 #: Known composite classes by numeric descriptor and by symbolic descriptor.
 REGISTRY: dict[Any, type[Composite]] = {}
@@ -196,6 +204,11 @@ class Composite:
             values.pop()
         return _new_described(self.DESCRIPTOR, values)
 
+    #: Declares that the ``__amqp__`` above is the composite one, so the backends may
+    #: encode straight from the slots (same bytes, same errors); a subclass overriding
+    #: ``__amqp__`` is encoded through its own method.
+    _AMQP_COMPOSITE: ClassVar[bool] = True
+
     @classmethod
     def _from_fields(cls, values: list[Any]) -> Any:
         """Build from decoded field values (a described list's items), as sent.
@@ -203,29 +216,9 @@ class Composite:
         Only two things are made typed: a restricted-type value of exactly its wire type
         becomes the enum member (so it re-encodes to the same bytes), and a described
         value with a known descriptor becomes its class.  Everything else is kept.
+        Raises ``DecodeError`` for more values than fields, or a mandatory field absent.
         """
-        if "_PLAN" not in cls.__dict__:
-            cls._prepare()
-        plan = cls._PLAN
-        count = len(values)
-        if count > len(plan):
-            raise DecodeError(
-                f"{cls.SPEC.name} has {count} fields; the spec defines {len(plan)}",
-                field=cls.SPEC.name,
-            )
-        if count < len(plan):
-            values = values + [None] * (len(plan) - count)
-        obj = _new_object(cls)
-        for (set_slot, mandatory, wire_type, members, path), value in zip(plan, values):
-            if value is None:
-                if mandatory:
-                    raise DecodeError(f"{path} is mandatory but absent", field=path)
-            elif type(value) is wire_type:
-                value = members.get(value, value)
-            elif type(value) is Described:
-                value = to_typed(value)
-            set_slot(obj, value)
-        return obj
+        return backend.build_composite(cls, values, REGISTRY)
 
     # --- conveniences ------------------------------------------------------------------
 
@@ -267,14 +260,14 @@ def _rebuild(cls: type[Composite], values: list[Any]) -> Any:
     return obj
 
 
-_new_object = object.__new__
-
 #: The Python class a primitive decodes to, for the primitives restricted types use.
 _DECODED_CLASS: dict[str, type] = {"boolean": bool, "ubyte": UByte, "uint": UInt, "symbol": Symbol}
 
 
 def _decode_step(cls: type[Composite], field: Field, name: str) -> tuple[Any, ...]:
-    """(slot setter, mandatory, enum wire type, enum members by value, path) for one field."""
+    """(slot setter, mandatory, enum wire type, enum members by value, path) for one field:
+    what the backends' ``build_composite`` reads (the compiled one sets the slot through
+    the setter's descriptor, ``setter.__self__``)."""
     enum_cls = _ENUMS.get(field.type)
     wire_type: type | None = None
     members: dict[Any, Any] = {}
@@ -285,24 +278,23 @@ def _decode_step(cls: type[Composite], field: Field, name: str) -> tuple[Any, ..
     return (setter, field.mandatory, wire_type, members, f"{cls.SPEC.name}.{name}")
 
 
+def hot_backend(decode_prefix: Any) -> ModuleType:
+    """The backend module a layer's (possibly swapped) ``decode_prefix`` comes from, so
+    its hot functions run on the same backend; the selected backend when it comes from
+    none (a test's wrapper)."""
+    module = sys.modules.get(getattr(decode_prefix, "__module__", None) or "")
+    if module is not None and getattr(module, "decode_prefix", None) is decode_prefix:
+        return module
+    return backend
+
+
 def to_typed(value: Any) -> Any:
     """The typed class for a described value with a known descriptor, else ``value`` unchanged.
 
     Numeric and symbolic descriptors are both recognised.  Raises ``DecodeError`` when a
     known descriptor describes something that is not a list, or a mandatory field is absent.
     """
-    if type(value) is not Described:
-        return value
-    try:
-        cls = REGISTRY.get(value.descriptor)
-    except TypeError:
-        return value
-    if cls is None or not hasattr(cls, "_from_fields"):
-        return value
-    body = value.value
-    if type(body) is not list:
-        raise DecodeError(f"{cls.SPEC.name} must be a described list, not {type(body).__name__}")
-    return cls._from_fields(body)
+    return backend.to_typed(value, REGISTRY)
 
 
 _C = TypeVar("_C", bound="type[Composite]")

@@ -21,13 +21,31 @@ Encoding appends to one ``bytearray``.  Compounds write the short header
 (list8/map8/array8) first and widen it in place if the content turns out too large,
 so canonical (smallest) encodings cost no second pass.
 
+The layers above hand three hot paths down to the backends, so the compiled one runs
+them without a Python frame per field (``_composite``, ``message`` and ``frames``
+stay the only place the classes are written; they pass a *plan*, a tuple of the
+classes, slot setters and tables these functions need):
+
+- ``to_typed`` / ``build_composite``: a composite (Part 1 §1.4) from a decoded
+  described list, filling the slots through the class's ``_PLAN``;
+- ``decode_message`` / ``scan_message`` / ``encode_message``: a whole message
+  (Part 3 §3.2), eager or lazy, in its usual form (``00 53 xx`` section descriptors,
+  sections in order); they return ``None`` for any other form, and the message
+  layer's own walk takes over;
+- ``decode_frame``: one complete, well-formed AMQP frame (Part 2 §2.3), else ``None``.
+
+They raise the value codec's own errors (offsets absolute, no section or frame named):
+a caller that gets an error runs its general path again to report it in full.
+
 The compiled twin, ``_speedups.pyx``, mirrors every function here with the same
-results and errors; ``tests/test_differential.py`` holds them to it.
+results and errors; ``tests/test_differential.py`` and
+``tests/test_differential_hotpaths.py`` hold them to it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 import struct
 import uuid as _uuid
 from collections.abc import Callable, Mapping
@@ -62,7 +80,16 @@ from .types import (
     float32_bits_to_double,
 )
 
-__all__ = ["encode", "decode_prefix"]
+__all__ = [
+    "encode",
+    "decode_prefix",
+    "to_typed",
+    "build_composite",
+    "decode_message",
+    "scan_message",
+    "encode_message",
+    "decode_frame",
+]
 
 _u8 = struct.Struct(">B")
 _u16 = struct.Struct(">H")
@@ -828,11 +855,13 @@ def _encoder_for(value: Any) -> Encoder:
         return encoder
     for base in cls.__mro__[1:]:
         encoder = _ENCODERS.get(base)
+        if encoder is _e_composite and not _encodes_as_composite(cls):
+            encoder = _e_amqp_hook  # it overrides the composite __amqp__ of its base
         if encoder is not None:
             break
     else:
         if hasattr(cls, "__amqp__"):
-            encoder = _e_amqp_hook
+            encoder = _e_composite if _encodes_as_composite(cls) else _e_amqp_hook
         elif isinstance(value, Mapping):
             encoder = _e_map
         else:
@@ -844,6 +873,56 @@ def _encoder_for(value: Any) -> Encoder:
 def _e_amqp_hook(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
     converted = value.__amqp__()
     (_ENCODERS.get(type(converted)) or _encoder_for(converted))(out, converted, depth, limits)
+
+
+def _encodes_as_composite(cls: type) -> bool:
+    """Whether ``cls.__amqp__`` is the composite one: the class that defines it says so
+    with ``_AMQP_COMPOSITE = True`` (``_composite.Composite``), so a subclass that
+    overrides ``__amqp__`` is encoded through its own method."""
+    for base in cls.__mro__:
+        if "__amqp__" in base.__dict__:
+            return base.__dict__.get("_AMQP_COMPOSITE") is True
+    return False
+
+
+def _field_reader(cls: Any) -> Callable[[Any], tuple[Any, ...]]:
+    """A function returning a composite's fields, in ``cls._NAMES`` order, as a tuple."""
+    names = cls._NAMES
+    if not names:
+        return lambda value: ()
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda value: (get(value),)
+    return get
+
+
+_FIELD_READERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _e_composite(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    """A composite (Part 1 §1.4) exactly as its ``__amqp__`` describes it (its descriptor,
+    then its fields as a list without the trailing nulls), without building that
+    ``Described`` and list first; errors carry the same ``.descriptor``/``.value`` paths."""
+    cls = type(value)
+    read = _FIELD_READERS.get(cls)
+    if read is None:
+        read = _FIELD_READERS[cls] = _field_reader(cls)
+    fields = read(value)
+    descriptor = value.DESCRIPTOR
+    count = len(fields)
+    while count and fields[count - 1] is None:
+        count -= 1
+    _check_encode_depth(depth, limits)
+    out.append(0x00)
+    depth += 1
+    try:
+        (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(".descriptor") from None
+    try:
+        _e_list(out, fields[:count], depth, limits)
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(".value") from None
 
 
 def _finish_compound(out: bytearray, start: int, count: int, code32: int) -> None:
@@ -1157,3 +1236,315 @@ def encode(value: Any, limits: Limits) -> bytes:
     except _ENCODE_FAULTS as error:
         raise _encode_error(error) from None
     return bytes(out)
+
+
+# --------------------------------------------------------------------------- composites, messages, frames
+# The hot paths of the layers above (module docstring); each takes what it needs of
+# those layers as arguments, so nothing here imports them.
+
+
+def to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
+    """``value`` as its composite class when it is a ``Described`` whose descriptor is a
+    key of ``registry`` (composite classes by numeric and symbolic descriptor), else
+    ``value`` unchanged.  A known descriptor on anything but a list is a ``DecodeError``.
+    """
+    if type(value) is not Described:
+        return value
+    try:
+        cls = registry.get(value.descriptor)
+    except TypeError:  # an unhashable descriptor names no class
+        return value
+    if cls is None:
+        return value
+    body = value.value
+    if type(body) is not list:
+        raise DecodeError(f"{cls.SPEC.name} must be a described list, not {type(body).__name__}")
+    return build_composite(cls, body, registry)
+
+
+def build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) -> Any:
+    """A ``cls`` composite from a described list's decoded items, as sent (Part 1 §1.4).
+
+    Each slot is set through ``cls._PLAN`` (``_composite``): an absent field is ``None``
+    (a ``DecodeError`` naming it if mandatory), a restricted-type value of exactly its
+    wire type becomes its enum member, a ``Described`` goes through :func:`to_typed`;
+    everything else is kept.  More items than fields is a ``DecodeError``.
+    """
+    known = _BUILD_PLANS.get(cls)
+    if known is None:
+        known = _BUILD_PLANS[cls] = _build_plan(cls)
+    plan, setters = known
+    count = len(values)
+    if count > len(plan):
+        raise DecodeError(
+            f"{cls.SPEC.name} has {count} fields; the spec defines {len(plan)}",
+            field=cls.SPEC.name,
+        )
+    obj = _new_object(cls)
+    if setters:  # no mandatory or restricted-type field: only described values to look at
+        for set_slot, value in zip(setters, values):
+            if type(value) is Described:
+                value = to_typed(value, registry)
+            set_slot(obj, value)
+        for set_slot in setters[count:]:
+            set_slot(obj, None)
+        return obj
+    for index, (set_slot, mandatory, wire_type, members, path) in enumerate(plan):
+        value = values[index] if index < count else None
+        if value is None:
+            if mandatory:
+                raise DecodeError(f"{path} is mandatory but absent", field=path)
+        elif type(value) is wire_type:
+            value = members.get(value, value)
+        elif type(value) is Described:
+            value = to_typed(value, registry)
+        set_slot(obj, value)
+    return obj
+
+
+def _build_plan(cls: Any) -> tuple[tuple[tuple[Any, ...], ...], tuple[Any, ...]]:
+    """``cls._PLAN`` (prepared on first use), and its slot setters alone when no field
+    is mandatory or of a restricted type (else ``()``)."""
+    plan = cls.__dict__.get("_PLAN")
+    if plan is None:
+        cls._prepare()
+        plan = cls._PLAN
+    if any(mandatory or wire_type is not None for _, mandatory, wire_type, _, _ in plan):
+        return plan, ()
+    return plan, tuple(step[0] for step in plan)
+
+
+#: ``_build_plan`` of each composite class seen.
+_BUILD_PLANS: dict[type, tuple[tuple[tuple[Any, ...], ...], tuple[Any, ...]]] = {}
+
+
+def _deep_section(offset: int) -> LimitExceededError:
+    return LimitExceededError("nesting exhausted the Python stack before max_depth", offset=offset, limit="max_depth")
+
+
+def decode_message(cls: Any, buf: Any, limits: Limits, plan: tuple[Any, ...]) -> Any:
+    """A ``cls`` message (Part 3 §3.2) decoded from all of ``buf`` (``bytes`` or a flat
+    ``memoryview``), or ``None`` when ``buf`` is not in the usual form: every section
+    ``00 53 <code>`` with its value's constructor of the section's type, in §3.2 order.
+
+    Each section value is decoded one nesting level down (the section's described
+    value is one, Part 1 §1.2).  ``plan`` (built by ``message``):
+    ``(kinds, allowed, slots, repeatable, body_slot, classes, setters, getters,
+    descriptors, message_setters, sections_of, registry, inline_limit, widths)``: ``kinds``
+    maps a descriptor code to a section kind (``0xFF``: none); ``allowed[kind << 8 |
+    code]`` says whether ``code`` may open that kind's value; ``slots[kind]`` is its
+    message slot; ``repeatable[kind]`` marks the body kinds that repeat (and make a
+    tuple); ``classes[kind]`` is its class, built with :func:`build_composite` where
+    ``setters[kind]`` is ``None``, else by setting its one slot; ``message_setters``
+    set the seven section slots, then ``_raw``, ``_spans`` and ``_limits``.
+    """
+    kinds, allowed, slots, repeatable, body_slot, classes, setters = plan[:7]
+    message_setters, registry = plan[9], plan[11]
+    end = len(buf)
+    values: list[Any] = [None] * 7
+    body: list[Any] = []
+    body_kind = -1
+    pos, last, last_slot = 0, -1, -1
+    decoders = _DECODERS
+    while pos < end:
+        if end - pos < 4 or buf[pos] != _DESCRIBED or buf[pos + 1] != _SMALLULONG:
+            return None
+        kind = kinds[buf[pos + 2]]
+        code = buf[pos + 3]
+        if kind == 0xFF or not allowed[kind << 8 | code]:
+            return None
+        slot = slots[kind]
+        if slot <= last_slot and (kind != last or not repeatable[kind]):
+            return None
+        try:
+            value, pos = decoders[code](buf, pos + 4, end, 1, limits)
+        except RecursionError:
+            raise _deep_section(pos + 3) from None
+        set_value = setters[kind]
+        if set_value is None:
+            section = build_composite(classes[kind], value, registry)
+        else:
+            section = _new_object(classes[kind])
+            set_value(section, value)
+        if slot == body_slot:
+            body.append(section)
+            body_kind = kind
+        else:
+            values[slot] = section
+        last, last_slot = kind, slot
+    if body:
+        values[body_slot] = tuple(body) if repeatable[body_kind] else body[0]
+    message = _new_object(cls)
+    for set_slot, value in zip(message_setters, (*values, None, None, limits)):
+        set_slot(message, value)
+    return message
+
+
+_DESCRIBED = int(Code.DESCRIBED)
+_SMALLULONG = int(Code.SMALLULONG)
+
+
+def scan_message(cls: Any, raw: bytes, limits: Limits, plan: tuple[Any, ...]) -> Any:
+    """A lazy ``cls`` message over ``raw`` (Part 3 §3.2): section order, descriptors and
+    each section's extent checked from constructors and size fields, nothing decoded;
+    or ``None`` when ``raw`` is not in the usual form (as for :func:`decode_message`) or
+    a section's value is described (the message layer's scan walks those).
+
+    ``plan``: see :func:`decode_message`; ``widths[code]`` is a fixed value's width,
+    ``0x80 | n`` for an ``n``-byte size field, ``0xFF`` for none of these.  The message
+    gets ``_raw``, ``_limits`` and ``_spans`` (per slot ``(start, stop, ((kind,
+    section_start, value_start), ...))`` or ``None``); a slot with a span stays unset
+    until read, the others are ``None``.
+    """
+    kinds, allowed, slots, repeatable, body_slot = plan[:5]
+    message_setters, widths = plan[9], plan[13]
+    end = len(raw)
+    spans: list[Any] = [None] * 7
+    body: list[tuple[int, int, int]] = []
+    pos, last, last_slot, body_stop = 0, -1, -1, 0
+    while pos < end:
+        if end - pos < 4 or raw[pos] != _DESCRIBED or raw[pos + 1] != _SMALLULONG:
+            return None
+        kind = kinds[raw[pos + 2]]
+        code = raw[pos + 3]
+        if kind == 0xFF or not allowed[kind << 8 | code]:
+            return None
+        slot = slots[kind]
+        if slot <= last_slot and (kind != last or not repeatable[kind]):
+            return None
+        width = widths[code]
+        at = pos + 4
+        if width == 0xFF:
+            return None
+        if width & 0x80:
+            width &= 0x7F
+            if at + width > end:
+                return None
+            stop = at + width + (raw[at] if width == 1 else _u32.unpack_from(raw, at)[0])
+        else:
+            stop = at + width
+        if stop > end:
+            return None
+        if slot == body_slot:
+            body.append((kind, pos, pos + 3))
+            body_stop = stop
+        else:
+            spans[slot] = (pos, stop, ((kind, pos, pos + 3),))
+        pos, last, last_slot = stop, kind, slot
+    if body:
+        spans[body_slot] = (body[0][1], body_stop, tuple(body))
+    message = _new_object(cls)
+    for set_slot, span in zip(message_setters, spans):
+        if span is None:
+            set_slot(message, None)
+    message_setters[7](message, raw)
+    message_setters[8](message, spans)
+    message_setters[9](message, limits)
+    return message
+
+
+def encode_message(message: Any, limits: Limits, plan: tuple[Any, ...]) -> bytes | None:
+    """The canonical bytes of a message's sections (Part 3 §3.2), each encoded on its own
+    (depth 0) in slot order, the body's sections in turn; ``None`` when a section's
+    value is a ``bytes`` longer than ``inline_limit`` (the message layer joins those
+    without a copy).  ``plan``: see :func:`decode_message`; ``getters[kind]`` reads a
+    map or body section's one slot, written here as ``00`` descriptor value.
+    """
+    body_slot, classes, _, getters, descriptors = plan[4:9]
+    sections_of, inline_limit = plan[10], plan[12]
+    out = bytearray()
+    try:
+        for slot, section in enumerate(sections_of(message)):
+            if section is None:
+                continue
+            if slot == body_slot and type(section) is tuple:
+                for part in section:
+                    if not _encode_section(out, part, limits, classes, getters, descriptors, inline_limit):
+                        return None
+            elif not _encode_section(out, section, limits, classes, getters, descriptors, inline_limit):
+                return None
+    except RecursionError:
+        raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error) from None
+    return bytes(out)
+
+
+def _encode_section(
+    out: bytearray,
+    section: Any,
+    limits: Limits,
+    classes: tuple[Any, ...],
+    getters: tuple[Any, ...],
+    descriptors: tuple[Any, ...],
+    inline_limit: int,
+) -> bool:
+    cls = type(section)
+    try:
+        get_value = getters[classes.index(cls)]
+    except ValueError:  # a subclass: encoded as what it says it is
+        get_value = None
+    if get_value is None:
+        (_ENCODERS.get(cls) or _encoder_for(section))(out, section, 0, limits)
+        return True
+    value = get_value(section)
+    if type(value) is bytes and len(value) > inline_limit:
+        return False
+    _check_encode_depth(0, limits)
+    out.append(0x00)
+    descriptor = descriptors[classes.index(cls)]
+    try:
+        (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, 1, limits)
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(".descriptor") from None
+    try:
+        (_ENCODERS.get(type(value)) or _encoder_for(value))(out, value, 1, limits)
+    except _ENCODE_FAULTS as error:
+        raise _encode_error(error)._at(".value") from None
+    return True
+
+
+def decode_frame(
+    buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: tuple[Any, ...]
+) -> tuple[Any, int] | None:
+    """The AMQP frame (Part 2 §2.3) at ``pos`` in ``buf`` and the offset after it, or
+    ``None`` unless it is complete and well formed: SIZE within ``max_frame_size``,
+    DOFF at least ``min_doff`` and within SIZE, TYPE ``amqp_type``, a body that is
+    empty or opens with a described value that :func:`to_typed` makes an instance of
+    ``body_class`` or leaves generic.  ``base`` is the stream offset of ``buf[0]``.
+    ``plan`` (built by ``frames``): ``(frame_setters, frame_class, body_class,
+    registry, amqp_type, min_doff, header)``; the setters fill offset, type,
+    channel, extended header, performative and payload; ``header`` is the
+    ``struct.Struct`` of the frame header (SIZE, DOFF, TYPE, channel, §2.3.1).
+    """
+    frame_setters, frame_class, body_class, registry, amqp_type, min_doff, header = plan
+    if pos < 0 or pos > len(buf):
+        raise ValueError(f"offset {pos} is outside the {len(buf)}-byte input")
+    if len(buf) - pos < header.size:
+        return None
+    size, doff, frame_type, channel = header.unpack_from(buf, pos)
+    if size > max_frame_size or doff < min_doff or doff * 4 > size or frame_type != amqp_type:
+        return None
+    stop = pos + size
+    if stop > len(buf):
+        return None
+    body_at = pos + doff * 4
+    extended = bytes(buf[pos + header.size : body_at]) if doff != min_doff else b""
+    performative: Any = None
+    payload = b""
+    if body_at < stop:
+        if buf[body_at] != _DESCRIBED:
+            return None
+        try:
+            value, used = _d_described(buf, body_at + 1, stop, 0, limits)
+        except RecursionError:
+            raise _deep_section(body_at) from None
+        performative = to_typed(value, registry)
+        if not isinstance(performative, body_class) and type(performative) is not Described:
+            return None
+        if used < stop:
+            payload = bytes(buf[used:stop])
+    frame = _new_object(frame_class)
+    for set_slot, value in zip(frame_setters, (base + pos, frame_type, channel, extended, performative, payload)):
+        set_slot(frame, value)
+    return frame, stop

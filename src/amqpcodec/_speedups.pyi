@@ -1,5 +1,6 @@
 """Type stub of the compiled backend; the same signatures as :mod:`amqpcodec._pure`."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from .limits import Limits
@@ -12,3 +13,20 @@ def encode(value: Any, limits: Limits) -> bytes:
 
 def decode_prefix(data: Any, offset: int, limits: Limits) -> tuple[Any, int]:
     """Decode the one value starting at ``offset``; return it and the offset after it."""
+
+def to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
+    """``value`` as its composite class when its descriptor is in ``registry``, else unchanged."""
+
+def build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) -> Any:
+    """A ``cls`` composite from a described list's decoded items, as sent (Part 1 §1.4)."""
+
+def decode_message(cls: Any, buf: Any, limits: Limits, plan: tuple[Any, ...]) -> Any:
+    """A ``cls`` message decoded from all of ``buf``, or ``None`` when not in the usual form."""
+
+def encode_message(message: Any, limits: Limits, plan: tuple[Any, ...]) -> bytes | None:
+    """A message's canonical bytes, or ``None`` when a section holds a long binary."""
+
+def decode_frame(
+    buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: tuple[Any, ...]
+) -> tuple[Any, int] | None:
+    """The AMQP frame at ``pos`` and the offset after it, or ``None`` unless complete and well formed."""

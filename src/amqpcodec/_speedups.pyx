@@ -26,6 +26,13 @@ Both directions recurse in C once per nesting level; ``Limits.max_depth`` is at 
 500, so the C stack is never at risk.  Rare values (decimals, NaN floats, aware
 datetimes, wrappers built around out-of-range numbers) go through the same Python
 functions and ``struct`` formats ``_pure`` uses, so they cannot differ.
+
+The hot paths of the layers above (``_pure``'s docstring) are here too:
+``to_typed``/``build_composite`` fill a composite's slots through the member
+descriptors of its ``_PLAN`` (a per-class plan cached in ``_COMPOSITE_PLANS``);
+``decode_message``/``scan_message``/``encode_message`` and ``decode_frame`` read
+their plans (cached by identity) the same way.  A composite whose ``__amqp__`` is the composite one is
+encoded straight from its slots (``enc_composite``), as ``_pure._e_composite`` does.
 """
 
 from cpython.buffer cimport (
@@ -38,7 +45,7 @@ from cpython.buffer cimport (
 )
 from cpython.bytearray cimport PyByteArray_GET_SIZE
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.dict cimport PyDict_Next
+from cpython.dict cimport PyDict_GetItemWithError, PyDict_Next
 from cpython.exc cimport PyErr_Clear, PyErr_ExceptionMatches
 from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_FromDouble
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE, PyList_New, PyList_SET_ITEM
@@ -75,7 +82,7 @@ from amqpcodec.errors import (
     LimitExceededError,
     UnsupportedTypeError,
 )
-from amqpcodec.limits import MAX_DEPTH_CEILING
+from amqpcodec.limits import MAX_DEPTH_CEILING, Limits
 from amqpcodec.types import (
     Array,
     Byte,
@@ -100,7 +107,17 @@ from amqpcodec.types import (
     float32_bits_to_double,
 )
 
-__all__ = ["encode", "decode_prefix", "GENERATED_CODES"]
+__all__ = [
+    "encode",
+    "decode_prefix",
+    "to_typed",
+    "build_composite",
+    "decode_message",
+    "scan_message",
+    "encode_message",
+    "decode_frame",
+    "GENERATED_CODES",
+]
 
 cdef extern from "Python.h":
     bint PyLong_Check(object)
@@ -124,6 +141,7 @@ cdef extern from "float.h":
 
 cdef extern from *:
     """
+    #include <structmember.h>
     static CYTHON_INLINE uint32_t amqp_rd32(const unsigned char *p) {
         return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
     }
@@ -174,6 +192,40 @@ cdef extern from *:
     static int amqp_descr_set(PyObject *descr, PyObject *obj, PyObject *value) {
         return Py_TYPE(descr)->tp_descr_set(descr, obj, value);
     }
+    /* Read one through it (``descr.__get__(obj)``): a new reference, or NULL with the
+       AttributeError of an unset slot. */
+    static PyObject *amqp_descr_get(PyObject *descr, PyObject *obj) {
+        return Py_TYPE(descr)->tp_descr_get(descr, obj, (PyObject *)Py_TYPE(obj));
+    }
+    /* Where a member descriptor keeps its value in instances of ``cls``: its offset when
+       it is a plain, writable object slot of ``cls`` or one of its bases, else -1.  The
+       hot paths then read and write that word themselves (what member_get/member_set
+       do, less their checks); anything else goes through the descriptor. */
+    static Py_ssize_t amqp_slot_offset(PyObject *descr, PyObject *cls) {
+        PyMemberDef *member;
+        if (Py_TYPE(descr) != &PyMemberDescr_Type || !PyType_Check(cls)) return -1;
+        if (!PyType_IsSubtype((PyTypeObject *)cls, ((PyDescrObject *)descr)->d_type)) return -1;
+        member = ((PyMemberDescrObject *)descr)->d_member;
+        if (member->type != T_OBJECT_EX || (member->flags & READONLY)) return -1;
+        return member->offset;
+    }
+    /* A dict with room for ``n`` entries (CPython's own presizing, as Cython uses it). */
+    #if CYTHON_COMPILING_IN_CPYTHON
+    #define amqp_dict_presized(n) ((n) <= 5 ? PyDict_New() : _PyDict_NewPresized(n))
+    #else
+    #define amqp_dict_presized(n) PyDict_New()
+    #endif
+    /* The value in the slot at ``offset`` (borrowed; NULL when unset). */
+    static CYTHON_INLINE PyObject *amqp_slot_peek(PyObject *obj, Py_ssize_t offset) {
+        return *(PyObject **)((char *)obj + offset);
+    }
+    static CYTHON_INLINE void amqp_slot_put(PyObject *obj, Py_ssize_t offset, PyObject *value) {
+        PyObject **slot = (PyObject **)((char *)obj + offset);
+        PyObject *old = *slot;
+        Py_INCREF(value);
+        *slot = value;
+        Py_XDECREF(old);
+    }
 
     /* A direct-mapped cache of short decoded strings and symbols (map keys, descriptor
        and annotation symbols repeat from message to message): a hit costs a hash and a
@@ -184,10 +236,32 @@ cdef extern from *:
     static PyObject *amqp_cache[2][AMQP_CACHE_SLOTS];
 
     static CYTHON_INLINE uint32_t amqp_cache_slot(const unsigned char *p, Py_ssize_t n) {
-        uint32_t h = 2166136261u ^ (uint32_t)n;
-        Py_ssize_t i;
-        for (i = 0; i < n; i++) { h ^= p[i]; h *= 16777619u; }
-        return (h ^ (h >> 15)) & (AMQP_CACHE_SLOTS - 1);
+        /* Eight bytes per multiply (the keys hashed here are at most 64 bytes); the
+           tail is read with whole loads that overlap what came before, never byte by
+           byte into memory (which stalls the load that follows). */
+        const unsigned char *end = p + n;
+        uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n, word;
+        uint32_t a, b;
+        if (n >= 8) {
+            while (end - p > 8) {
+                memcpy(&word, p, 8);
+                h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+                h ^= h >> 31;
+                p += 8;
+            }
+            memcpy(&word, end - 8, 8);
+        } else if (n >= 4) {
+            memcpy(&a, p, 4);
+            memcpy(&b, end - 4, 4);
+            word = ((uint64_t)a << 32) | b;
+        } else if (n > 0) {
+            word = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
+        } else {
+            word = 0;
+        }
+        h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 33;
+        return (uint32_t)(h ^ (h >> 17)) & (AMQP_CACHE_SLOTS - 1);
     }
     /* A new reference to the cached text equal to p[:n], or NULL (no exception). */
     static CYTHON_INLINE PyObject *amqp_cache_get(int which, uint32_t slot, const unsigned char *p, Py_ssize_t n) {
@@ -218,6 +292,11 @@ cdef extern from *:
     object amqp_subtype_new(object base, object type, object value)
     object amqp_alloc(object type)
     int amqp_descr_set(object descr, object obj, object value) except -1
+    object amqp_descr_get(object descr, object obj)
+    dict amqp_dict_presized(Py_ssize_t n)
+    Py_ssize_t amqp_slot_offset(object descr, object cls) except? -2
+    PyObject* amqp_slot_peek(object obj, Py_ssize_t offset)
+    void amqp_slot_put(object obj, Py_ssize_t offset, object value)
     enum: AMQP_CACHE_MAX_SIZE
     uint32_t amqp_cache_slot(const unsigned char*, Py_ssize_t) nogil
     PyObject* amqp_cache_get(int, uint32_t, const unsigned char*, Py_ssize_t)
@@ -226,6 +305,9 @@ cdef extern from *:
 
 # --------------------------------------------------------------------------- tables
 # Built from _spec.py at import; no constructor code is written down here.
+
+cdef enum:
+    MAX_SLOTS = 64  # slots a plan keeps offsets for (composites have at most 14 fields)
 
 cdef list _NAMES = [None] * 256  # encoding name per code, for messages
 cdef list _WHAT = [None] * 256  # what a truncated fixed value is called (as _pure says)
@@ -441,6 +523,60 @@ cdef int load_depth(object limits, int* max_depth, bint* hard) except -1:
     return 0
 
 
+# The last two exact ``Limits`` seen, read once (a lazy message's sections are read
+# with the caller's limits less one level of depth, so two are in use at a time).
+# Their fields are always ints (a frozen dataclass, checked when built), so reading
+# them ahead of use cannot differ from reading them on first use, which is what any
+# other ``limits`` object gets.
+cdef struct KnownLimits:
+    PyObject* limits  # a reference held in _known_refs
+    int depth
+    bint hard
+    int64_t items
+    int64_t pairs
+
+
+cdef object T_LIMITS = Limits
+cdef list _known_refs = [None, None]
+cdef KnownLimits _known[2]
+_known[0].limits = NULL
+_known[1].limits = NULL
+
+
+cdef KnownLimits* known_limits(object limits) except? NULL:
+    """The ``Limits`` read into ``_known`` (reading it now if it is one), else NULL."""
+    cdef KnownLimits fresh
+    if <PyObject*>limits == _known[0].limits:
+        return &_known[0]
+    if <PyObject*>limits == _known[1].limits:
+        return &_known[1]
+    if type(limits) is not T_LIMITS:
+        return NULL
+    fresh.hard = False
+    load_depth(limits, &fresh.depth, &fresh.hard)
+    fresh.items = clamp(limits.max_container_items)
+    fresh.pairs = clamp(limits.max_map_entries)
+    fresh.limits = <PyObject*>limits
+    _known[1] = _known[0]
+    _known_refs[1] = _known_refs[0]
+    _known[0] = fresh
+    _known_refs[0] = limits
+    return &_known[0]
+
+
+cdef inline int reader_init(Reader* r, const unsigned char* data, Py_ssize_t origin, object limits) except -1:
+    r.data = data
+    r.origin = origin
+    r.limits = <PyObject*>limits
+    cdef KnownLimits* known = known_limits(limits)
+    if known != NULL:
+        r.max_depth, r.depth_hard, r.max_items, r.max_pairs = known.depth, known.hard, known.items, known.pairs
+        r.depth_loaded = r.items_loaded = r.pairs_loaded = True
+    else:
+        r.depth_loaded = r.depth_hard = r.items_loaded = r.pairs_loaded = False
+    return 0
+
+
 cdef int fail_truncated(str what, Py_ssize_t off, uint64_t need, Py_ssize_t end, int encl) except -1:
     message = f"{what} needs {need} bytes, {max(end - off, 0)} remain"
     if encl < 0:
@@ -597,7 +733,7 @@ cdef object dec_map(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end
         r.pairs_loaded = True
     if <int64_t>(count >> 1) > r.max_pairs:
         fail_map_count(r, count, stop - pos, off, code)
-    cdef dict result = {}
+    cdef dict result = amqp_dict_presized(<Py_ssize_t>(count >> 1))  # count checked against the limit above
     depth += 1
     for i in range(<Py_ssize_t>(count >> 1)):
         if pos >= stop:
@@ -986,16 +1122,569 @@ def decode_prefix(data, offset, limits):
         start = offset
         if start >= end:
             raise IncompleteError("no bytes to decode", offset=offset)
-        r.data = ptr
-        r.origin = start
-        r.limits = <PyObject*>limits
-        r.depth_loaded = False
-        r.depth_hard = False
-        r.items_loaded = False
-        r.pairs_loaded = False
+        reader_init(&r, ptr, start, limits)
         pos = start + 1
         value = dec_body(&r, ptr[start], &pos, end, 0, -1)
         return value, pos
+    finally:
+        if have_view:
+            PyBuffer_Release(&view)
+
+
+# --------------------------------------------------------------------------- composites, messages, frames
+# The hot paths of the layers above, twins of the functions at the end of _pure.py.
+
+
+cdef class _CompositePlan:
+    """A composite class's ``_PLAN`` (``_composite._decode_step``), read once."""
+
+    cdef object cls
+    cdef str name  # cls.SPEC.name
+    cdef Py_ssize_t count
+    cdef tuple slots  # member descriptors (setter.__self__), or the setters themselves
+    cdef tuple mandatory
+    cdef tuple wire_types
+    cdef tuple members
+    cdef tuple paths
+    cdef Py_ssize_t offsets[MAX_SLOTS]
+
+
+cdef dict _COMPOSITE_PLANS = {}
+
+
+cdef _CompositePlan composite_plan(object cls):
+    cdef object found = _COMPOSITE_PLANS.get(cls)
+    if found is not None:
+        return <_CompositePlan>found
+    if not isinstance(cls, type):
+        raise TypeError(f"a composite class is a class, not {type(cls).__name__}")
+    steps = cls.__dict__.get("_PLAN")
+    if steps is None:
+        cls._prepare()
+        steps = cls._PLAN
+    cdef _CompositePlan plan = _CompositePlan()
+    plan.cls = cls
+    plan.name = cls.SPEC.name
+    plan.count = len(steps)
+    plan.slots = tuple([slot_of(step[0]) for step in steps])
+    plan.mandatory = tuple([bool(step[1]) for step in steps])
+    plan.wire_types = tuple([step[2] for step in steps])
+    plan.members = tuple([step[3] for step in steps])
+    plan.paths = tuple([step[4] for step in steps])
+    fill_offsets(plan.offsets, plan.slots, cls)
+    _COMPOSITE_PLANS[cls] = plan
+    return plan
+
+
+cdef object slot_of(object setter):
+    """The member descriptor behind ``descriptor.__set__``, else the setter itself."""
+    slot = getattr(setter, "__self__", None)
+    return slot if type(slot) is _MEMBER else setter
+
+
+cdef inline int set_slot(object slot, object obj, object value) except -1:
+    if type(slot) is _MEMBER:
+        return amqp_descr_set(slot, obj, value)
+    slot(obj, value)
+    return 0
+
+
+cdef inline int put(object slot, Py_ssize_t offset, object obj, object value) except -1:
+    """Set a slot of ``obj``: at ``offset`` when known (``amqp_slot_offset``), else
+    through its descriptor or setter."""
+    if offset >= 0:
+        amqp_slot_put(obj, offset, value)
+        return 0
+    return set_slot(slot, obj, value)
+
+
+cdef int fill_offsets(Py_ssize_t* offsets, tuple slots, object cls) except -1:
+    """``offsets[i]``: where ``slots[i]`` lives in instances of ``cls`` (or -1)."""
+    cdef Py_ssize_t i, n = PyTuple_GET_SIZE(slots)
+    for i in range(MAX_SLOTS):
+        offsets[i] = -1
+    if n > MAX_SLOTS:
+        return 0
+    for i in range(n):
+        offsets[i] = amqp_slot_offset(<object>PyTuple_GET_ITEM(slots, i), cls)
+    return 0
+
+
+cdef object c_to_typed(object value, object registry):
+    """``_pure.to_typed``."""
+    cdef PyObject* found
+    cdef object cls
+    if type(value) is not T_DESCRIBED:
+        return value
+    descriptor = amqp_descr_get(_D_DESCRIPTOR, value) if _FAST_WRAPPERS else value.descriptor
+    if type(registry) is dict:
+        try:
+            found = PyDict_GetItemWithError(registry, descriptor)
+        except TypeError:  # an unhashable descriptor names no class
+            return value
+        if found == NULL:
+            return value
+        cls = <object>found
+    else:
+        try:
+            cls = registry.get(descriptor)
+        except TypeError:
+            return value
+        if cls is None:
+            return value
+    body = amqp_descr_get(_D_VALUE, value) if _FAST_WRAPPERS else value.value
+    if type(body) is not list:
+        raise DecodeError(f"{cls.SPEC.name} must be a described list, not {type(body).__name__}")
+    return c_build_composite(cls, <list>body, registry)
+
+
+cdef object c_build_composite(object cls, list values, object registry):
+    """``_pure.build_composite``."""
+    cdef _CompositePlan plan = composite_plan(cls)
+    cdef Py_ssize_t count = PyList_GET_SIZE(values)
+    cdef Py_ssize_t index
+    cdef object value, kind
+    if count > plan.count:
+        raise DecodeError(f"{plan.name} has {count} fields; the spec defines {plan.count}", field=plan.name)
+    cdef object obj = amqp_alloc(cls)
+    for index in range(plan.count):
+        value = <object>PyList_GET_ITEM(values, index) if index < count else None
+        if value is None:
+            if <object>PyTuple_GET_ITEM(plan.mandatory, index):
+                path = <object>PyTuple_GET_ITEM(plan.paths, index)
+                raise DecodeError(f"{path} is mandatory but absent", field=path)
+        else:
+            kind = type(value)
+            if kind is <object>PyTuple_GET_ITEM(plan.wire_types, index):
+                value = (<dict>PyTuple_GET_ITEM(plan.members, index)).get(value, value)
+            elif kind is T_DESCRIBED:
+                value = c_to_typed(value, registry)
+        put(<object>PyTuple_GET_ITEM(plan.slots, index), plan.offsets[index], obj, value)
+    return obj
+
+
+cdef object dec_fields(
+    Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl,
+    _CompositePlan plan, object registry,
+):
+    """A list (constructor ``code`` just read) decoded straight into a new composite:
+    what ``c_build_composite(cls, dec_list(...))`` gives, without the list.  Errors come
+    in the same order: the list's own first, then the first field's (field order)."""
+    cdef Py_ssize_t off = pp[0]
+    cdef Py_ssize_t pos, stop, i
+    cdef uint64_t count
+    cdef unsigned int element
+    cdef object value, kind, pending = None
+    if code == C_LIST0:
+        check_depth(r, depth, off, C_LIST0)
+        count, pos, stop = 0, off, off
+    else:
+        check_depth(r, depth, off, code)
+        read_header(r, code, off, end, encl, &count, &pos, &stop)
+        if <int64_t>count > stop - pos or <int64_t>count > max_items(r):
+            fail_count(count, stop - pos, r.max_items, off, code)
+        if count > <uint64_t>plan.count:  # too many fields: the general path says so
+            return c_build_composite(plan.cls, dec_list(r, code, pp, end, depth, encl), registry)
+    cdef object obj = amqp_alloc(plan.cls)
+    depth += 1
+    for i in range(plan.count):
+        if i < <Py_ssize_t>count:
+            if pos >= stop:
+                fail_truncated("list element", pos, 1, stop, code)
+            element = r.data[pos]
+            pos += 1
+            value = dec_body(r, element, &pos, stop, depth, code)
+        else:
+            value = None
+        if value is None:
+            if pending is None and <object>PyTuple_GET_ITEM(plan.mandatory, i):
+                path = <object>PyTuple_GET_ITEM(plan.paths, i)
+                pending = DecodeError(f"{path} is mandatory but absent", field=path)
+        else:
+            kind = type(value)
+            if kind is <object>PyTuple_GET_ITEM(plan.wire_types, i):
+                value = (<dict>PyTuple_GET_ITEM(plan.members, i)).get(value, value)
+            elif kind is T_DESCRIBED and pending is None:
+                try:
+                    value = c_to_typed(value, registry)
+                except DecodeError as error:
+                    pending = error
+        put(<object>PyTuple_GET_ITEM(plan.slots, i), plan.offsets[i], obj, value)
+    if pos != stop:
+        fail_filled(pos, stop, off, code)
+    if pending is not None:
+        raise pending
+    pp[0] = stop
+    return obj
+
+
+cdef object dec_typed(Reader* r, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl, object registry):
+    """A described value (``0x00`` just read) made typed: ``c_to_typed(dec_described(...))``,
+    its list decoded straight into the composite when the descriptor names one."""
+    cdef Py_ssize_t off = pp[0]
+    cdef unsigned int code
+    cdef PyObject* found = NULL
+    cdef object descriptor, value
+    check_depth(r, depth, off, C_DESCRIBED)
+    depth += 1
+    if off >= end:
+        fail_truncated("descriptor", off, 1, end, encl)
+    code = r.data[off]
+    off += 1
+    descriptor = dec_body(r, code, &off, end, depth, encl)
+    if off >= end:
+        fail_truncated("described value", off, 1, end, encl)
+    code = r.data[off]
+    off += 1
+    if (code == C_LIST0 or code == C_LIST8 or code == C_LIST32) and type(registry) is dict:
+        try:
+            found = PyDict_GetItemWithError(registry, descriptor)
+        except TypeError:
+            found = NULL
+        if found != NULL:
+            value = dec_fields(r, code, &off, end, depth, encl, composite_plan(<object>found), registry)
+            pp[0] = off
+            return value
+    value = dec_body(r, code, &off, end, depth, encl)
+    pp[0] = off
+    return c_to_typed(new_described(descriptor, value), registry)
+
+
+def to_typed(value, registry):
+    """``value`` as its composite class when it is a ``Described`` whose descriptor is a
+    key of ``registry`` (composite classes by numeric and symbolic descriptor), else
+    ``value`` unchanged.  A known descriptor on anything but a list is a ``DecodeError``.
+    """
+    return c_to_typed(value, registry)
+
+
+def build_composite(cls, values, registry):
+    """A ``cls`` composite from a described list's decoded items, as sent (Part 1 §1.4);
+    see ``_pure.build_composite``."""
+    return c_build_composite(cls, values if type(values) is list else list(values), registry)
+
+
+cdef class _MessagePlan:
+    """``message._PLAN`` (``_pure.decode_message`` documents it), read once."""
+
+    cdef object source  # the plan tuple this was read from
+    cdef bytes kinds
+    cdef bytes allowed
+    cdef bytes slots
+    cdef bytes repeatable
+    cdef Py_ssize_t body_slot
+    cdef tuple classes
+    cdef tuple section_slots  # per kind: the one slot of a map or body section, or None
+    cdef tuple descriptors
+    cdef tuple message_slots  # seven sections, _raw, _spans, _limits
+    cdef object registry
+    cdef Py_ssize_t inline_limit
+    cdef bytes widths
+    cdef Py_ssize_t section_offsets[MAX_SLOTS]  # per kind, in instances of its class
+    cdef Py_ssize_t message_offsets[MAX_SLOTS]  # in instances of message_owner
+    cdef object message_owner  # the class the message slots belong to
+
+
+cdef _MessagePlan _message_plan = None
+
+
+cdef _MessagePlan message_plan(tuple source):
+    global _message_plan
+    cdef Py_ssize_t index
+    if _message_plan is not None and _message_plan.source is source:
+        return _message_plan
+    cdef _MessagePlan plan = _MessagePlan()
+    plan.source = source
+    plan.kinds, plan.allowed, plan.slots, plan.repeatable = source[0], source[1], source[2], source[3]
+    plan.body_slot = source[4]
+    plan.classes = tuple(source[5])
+    if not all([isinstance(cls, type) for cls in plan.classes]):
+        raise ValueError("malformed message plan: section classes are classes")
+    plan.section_slots = tuple([None if setter is None else slot_of(setter) for setter in source[6]])
+    plan.descriptors = tuple(source[8])
+    plan.message_slots = tuple([slot_of(setter) for setter in source[9]])
+    plan.registry = source[11]
+    plan.inline_limit = source[12]
+    plan.widths = source[13]
+    plan.message_owner = (<object>PyTuple_GET_ITEM(plan.message_slots, 0)).__objclass__
+    fill_offsets(plan.message_offsets, plan.message_slots, plan.message_owner)
+    for index in range(MAX_SLOTS):
+        plan.section_offsets[index] = -1
+        if index < len(plan.classes) and plan.section_slots[index] is not None:
+            plan.section_offsets[index] = amqp_slot_offset(plan.section_slots[index], plan.classes[index])
+    if (
+        len(plan.widths) != 256
+        or len(plan.kinds) != 256
+        or len(plan.allowed) != 256 * len(plan.classes)
+        or len(plan.slots) != len(plan.classes)
+        or len(plan.repeatable) != len(plan.classes)
+        or len(plan.message_slots) != 10
+        or not all([slot is None or type(slot) is _MEMBER for slot in plan.section_slots + plan.message_slots])
+    ):
+        raise ValueError("malformed message plan: slots are read and set through their member descriptors")
+    _message_plan = plan
+    return plan
+
+
+cdef int get_input(object data, Py_buffer* view, bint* have_view, const unsigned char** ptr, Py_ssize_t* end) except -1:
+    """The bytes of ``data``: a ``bytes`` object's storage, or an exported buffer
+    (released by the caller when ``have_view``), as ``decode_prefix`` reads them."""
+    if type(data) is bytes:
+        ptr[0] = <const unsigned char*>PyBytes_AS_STRING(data)
+        end[0] = PyBytes_GET_SIZE(data)
+        return 0
+    if not PyObject_CheckBuffer(data):
+        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required")
+    try:
+        PyObject_GetBuffer(data, view, PyBUF_FULL_RO)
+    except TypeError:
+        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required") from None
+    have_view[0] = True
+    ptr[0] = <const unsigned char*>view.buf
+    end[0] = view.len
+    return check_view(view)
+
+
+cdef object new_message(_MessagePlan p, object cls):
+    """A new, empty ``cls`` message (``cls`` the plan's message class or a subclass,
+    so its slots are where the plan says)."""
+    if not (isinstance(cls, type) and issubclass(cls, p.message_owner)):
+        raise TypeError(f"{cls!r} is not a message class")
+    return amqp_alloc(cls)
+
+
+cdef inline int put_message(_MessagePlan p, Py_ssize_t index, object message, object value) except -1:
+    return put(<object>PyTuple_GET_ITEM(p.message_slots, index), p.message_offsets[index], message, value)
+
+
+def decode_message(cls, buf, limits, tuple plan):
+    """A ``cls`` message (Part 3 §3.2) decoded from all of ``buf``, or ``None`` when it is
+    not in the usual form; see ``_pure.decode_message``."""
+    cdef _MessagePlan p = message_plan(plan)
+    cdef Py_buffer view
+    cdef bint have_view = False
+    cdef const unsigned char* data
+    cdef Py_ssize_t end, pos = 0, slot, last_slot = -1, index
+    cdef int kind, last = -1, body_kind = -1
+    cdef unsigned int code
+    cdef const unsigned char* kinds = <const unsigned char*>PyBytes_AS_STRING(p.kinds)
+    cdef const unsigned char* allowed = <const unsigned char*>PyBytes_AS_STRING(p.allowed)
+    cdef const unsigned char* slots = <const unsigned char*>PyBytes_AS_STRING(p.slots)
+    cdef const unsigned char* repeatable = <const unsigned char*>PyBytes_AS_STRING(p.repeatable)
+    cdef Reader r
+    cdef list values = [None, None, None, None, None, None, None]
+    cdef list body = None
+    cdef object value, section, section_slot, first_body = None
+    get_input(buf, &view, &have_view, &data, &end)
+    try:
+        reader_init(&r, data, 0, limits)
+        while pos < end:
+            if end - pos < 4 or data[pos] != C_DESCRIBED or data[pos + 1] != C_SMALLULONG:
+                return None
+            kind = kinds[data[pos + 2]]
+            code = data[pos + 3]
+            if kind == 0xFF or not allowed[kind << 8 | code]:
+                return None
+            slot = slots[kind]
+            if slot <= last_slot and (kind != last or not repeatable[kind]):
+                return None
+            r.origin = pos + 3
+            pos += 4
+            section_slot = <object>PyTuple_GET_ITEM(p.section_slots, kind)
+            if section_slot is None and (code == C_LIST0 or code == C_LIST8 or code == C_LIST32):
+                section = dec_fields(
+                    &r, code, &pos, end, 1, -1, composite_plan(<object>PyTuple_GET_ITEM(p.classes, kind)), p.registry
+                )
+            else:
+                value = dec_body(&r, code, &pos, end, 1, -1)
+                if section_slot is None:
+                    section = c_build_composite(
+                        <object>PyTuple_GET_ITEM(p.classes, kind), value if type(value) is list else list(value), p.registry
+                    )
+                else:
+                    section = amqp_alloc(<object>PyTuple_GET_ITEM(p.classes, kind))
+                    put(section_slot, p.section_offsets[kind], section, value)
+            if slot == p.body_slot:
+                if first_body is None:
+                    first_body = section
+                else:
+                    if body is None:
+                        body = [first_body]
+                    body.append(section)
+                body_kind = kind
+            else:
+                values[slot] = section
+            last, last_slot = kind, slot
+        if first_body is not None:
+            if not repeatable[body_kind]:
+                values[p.body_slot] = first_body
+            elif body is None:
+                values[p.body_slot] = (first_body,)
+            else:
+                values[p.body_slot] = tuple(body)
+        message = new_message(p, cls)
+        for index in range(7):
+            put_message(p, index, message, values[index])
+        put_message(p, 7, message, None)
+        put_message(p, 8, message, None)
+        put_message(p, 9, message, limits)
+        return message
+    finally:
+        if have_view:
+            PyBuffer_Release(&view)
+
+
+def scan_message(cls, bytes raw, limits, tuple plan):
+    """A lazy ``cls`` message over ``raw``, nothing decoded, or ``None`` when it is not
+    in the usual form; see ``_pure.scan_message``."""
+    cdef _MessagePlan p = message_plan(plan)
+    cdef const unsigned char* data = <const unsigned char*>PyBytes_AS_STRING(raw)
+    cdef Py_ssize_t end = PyBytes_GET_SIZE(raw)
+    cdef Py_ssize_t pos = 0, slot, last_slot = -1, at, body_first = -1, body_stop = 0, index
+    cdef uint64_t stop
+    cdef int kind, last = -1
+    cdef unsigned int code, width
+    cdef const unsigned char* kinds = <const unsigned char*>PyBytes_AS_STRING(p.kinds)
+    cdef const unsigned char* allowed = <const unsigned char*>PyBytes_AS_STRING(p.allowed)
+    cdef const unsigned char* slots = <const unsigned char*>PyBytes_AS_STRING(p.slots)
+    cdef const unsigned char* repeatable = <const unsigned char*>PyBytes_AS_STRING(p.repeatable)
+    cdef const unsigned char* widths = <const unsigned char*>PyBytes_AS_STRING(p.widths)
+    cdef list spans = [None, None, None, None, None, None, None]
+    cdef list body = None
+    while pos < end:
+        if end - pos < 4 or data[pos] != C_DESCRIBED or data[pos + 1] != C_SMALLULONG:
+            return None
+        kind = kinds[data[pos + 2]]
+        code = data[pos + 3]
+        if kind == 0xFF or not allowed[kind << 8 | code]:
+            return None
+        slot = slots[kind]
+        if slot <= last_slot and (kind != last or not repeatable[kind]):
+            return None
+        width = widths[code]
+        at = pos + 4
+        if width == 0xFF:
+            return None
+        if width & 0x80:
+            width &= 0x7F
+            if end - at < <Py_ssize_t>width:
+                return None
+            stop = <uint64_t>(at + width) + (data[at] if width == 1 else amqp_rd32(data + at))
+        else:
+            stop = at + width
+        if stop > <uint64_t>end:
+            return None
+        entry = (kind, pos, pos + 3)
+        if slot == p.body_slot:
+            if body is None:
+                body = []
+                body_first = pos
+            body.append(entry)
+            body_stop = <Py_ssize_t>stop
+        else:
+            spans[slot] = (pos, <Py_ssize_t>stop, (entry,))
+        pos, last, last_slot = <Py_ssize_t>stop, kind, slot
+    if body is not None:
+        spans[p.body_slot] = (body_first, body_stop, tuple(body))
+    message = new_message(p, cls)
+    for index in range(7):
+        if spans[index] is None:
+            put_message(p, index, message, None)
+    put_message(p, 7, message, raw)
+    put_message(p, 8, message, spans)
+    put_message(p, 9, message, limits)
+    return message
+
+
+cdef class _FramePlan:
+    """``frames._FRAME_PLAN`` (``_pure.decode_frame`` documents it), read once."""
+
+    cdef object source
+    cdef tuple frame_slots
+    cdef object frame_class
+    cdef object body_class
+    cdef object registry
+    cdef unsigned int amqp_type
+    cdef unsigned int min_doff
+    cdef Py_ssize_t offsets[MAX_SLOTS]
+
+
+cdef _FramePlan _frame_plan = None
+
+
+cdef _FramePlan frame_plan(tuple source):
+    global _frame_plan
+    if _frame_plan is not None and _frame_plan.source is source:
+        return _frame_plan
+    cdef _FramePlan plan = _FramePlan()
+    plan.source = source
+    plan.frame_slots = tuple([slot_of(setter) for setter in source[0]])
+    plan.frame_class, plan.body_class, plan.registry = source[1], source[2], source[3]
+    plan.amqp_type, plan.min_doff = source[4], source[5]
+    if not isinstance(plan.frame_class, type):
+        raise ValueError("malformed frame plan: the frame class is a class")
+    if source[6].format != ">IBBH":  # what decode_frame reads (§2.3.1)
+        raise ValueError(f"malformed frame plan: a frame header {source[6].format!r} is not read here")
+    if len(plan.frame_slots) != 6:
+        raise ValueError("malformed frame plan")
+    fill_offsets(plan.offsets, plan.frame_slots, plan.frame_class)
+    _frame_plan = plan
+    return plan
+
+
+def decode_frame(buf, Py_ssize_t pos, base, max_frame_size, limits, tuple plan):
+    """The AMQP frame (Part 2 §2.3) at ``pos`` in ``buf`` and the offset after it, or
+    ``None`` unless it is complete and well formed; see ``_pure.decode_frame``."""
+    cdef _FramePlan p = frame_plan(plan)
+    cdef Py_buffer view
+    cdef bint have_view = False
+    cdef const unsigned char* data
+    cdef const unsigned char* head
+    cdef Py_ssize_t end, stop, body_at, used
+    cdef uint64_t size, limit
+    cdef unsigned int doff, frame_type
+    cdef Reader r
+    cdef object performative = None
+    cdef object payload = b""
+    cdef object extended = b""
+    limit = 0 if max_frame_size < 0 else 0xFFFFFFFF if max_frame_size > 0xFFFFFFFF else <uint64_t>max_frame_size
+    get_input(buf, &view, &have_view, &data, &end)
+    try:
+        if pos < 0 or pos > end:
+            raise ValueError(f"offset {pos} is outside the {end}-byte input")
+        if end - pos < 8:
+            return None
+        # §2.3.1: SIZE (uint), DOFF (ubyte), TYPE (ubyte), then the channel (ushort).
+        head = data + pos
+        size = amqp_rd32(head)
+        doff = head[4]
+        frame_type = head[5]
+        if size > limit or doff < p.min_doff or doff * 4 > size or frame_type != p.amqp_type:
+            return None
+        if <uint64_t>(end - pos) < size:
+            return None
+        stop = pos + <Py_ssize_t>size
+        body_at = pos + doff * 4
+        if doff != p.min_doff:
+            extended = PyBytes_FromStringAndSize(<const char*>(head + 8), doff * 4 - 8)
+        if body_at < stop:
+            if data[body_at] != C_DESCRIBED:
+                return None
+            reader_init(&r, data, body_at, limits)
+            used = body_at + 1
+            performative = dec_typed(&r, &used, stop, 0, -1, p.registry)
+            if type(performative) is not T_DESCRIBED and not isinstance(performative, p.body_class):
+                return None
+            if used < stop:
+                payload = PyBytes_FromStringAndSize(<const char*>(data + used), stop - used)
+        frame = amqp_alloc(p.frame_class)
+        put(<object>PyTuple_GET_ITEM(p.frame_slots, 0), p.offsets[0], frame, base + pos)
+        put(<object>PyTuple_GET_ITEM(p.frame_slots, 1), p.offsets[1], frame, frame_type)
+        put(<object>PyTuple_GET_ITEM(p.frame_slots, 2), p.offsets[2], frame, amqp_rd16(head + 6))
+        put(<object>PyTuple_GET_ITEM(p.frame_slots, 3), p.offsets[3], frame, extended)
+        put(<object>PyTuple_GET_ITEM(p.frame_slots, 4), p.offsets[4], frame, performative)
+        put(<object>PyTuple_GET_ITEM(p.frame_slots, 5), p.offsets[5], frame, payload)
+        return frame, stop
     finally:
         if have_view:
             PyBuffer_Release(&view)
@@ -1128,6 +1817,18 @@ cdef struct Encoder:
     int hooks  # __amqp__ calls in progress: they nest without going deeper in Limits terms
 
 
+cdef inline int encoder_init(Encoder* e, object limits) except -1:
+    e.limits = <PyObject*>limits
+    e.hooks = 0
+    cdef KnownLimits* known = known_limits(limits)
+    if known != NULL:
+        e.max_depth, e.depth_hard, e.max_items, e.max_pairs = known.depth, known.hard, known.items, known.pairs
+        e.depth_loaded = e.items_loaded = e.pairs_loaded = True
+    else:
+        e.depth_loaded = e.depth_hard = e.items_loaded = e.pairs_loaded = False
+    return 0
+
+
 cdef int e_fail_depth(Encoder* e) except -1:
     if e.depth_hard:
         raise _StackExhausted()
@@ -1185,6 +1886,7 @@ cdef enum Kind:
     K_DESCRIBED
     K_ARRAY
     K_HOOK
+    K_COMPOSITE
 
 #: The types with an encoder of their own, as in ``_pure._ENCODERS`` (a test compares them).
 _ENCODED_TYPES = (
@@ -1271,7 +1973,7 @@ cdef int kind_by_lookup(object value) except -1:
             break
     else:
         if hasattr(cls, "__amqp__"):
-            kind = K_HOOK
+            kind = K_COMPOSITE if encodes_as_composite(cls) else K_HOOK
         elif isinstance(value, _Mapping):
             kind = K_MAP
         else:
@@ -1310,6 +2012,8 @@ cdef int enc_value(Writer* w, object value, int depth, Encoder* e) except -1:
         return enc_binary(w, value)
     elif kind == K_ARRAY:
         return enc_array(w, value, depth, e)
+    elif kind == K_COMPOSITE:
+        return enc_composite(w, value, depth, e)
     elif kind == K_HOOK:
         return enc_hook(w, value, depth, e)
     elif kind == K_UBYTE:
@@ -1351,6 +2055,99 @@ cdef int enc_hook(Writer* w, object value, int depth, Encoder* e) except -1:
     enc_value(w, value.__amqp__(), depth, e)
     e.hooks -= 1
     return 0
+
+
+cdef bint encodes_as_composite(object cls) except -1:
+    """``_pure._encodes_as_composite``: the class defining ``__amqp__`` sets ``_AMQP_COMPOSITE``."""
+    for base in cls.__mro__:
+        if "__amqp__" in base.__dict__:
+            return base.__dict__.get("_AMQP_COMPOSITE") is True
+    return False
+
+
+cdef class _FieldReader:
+    """How to read a composite class's fields (``_NAMES``) and its ``DESCRIPTOR``."""
+
+    cdef tuple slots  # per field: its member descriptor, or the name when it is not one
+    cdef object descriptor
+    cdef Py_ssize_t count
+    cdef Py_ssize_t offsets[MAX_SLOTS]
+
+
+cdef dict _FIELD_READERS = {}
+
+
+cdef _FieldReader field_reader(object cls):
+    cdef object found = _FIELD_READERS.get(cls)
+    if found is not None:
+        return <_FieldReader>found
+    cdef _FieldReader reader = _FieldReader()
+    slots = []
+    for name in cls._NAMES:
+        slot = getattr(cls, name)
+        slots.append(slot if type(slot) is _MEMBER else name)
+    reader.slots = tuple(slots)
+    reader.count = len(reader.slots)
+    reader.descriptor = cls.DESCRIPTOR
+    fill_offsets(reader.offsets, reader.slots, cls)
+    _FIELD_READERS[cls] = reader
+    return reader
+
+
+cdef inline object read_field(_FieldReader reader, object value, Py_ssize_t index):
+    cdef PyObject* found
+    if index < MAX_SLOTS and reader.offsets[index] >= 0:
+        found = amqp_slot_peek(value, reader.offsets[index])
+        if found != NULL:
+            return <object>found
+    cdef object slot = <object>PyTuple_GET_ITEM(reader.slots, index)
+    if type(slot) is _MEMBER:
+        return amqp_descr_get(slot, value)  # (an unset slot: its AttributeError)
+    return getattr(value, slot)
+
+
+cdef int enc_composite(Writer* w, object value, int depth, Encoder* e) except -1:
+    """A composite (Part 1 §1.4) exactly as its ``__amqp__`` describes it (descriptor,
+    then the fields as a list without the trailing nulls), with no ``Described`` or
+    list built; the same errors and paths as ``_pure._e_composite``."""
+    cdef _FieldReader reader = field_reader(type(value))
+    cdef Py_ssize_t count = 0, index
+    for index in range(reader.count):
+        if read_field(reader, value, index) is not None:
+            count = index + 1
+    e_check_depth(e, depth)
+    w_byte(w, C_DESCRIBED)
+    depth += 1
+    try:
+        enc_value(w, reader.descriptor, depth, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(".descriptor") from None
+    try:
+        enc_fields(w, reader, value, count, depth, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(".value") from None
+    return 0
+
+
+cdef int enc_fields(Writer* w, _FieldReader reader, object value, Py_ssize_t count, int depth, Encoder* e) except -1:
+    """The first ``count`` fields as ``enc_list`` writes a list of them."""
+    cdef Py_ssize_t start, index = 0
+    e_check_depth(e, depth)
+    if count == 0:
+        return w_byte(w, C_LIST0)
+    if count > e_max_items(e):
+        raise EncodeError(
+            f"list has {count} items, over max_container_items={(<object>e.limits).max_container_items}"
+        )
+    start = open_compound(w, C_LIST8)
+    depth += 1
+    try:
+        while index < count:
+            enc_value(w, read_field(reader, value, index), depth, e)
+            index += 1
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(f"[{index}]") from None
+    return finish_compound(w, start, count, C_LIST32)
 
 
 cdef int enc_long(Writer* w, object value, Kind kind) except -1:
@@ -1904,12 +2701,7 @@ def encode(value, limits):
     cdef Writer w
     cdef Encoder e
     w_init(&w, initial, SMALL_BUFFER)
-    e.limits = <PyObject*>limits
-    e.depth_loaded = False
-    e.depth_hard = False
-    e.items_loaded = False
-    e.pairs_loaded = False
-    e.hooks = 0
+    encoder_init(&e, limits)
     try:
         enc_value(&w, value, 0, &e)
         return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
@@ -1919,3 +2711,73 @@ def encode(value, limits):
         raise encode_error(error) from None
     finally:
         w_free(&w)
+
+
+def encode_message(message, limits, tuple plan):
+    """The canonical bytes of a message's sections (Part 3 §3.2), or ``None`` when a
+    section holds a ``bytes`` longer than the plan's inline limit; see
+    ``_pure.encode_message``."""
+    cdef _MessagePlan p = message_plan(plan)
+    cdef unsigned char initial[SMALL_BUFFER]
+    cdef Writer w
+    cdef Encoder e
+    cdef Py_ssize_t index, part
+    cdef object section
+    w_init(&w, initial, SMALL_BUFFER)
+    encoder_init(&e, limits)
+    cdef bint direct = isinstance(message, p.message_owner)
+    cdef PyObject* found
+    try:
+        for index in range(7):
+            found = amqp_slot_peek(message, p.message_offsets[index]) if direct and p.message_offsets[index] >= 0 else NULL
+            if found != NULL:
+                section = <object>found
+            else:
+                section = amqp_descr_get(<object>PyTuple_GET_ITEM(p.message_slots, index), message)
+            if section is None:
+                continue
+            if index == p.body_slot and type(section) is tuple:
+                for part in range(PyTuple_GET_SIZE(section)):
+                    if not enc_section(&w, <object>PyTuple_GET_ITEM(section, part), p, &e):
+                        return None
+            elif not enc_section(&w, section, p, &e):
+                return None
+        return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
+    except _StackExhausted:
+        raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error) from None
+    finally:
+        w_free(&w)
+
+
+cdef bint enc_section(Writer* w, object section, _MessagePlan p, Encoder* e) except -1:
+    """One section at depth 0: a map or body section of exactly its class as ``00``
+    descriptor value, anything else through ``enc_value``; False for a long binary."""
+    cdef object cls = type(section)
+    cdef Py_ssize_t kind = -1, index
+    cdef object slot = None
+    cdef PyObject* found
+    for index in range(PyTuple_GET_SIZE(p.classes)):
+        if <object>PyTuple_GET_ITEM(p.classes, index) is cls:
+            kind = index
+            slot = <object>PyTuple_GET_ITEM(p.section_slots, index)
+            break
+    if slot is None:
+        enc_value(w, section, 0, e)
+        return True
+    found = amqp_slot_peek(section, p.section_offsets[kind]) if p.section_offsets[kind] >= 0 else NULL
+    value = <object>found if found != NULL else amqp_descr_get(slot, section)
+    if type(value) is bytes and PyBytes_GET_SIZE(value) > p.inline_limit:
+        return False
+    e_check_depth(e, 0)
+    w_byte(w, C_DESCRIBED)
+    try:
+        enc_value(w, <object>PyTuple_GET_ITEM(p.descriptors, kind), 1, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(".descriptor") from None
+    try:
+        enc_value(w, value, 1, e)
+    except _ENCODE_FAULTS as error:
+        raise encode_error(error)._at(".value") from None
+    return True

@@ -9,6 +9,13 @@ frame only.  The body is copied out (``bytes``) and decoded with the value backe
 ``decode_prefix``, bounded by the frame's SIZE; its typed performative comes from
 ``to_typed``.  Nothing in this module does I/O.
 
+Once the phase is ``amqp``, each frame first takes the hot path: the backend's
+``decode_frame`` reads a complete, well-formed AMQP frame in one call (the
+performative decoded in place, straight into its class) given :data:`_FRAME_PLAN`;
+for anything else (too few bytes, a fault, an unusual body) it returns ``None`` or
+raises, and the general path below reads the frame again and reports it.  The hot
+functions come from the backend of ``_decode_prefix`` (a benchmark may swap it).
+
 The connection phases the reader tracks (§2.2, Part 5 §5.3.2, §5.2.1)::
 
     header --AMQP 0 1.0.0--> amqp      (frames of type 0x00 only)
@@ -76,7 +83,7 @@ from collections.abc import Iterator
 from typing import Any, Final, Literal, NoReturn
 
 from ._backend import backend
-from ._composite import REGISTRY, Composite, field_path, to_typed
+from ._composite import REGISTRY, Composite, field_path, hot_backend
 from .errors import (
     FRAME_SIZE_TOO_SMALL,
     DecodeError,
@@ -104,8 +111,20 @@ __all__ = [
     "find_frame_boundary",
 ]
 
+# Looked up at call time, so a benchmark can swap backends; the hot functions follow
+# ``_decode_prefix`` (``_hot_functions``).
 _decode_prefix = backend.decode_prefix
 _encode = backend.encode
+_hot_key: Any = None
+_hot: Any = backend
+
+
+def _hot_functions() -> Any:
+    """The backend module whose hot functions go with ``_decode_prefix`` now."""
+    global _hot_key, _hot
+    _hot, _hot_key = hot_backend(_decode_prefix), _decode_prefix
+    return _hot
+
 
 # §2.3.1: SIZE (uint, the whole frame), DOFF (ubyte, 4-byte words up to the body),
 # TYPE (ubyte), then two type-specific bytes: the channel of an AMQP frame.
@@ -436,6 +455,15 @@ class FrameReader:
             raise self._fatal.with_traceback(None)
         buf = self._buf
         pos = self._pos
+        if self._phase == _AMQP:
+            hot = _hot if _decode_prefix is _hot_key else _hot_functions()
+            try:
+                found = hot.decode_frame(buf, pos, self._base, self._max_frame_size, self.limits, _FRAME_PLAN)
+            except DecodeError:
+                found = None  # read again below, to report it in full
+            if found is not None:
+                self._pos = found[1]
+                return found[0]  # type: ignore[no-any-return]
         avail = len(buf) - pos
         phase = self._phase
         if phase == _HEADER:
@@ -532,8 +560,9 @@ class FrameReader:
                 DecodeError(f"a frame body must open with a described performative{where}", offset=body_offset),
                 offset,
             )
+        hot = _hot if _decode_prefix is _hot_key else _hot_functions()
         try:
-            performative = to_typed(value)
+            performative = hot.to_typed(value, REGISTRY)
         except DecodeError as error:
             error.args = (f"{error.args[0]}{where}", *error.args[1:])
             if error.offset is None:
@@ -551,6 +580,10 @@ class FrameReader:
                 offset,
             )
         return performative, used
+
+
+#: What the backends' ``decode_frame`` needs of this module (``_pure.decode_frame``).
+_FRAME_PLAN = (_FRAME_SLOTS, Frame, _BODY_CLASS[_AMQP_FRAME], REGISTRY, _AMQP_FRAME, _MIN_DOFF, _FRAME_HEADER)
 
 
 # --------------------------------------------------------------------------- resynchronising

@@ -8,14 +8,25 @@ inline), checks the section order and the constructor of its value before decodi
 anything, then decodes the value with the value backend's ``decode_prefix`` on the
 whole payload, so offsets are from the payload start, with ``max_depth`` one less
 (the section's described value is one nesting level, Part 1 §1.2; errors still
-state the caller's limit).  Header and properties are built by a fast path of
-``Composite._from_fields`` (neither has mandatory or enum-typed fields).
-``lazy=True`` walks only constructors and size fields (:func:`_skip`), keeps one copy
-of the bytes, and decodes each section on first access; a section that was not
-reassigned re-encodes from its original bytes (an unchanged lazy message encodes to
-the very bytes object it holds).  Encoding writes each section canonically through
-the value backend, and a data body as a hand-built header plus the body, joined
-once: a body is copied once, never more.
+state the caller's limit).  Header and properties are built by the backend's
+``build_composite``.  ``lazy=True`` walks only constructors and size fields
+(:func:`_skip`), keeps one copy of the bytes, and decodes each section on first
+access; a section that was not reassigned re-encodes from its original bytes (an
+unchanged lazy message encodes to the very bytes object it holds).  Encoding writes
+each section canonically through the value backend, and a data body as a hand-built
+header plus the body, joined once: a body is copied once, never more.
+
+The usual message (``00 53 xx`` descriptors, sections in order, small data bodies)
+takes a hot path: the backend's ``decode_message``, ``scan_message`` (lazy) and
+``encode_message`` do the whole walk, given :data:`_PLAN` (this module's classes,
+slot setters and tables).  They return ``None`` for anything else, and on any error
+this module's walk runs again to report it with the section named; so every rule and
+message below lives here once.  The hot functions come from the backend whose
+``decode_prefix`` is in ``_decode_prefix`` (a benchmark or a test may swap it).
+
+A :class:`Message` keeps its sections in real slots, so reading one costs what an
+attribute does.  In a lazy message, exactly the sections still to decode (those with
+a span) have their slot unset: the first read lands in ``__getattr__``, which decodes.
 
 Decisions where the contract is silent:
 
@@ -58,16 +69,17 @@ Decisions where the contract is silent:
 from __future__ import annotations
 
 import dataclasses
+import operator
 import struct
 import uuid as _uuid
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from . import _jsonform
 from . import definitions as _definitions  # noqa: F401 (registers the restricted-type enums)
 from ._backend import backend
-from ._composite import _ENUMS, Composite, composite, to_typed
+from ._composite import REGISTRY, Composite, composite, hot_backend
 from ._spec import DESCRIPTOR_BY_CODE, DESCRIPTORS, ENCODING_BY_CODE, Category, Code
 from .errors import DecodeError, EncodeError, IncompleteError, LimitExceededError
 from .limits import DEFAULT_LIMITS, Limits
@@ -86,9 +98,20 @@ __all__ = [
     "Footer",
 ]
 
-# Looked up at call time, so a benchmark or a differential test can swap backends.
+# Looked up at call time, so a benchmark or a differential test can swap backends;
+# the hot functions follow ``_decode_prefix`` (``_hot_functions``).
 _decode_prefix = backend.decode_prefix
 _encode = backend.encode
+_hot_key: Any = None
+_hot: Any = backend
+
+
+def _hot_functions() -> Any:
+    """The backend module whose hot functions go with ``_decode_prefix`` now."""
+    global _hot_key, _hot
+    _hot, _hot_key = hot_backend(_decode_prefix), _decode_prefix
+    return _hot
+
 
 _u32 = struct.Struct(">I")
 _u64 = struct.Struct(">Q")
@@ -561,7 +584,7 @@ _T = TypeVar("_T")
 
 
 class _Pending:
-    """Marks a lazy section not decoded yet; pickles as the module singleton."""
+    """Marks a lazy section not decoded yet (in pickles); pickles as the module singleton."""
 
     __slots__ = ()
 
@@ -576,36 +599,28 @@ _PENDING: Any = _Pending()
 
 
 class _Slot(Generic[_T]):
-    """A :class:`Message` attribute: normalised when set, decoded on first read if lazy."""
+    """How type checkers see a :class:`Message` attribute: read as ``_T``, set from any
+    value (normalised by ``Message.__setattr__``).  At run time each is a real slot."""
 
-    __slots__ = ("index",)
-
-    def __init__(self, index: int) -> None:
-        self.index = index
+    __slots__ = ()
 
     @overload
     def __get__(self, obj: None, owner: Any) -> _Slot[_T]: ...
     @overload
     def __get__(self, obj: Message, owner: Any) -> _T: ...
     def __get__(self, obj: Message | None, owner: Any) -> Any:
-        if obj is None:
-            return self
-        value = obj._s[self.index]
-        if value is _PENDING:
-            return obj._load(self.index)
-        return value
+        raise NotImplementedError  # pragma: no cover (never instantiated)
 
     def __set__(self, obj: Message, value: Any) -> None:
-        obj._s[self.index] = _CONVERTERS[self.index](value)
-        spans = obj._spans
-        if spans is not None:
-            spans[self.index] = None
-            if not any(spans):  # nothing left to decode or keep: let the bytes go
-                obj._raw = obj._spans = None
+        raise NotImplementedError  # pragma: no cover
 
 
 #: A lazy slot's bytes: (start, end, ((kind, section_start, value_start), ...)).
 _Span = tuple[int, int, tuple[tuple[int, int, int], ...]]
+
+#: Message slots: the seven sections (in ``_ATTRS`` order), then the lazy state.
+_MESSAGE_SLOTS = (*_ATTRS, "_limits", "_raw", "_spans")
+_INDEX = {attr: index for index, attr in enumerate(_ATTRS)}
 
 
 class Message:
@@ -618,19 +633,19 @@ class Message:
     other value (an amqp-value).
     """
 
-    __slots__ = ("_limits", "_raw", "_s", "_spans")
-    _s: list[Any]
+    __slots__ = _MESSAGE_SLOTS
     _raw: bytes | None
     _spans: list[_Span | None] | None
     _limits: Limits
 
-    header: _Slot[Header | None] = _Slot(0)
-    delivery_annotations: _Slot[DeliveryAnnotations | None] = _Slot(1)
-    message_annotations: _Slot[MessageAnnotations | None] = _Slot(2)
-    properties: _Slot[Properties | None] = _Slot(3)
-    application_properties: _Slot[ApplicationProperties | None] = _Slot(4)
-    body: _Slot[Body] = _Slot(5)
-    footer: _Slot[Footer | None] = _Slot(6)
+    if TYPE_CHECKING:
+        header: _Slot[Header | None] = _Slot()
+        delivery_annotations: _Slot[DeliveryAnnotations | None] = _Slot()
+        message_annotations: _Slot[MessageAnnotations | None] = _Slot()
+        properties: _Slot[Properties | None] = _Slot()
+        application_properties: _Slot[ApplicationProperties | None] = _Slot()
+        body: _Slot[Body] = _Slot()
+        footer: _Slot[Footer | None] = _Slot()
 
     def __init__(
         self,
@@ -643,10 +658,38 @@ class Message:
         footer: Mapping[Any, Any] | None = None,
     ) -> None:
         given = (header, delivery_annotations, message_annotations, properties, application_properties, body, footer)
-        self._s = [convert(value) for convert, value in zip(_CONVERTERS, given)]
-        self._raw = None
-        self._spans = None
-        self._limits = DEFAULT_LIMITS
+        for set_slot, convert, value in zip(_SECTION_SETTERS, _CONVERTERS, given):
+            set_slot(self, convert(value))
+        _set_limits(self, DEFAULT_LIMITS)
+        _set_raw(self, None)
+        _set_spans(self, None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        index = _INDEX.get(name)
+        if index is None:
+            object.__setattr__(self, name, value)
+            return
+        _SECTION_SETTERS[index](self, _CONVERTERS[index](value))
+        spans = self._spans
+        if spans is not None:
+            spans[index] = None
+            if not any(spans):  # nothing left to decode or keep: let the bytes go
+                _set_raw(self, None)
+                _set_spans(self, None)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _INDEX:
+            raise AttributeError(f"cannot delete {name!r}; set it to None")
+        object.__delattr__(self, name)
+
+    if not TYPE_CHECKING:  # (type checkers would take every attribute for a section)
+
+        def __getattr__(self, name: str) -> Any:
+            """Called only for an unset slot: a lazy message's section read for the first time."""
+            index = _INDEX.get(name)
+            if index is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            return self._load(index)
 
     # --- decoding -------------------------------------------------------------------
 
@@ -669,23 +712,39 @@ class Message:
                 _check_size(view.nbytes, limits)  # before copying
                 raw = bytes(view)
             _check_size(len(raw), limits)
+            hot = _hot if _decode_prefix is _hot_key else _hot_functions()
+            lazy_message: Message | None = hot.scan_message(cls, raw, limits, _PLAN)
+            if lazy_message is not None:
+                return lazy_message
             return _scan(cls, raw, limits)
         buf = data if type(data) is bytes else _as_view(data)
-        _check_size(len(buf), limits)
+        if len(buf) > limits.max_message_size:
+            _check_size(len(buf), limits)
+        hot = _hot if _decode_prefix is _hot_key else _hot_functions()
+        try:
+            message: Message | None = hot.decode_message(cls, buf, limits, _PLAN)
+        except DecodeError:
+            message = None  # the walk below reports it in full
+        if message is not None:
+            return message
         return _decode_eager(cls, buf, limits)
 
     def _load(self, index: int) -> Any:
-        """Decode lazy slot ``index`` from the raw bytes (not thread-safe: first access)."""
-        assert self._spans is not None and self._raw is not None
-        span = self._spans[index]
-        assert span is not None
-        raw, limits = self._raw, self._limits
-        sections = [_read_section(kind, raw, start, value_start, limits)[0] for kind, start, value_start in span[2]]
-        if index == _BODY:
-            value = sections[0] if span[2][0][0] == AMQP_VALUE else tuple(sections)
+        """Decode lazy slot ``index`` from the raw bytes, or ``None`` for a section the
+        message does not have (not thread-safe: first access)."""
+        spans = self._spans
+        span = None if spans is None else spans[index]
+        if span is None:
+            value = None
         else:
-            value = sections[0]
-        self._s[index] = value
+            raw, limits = self._raw, self._limits
+            parts = span[2]
+            sections = [_read_section(kind, raw, start, value_start, limits)[0] for kind, start, value_start in parts]
+            if index != _BODY:
+                value = sections[0]
+            else:
+                value = sections[0] if parts[0][0] == AMQP_VALUE else tuple(sections)
+        _SECTION_SETTERS[index](self, value)
         return value
 
     # --- encoding -------------------------------------------------------------------
@@ -697,8 +756,18 @@ class Message:
         Raises :class:`~amqpcodec.errors.EncodeError` with a path such as
         ``application_properties['k']`` or ``properties.to``.
         """
-        parts: list[Any] = []
         spans = self._spans
+        if spans is None:
+            hot = _hot if _decode_prefix is _hot_key else _hot_functions()
+            try:
+                data: bytes | None = hot.encode_message(self, limits, _PLAN)
+            except EncodeError:
+                data = None  # the walk below reports it with the section's path
+            if data is not None:
+                if len(data) > limits.max_message_size:
+                    _too_long(len(data), limits)
+                return data
+        parts: list[Any] = []
         raw = self._raw
         kept = 0
         for index in range(7):
@@ -707,7 +776,7 @@ class Message:
                 parts.append(memoryview(raw)[span[0] : span[1]])  # type: ignore[arg-type]
                 kept += span[1] - span[0]
                 continue
-            value = self._s[index]
+            value = getattr(self, _ATTRS[index])
             if value is None:
                 continue
             if index == _BODY:
@@ -720,7 +789,7 @@ class Message:
                 _encode_section(parts, value, limits, _ATTRS[index])
         size = sum(len(part) if type(part) is bytes else part.nbytes for part in parts)
         if size > limits.max_message_size:
-            raise EncodeError(f"the message takes {size} bytes, over max_message_size={limits.max_message_size}")
+            _too_long(size, limits)
         if raw is not None and kept == size == len(raw):
             return raw  # a lazy message with every section as decoded: its own bytes, uncopied
         return parts[0] if len(parts) == 1 and type(parts[0]) is bytes else b"".join(parts)
@@ -778,18 +847,49 @@ class Message:
     def __reduce__(self) -> tuple[Any, ...]:
         spans = None if self._spans is None else list(self._spans)
         limits = None if self._limits is DEFAULT_LIMITS else self._limits
-        return (_restore, (type(self), list(self._s), self._raw, spans, limits))
+        return (_restore, (type(self), self._sections(), self._raw, spans, limits))
+
+    def _sections(self) -> list[Any]:
+        """The seven sections as they are held, ``_PENDING`` for lazy ones not decoded."""
+        sections = []
+        spans = self._spans
+        for index, get_slot in enumerate(_SECTION_GETTERS):
+            try:
+                sections.append(get_slot(self, None))
+            except AttributeError:
+                sections.append(_PENDING if spans is not None and spans[index] is not None else None)
+        return sections
+
+
+def _too_long(size: int, limits: Limits) -> None:
+    raise EncodeError(f"the message takes {size} bytes, over max_message_size={limits.max_message_size}")
+
+
+_SLOT_DESCRIPTORS = [Message.__dict__[name] for name in _MESSAGE_SLOTS]
+_SECTION_SETTERS: tuple[Callable[[Message, Any], None], ...] = tuple(d.__set__ for d in _SLOT_DESCRIPTORS[:7])
+_SECTION_GETTERS: tuple[Callable[[Message, Any], Any], ...] = tuple(d.__get__ for d in _SLOT_DESCRIPTORS[:7])
+_set_limits, _set_raw, _set_spans = (d.__set__ for d in _SLOT_DESCRIPTORS[7:])
+
+
+def _new_message(cls: type[Message], values: Any, raw: bytes | None, spans: Any, limits: Limits) -> Message:
+    """A message holding ``values`` as they are (decoded, or restored); ``_PENDING``
+    slots stay unset until read (``__getattr__`` decodes them from the spans)."""
+    message = object.__new__(cls)
+    for set_slot, value in zip(_SECTION_SETTERS, values):
+        if value is not _PENDING:
+            set_slot(message, value)
+    _set_limits(message, limits)
+    _set_raw(message, raw)
+    _set_spans(message, spans)
+    return message
 
 
 def _restore(
     cls: type[Message], values: list[Any], raw: bytes | None, spans: list[_Span | None] | None, limits: Limits | None
 ) -> Message:
-    message = object.__new__(cls)
-    message._s = list(values)
-    message._raw = raw
-    message._spans = None if spans is None else list(spans)
-    message._limits = DEFAULT_LIMITS if limits is None else limits
-    return message
+    return _new_message(
+        cls, values, raw, None if spans is None else list(spans), DEFAULT_LIMITS if limits is None else limits
+    )
 
 
 # --------------------------------------------------------------------------- decoding
@@ -967,40 +1067,22 @@ def _read_section(kind: int, buf: Any, start: int, value_start: int, limits: Lim
         raise
 
 
-def _fields_builder(cls: type[Composite]) -> Callable[[list[Any]], Any]:
-    """``cls._from_fields`` for header and properties, four times faster.
-
-    Neither has a mandatory or an enum-typed field, so building one is setting each
-    slot to the value sent (a nested known composite made typed, as ``_from_fields``
-    does) and the rest to None; a list longer than the field list goes to
-    ``_from_fields`` for its error.
-    """
-    assert not any(field.mandatory or field.type in _ENUMS for field in cls.FIELDS), cls
-    setters = tuple(cls.__dict__[name].__set__ for name in cls._NAMES)
-    count = len(setters)
-    new = object.__new__
+def _composite_builder(cls: type[Composite]) -> Callable[[list[Any]], Any]:
+    """``cls._from_fields`` on the backend that goes with ``_decode_prefix``."""
 
     def build(values: list[Any]) -> Any:
-        size = len(values)
-        if size > count:
-            return cls._from_fields(values)
-        obj = new(cls)
-        for index in range(count):
-            value = values[index] if index < size else None
-            if type(value) is Described:
-                value = to_typed(value)
-            setters[index](obj, value)
-        return obj
+        hot = _hot if _decode_prefix is _hot_key else _hot_functions()
+        return hot.build_composite(cls, values, REGISTRY)
 
     return build
 
 
 #: How each kind of section is built from its decoded value, keeping what was sent.
 _BUILDERS: tuple[Callable[[Any], Any], ...] = (
-    _fields_builder(Header),
+    _composite_builder(Header),
     DeliveryAnnotations._trusted,
     MessageAnnotations._trusted,
-    _fields_builder(Properties),
+    _composite_builder(Properties),
     ApplicationProperties._trusted,
     Data._trusted,
     AMQPSequence._trusted,
@@ -1044,12 +1126,7 @@ def _decode_eager(cls: type[Message], buf: Any, limits: Limits) -> Message:
         pos, last, last_slot = stop, kind, slot
     if body:
         values[_BODY] = body[0] if last == AMQP_VALUE or (last == FOOTER and type(body[0]) is AMQPValue) else tuple(body)
-    message = object.__new__(cls)
-    message._s = values
-    message._raw = None
-    message._spans = None
-    message._limits = limits
-    return message
+    return _new_message(cls, values, None, None, limits)
 
 
 #: For each constructor: (category, width) as in §1.6; used to skip values unread.
@@ -1093,7 +1170,6 @@ def _skip(buf: bytes, pos: int, end: int) -> int:
 def _scan(cls: type[Message], raw: bytes, limits: Limits) -> Message:
     """A lazy message: section order, descriptors and sizes checked, nothing decoded."""
     end = len(raw)
-    values: list[Any] = [None] * 7
     spans: list[_Span | None] = [None] * 7
     body: list[tuple[int, int, int]] = []
     pos, last, last_slot, body_stop = 0, -1, -1, 0
@@ -1123,16 +1199,10 @@ def _scan(cls: type[Message], raw: bytes, limits: Limits) -> Message:
             body_stop = stop
         else:
             spans[slot] = (pos, stop, ((kind, pos, value_start),))
-        values[slot] = _PENDING
         pos, last, last_slot = stop, kind, slot
     if body:
         spans[_BODY] = (body[0][1], body_stop, tuple(body))
-    message = object.__new__(cls)
-    message._s = values
-    message._raw = raw
-    message._spans = spans
-    message._limits = limits
-    return message
+    return _new_message(cls, [None if span is None else _PENDING for span in spans], raw, spans, limits)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -1174,3 +1244,51 @@ def _section_error(error: EncodeError, section: Any, path: str) -> EncodeError:
 
 _DATA8 = bytes((Code.DESCRIBED, Code.SMALLULONG, _DESCRIPTOR_OF_KIND[DATA], Code.VBIN8))
 _DATA32 = bytes((Code.DESCRIBED, Code.SMALLULONG, _DESCRIPTOR_OF_KIND[DATA], Code.VBIN32))
+
+
+# --------------------------------------------------------------------------- the hot path's plan
+
+
+def _hot_plan() -> tuple[Any, ...]:
+    """What the backends' ``decode_message``/``encode_message`` need of this module, in
+    the order ``_pure.decode_message`` documents: the rules above as tables, the
+    section classes and their slots, the message's slots."""
+    kinds = bytearray(b"\xff" * 256)
+    for code, kind in _KIND_BY_CODE.items():
+        if code <= 0xFF:
+            kinds[code] = kind
+    allowed = bytearray(len(_KIND_NAMES) << 8)
+    for kind, (codes, _) in enumerate(_VALUE_CODES):
+        for code in range(256) if codes is None else codes:
+            allowed[kind << 8 | code] = 1
+    repeatable = bytes(kind in (DATA, AMQP_SEQUENCE) for kind in range(len(_KIND_NAMES)))
+    slot_names = ["_map" if issubclass(cls, _MapSection) else "value" for cls in _SECTION_CLASSES]
+    composite = [issubclass(cls, Composite) for cls in _SECTION_CLASSES]
+    setters = tuple(
+        None if whole else cls.__dict__[name].__set__ if name in cls.__dict__ else _set_map
+        for cls, name, whole in zip(_SECTION_CLASSES, slot_names, composite)
+    )
+    getters = tuple(
+        None if whole else operator.attrgetter(name) for name, whole in zip(slot_names, composite)
+    )
+    return (
+        bytes(kinds),
+        bytes(allowed),
+        bytes(_SLOT_OF_KIND),
+        repeatable,
+        _BODY,
+        _SECTION_CLASSES,
+        setters,
+        getters,
+        _DESCRIPTOR_OF_KIND,
+        (*_SECTION_SETTERS, _set_raw, _set_spans, _set_limits),
+        operator.attrgetter(*_ATTRS),
+        REGISTRY,
+        _INLINE_DATA,
+        bytes(0xFF if e is None or e[1] > 0x7F else e[1] if e[0] is Category.FIXED else 0x80 | e[1] for e in map(_SKIP.get, range(256))),
+    )
+
+
+#: Data sections larger than this are joined by ``Message.encode`` itself (copied once).
+_INLINE_DATA = 8192
+_PLAN = _hot_plan()

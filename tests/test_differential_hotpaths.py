@@ -1,0 +1,597 @@
+"""The hot paths of the composite, message and frame layers: compiled against pure.
+
+Both backends carry ``to_typed``, ``build_composite``, ``decode_message``,
+``scan_message``, ``encode_message``, ``decode_frame`` and an encoder fast path for
+composites.  Here,
+side by side (STYLE.md habit 4), they must give ``same_value`` results, ``None`` in the
+same cases, or the same error (class, ``offset``, ``constructor``, ``limit``,
+``path``, ``field`` and message), on valid input and on mutated bytes.  And because a
+hot path is a shortcut, never a second opinion, whatever it returns must be what the
+layer's general path gives for the same input: a composite's ``__amqp__`` encoding,
+``_decode_eager``, ``_scan``, the sections encoded one by one, ``FrameReader`` without
+the hot path.
+
+Skipped when the compiled backend is not built (``both_backends``), except in CI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import amqpcodec.frames as frames_module
+import amqpcodec.message as message_module
+from amqpcodec import _pure
+from amqpcodec import strategies as ast
+from amqpcodec._composite import REGISTRY, hot_backend
+from amqpcodec.errors import AMQPCodecError, DecodeError
+from amqpcodec.frames import FrameReader, encode_frame
+from amqpcodec.limits import DEFAULT_LIMITS, Limits
+from amqpcodec.message import (
+    AMQPSequence,
+    AMQPValue,
+    ApplicationProperties,
+    Data,
+    Header,
+    Message,
+    MessageAnnotations,
+    Properties,
+)
+from amqpcodec.performatives import Attach, Disposition, Flow, Performative, SaslInit, Transfer
+from amqpcodec.testing import same_value
+from amqpcodec.types import Described, Symbol, UByte, UInt, ULong
+
+Backends = list[tuple[str, ModuleType]]
+
+fixture_settings = settings(
+    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
+)
+
+TIGHT = Limits(max_depth=3, max_container_items=4, max_map_entries=2)
+LIMITS = [DEFAULT_LIMITS, TIGHT]
+COMPOSITE_CLASSES = sorted(set(REGISTRY.values()), key=lambda cls: cls.SPEC.code)
+PERFORMATIVES = [cls for cls in COMPOSITE_CLASSES if issubclass(cls, Performative)]
+MESSAGE_PLAN = message_module._PLAN
+FRAME_PLAN = frames_module._FRAME_PLAN
+
+
+def h(text: str) -> bytes:
+    return bytes.fromhex(text.replace(" ", ""))
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
+    """What a call did, in a form two backends can be compared by."""
+    try:
+        return ("value", call())
+    except AMQPCodecError as error:
+        return (
+            type(error),
+            getattr(error, "offset", None),
+            getattr(error, "constructor", None),
+            getattr(error, "limit", None),
+            getattr(error, "path", None),
+            getattr(error, "field", None),
+            error.args[0] if error.args else "",
+        )
+    except Exception as error:  # not part of the contract, but still the same in both
+        return (type(error), str(error))
+
+
+def same_outcome(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    if a[0] == "value" and b[0] == "value":
+        return same_value(a[1], b[1])
+    return a == b
+
+
+def agree(backends: Backends, call: Callable[[ModuleType], Any]) -> tuple[Any, ...]:
+    """Both backends' outcomes of ``call(backend)``, asserted the same; the pure one returned."""
+    (_, pure), (_, compiled) = backends
+    expected, found = outcome(lambda: call(pure)), outcome(lambda: call(compiled))
+    assert same_outcome(expected, found), (expected, found)
+    return expected
+
+
+@st.composite
+def mutations(draw: st.DrawFn, data: bytes) -> bytes:
+    """``data`` with a few bytes changed, dropped, inserted or cut off."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["set", "delete", "insert", "truncate", "count"]))
+        at = draw(st.integers(0, max(len(out) - 1, 0)))
+        if kind == "set" and out:
+            out[at] = draw(st.integers(0, 255))
+        elif kind == "delete" and out:
+            del out[at]
+        elif kind == "insert":
+            out.insert(at, draw(st.integers(0, 255)))
+        elif kind == "truncate":
+            del out[at:]
+        elif kind == "count" and out:
+            out[at] = draw(st.sampled_from([0, 1, 2, 0x40, 0x45, 0x53, 0x7F, 0xFF]))
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------- composites: encoding
+
+DESCRIPTORS = st.sampled_from(
+    [cls.DESCRIPTOR for cls in COMPOSITE_CLASSES] + [cls.SYMBOL for cls in COMPOSITE_CLASSES]
+)
+ENUM_WIRE_VALUES = st.sampled_from(
+    [True, False, UByte(0), UByte(1), UByte(7), UInt(0), UInt(2), Symbol("never")]
+)
+ACCEPTED = Described(ULong(0x24), [])
+
+
+def _as_sent(cls: Any, fields: list[Any], filler: Any) -> Any:
+    """A ``cls`` composite holding ``fields`` as a peer might send them (mandatory
+    fields filled in), or None when they cannot make one."""
+    fields = fields[: len(cls.FIELDS)]
+    for index, field in enumerate(cls.FIELDS):
+        if field.mandatory:
+            fields += [None] * (index + 1 - len(fields))
+            if fields[index] is None:
+                fields[index] = filler
+    try:
+        return _pure.build_composite(cls, fields, REGISTRY)
+    except DecodeError:
+        return None
+
+
+def composites(classes: list[Any] = COMPOSITE_CLASSES) -> st.SearchStrategy[Any]:
+    """Composites of ``classes`` built from decoded-looking fields: any value, enum wire
+    values, nested known composites; the encoder writes whatever they hold."""
+    fields = st.lists(ast.values(max_leaves=3) | ENUM_WIRE_VALUES | st.just(ACCEPTED), max_size=16)
+    filler = ast.primitives().filter(lambda value: value is not None)
+    return st.builds(_as_sent, st.sampled_from(classes), fields, filler).filter(
+        lambda value: value is not None
+    )
+
+
+@fixture_settings
+@given(composite=composites(), limits=st.sampled_from(LIMITS))
+def test_composites_encode_as_their_described_form(
+    both_backends: Backends, composite: Any, limits: Limits
+) -> None:
+    """The fast path writes what ``__amqp__`` describes, byte for byte, error for error."""
+    for _, backend in both_backends:
+        assert same_outcome(
+            outcome(lambda b=backend: b.encode(composite, limits)),
+            outcome(lambda b=backend: b.encode(composite.__amqp__(), limits)),
+        )
+    agree(both_backends, lambda b: b.encode([composite, {Symbol("k"): composite}], limits))
+
+
+def _forced(composite: Any, **fields: Any) -> Any:
+    """A copy of ``composite`` with ``fields`` stored as given (no conversion or check)."""
+    copy = dataclasses.replace(composite)
+    for name, value in fields.items():
+        object.__setattr__(copy, name, value)
+    return copy
+
+
+BAD_FIELDS = [
+    {"handle": int.__new__(UInt, -1)},
+    {"delivery_tag": object()},
+    {"state": dt.datetime(2024, 1, 1)},
+    {"more": None, "rcv_settle_mode": int.__new__(UByte, 300)},
+    {"delivery_id": [[[[1]]]]},
+    {"message_format": [1, 2, 3, 4, 5]},
+]
+
+
+@pytest.mark.parametrize("fields", BAD_FIELDS, ids=lambda fields: ",".join(fields))
+@pytest.mark.parametrize("limits", LIMITS, ids=["default", "tight"])
+def test_composite_encode_errors_agree(
+    both_backends: Backends, fields: dict[str, Any], limits: Limits
+) -> None:
+    transfer = _forced(Transfer(handle=1, delivery_id=2, delivery_tag=b"t"), **fields)
+    expected = agree(both_backends, lambda b: b.encode(transfer, limits))
+    for _, backend in both_backends:
+        assert outcome(lambda b=backend: b.encode(transfer.__amqp__(), limits)) == expected
+
+
+def test_an_overridden_amqp_hook_is_used(both_backends: Backends) -> None:
+    """A subclass with its own ``__amqp__`` is encoded through it, not from its slots."""
+
+    class Wrapped(Header):
+        __slots__ = ()
+
+        def __amqp__(self) -> Described:
+            return Described(ULong(0x70), ["overridden"])
+
+    value = object.__new__(Wrapped)
+    for name in Header._NAMES:
+        object.__setattr__(value, name, True)
+    for _, backend in both_backends:
+        assert backend.encode(value, DEFAULT_LIMITS) == backend.encode(
+            Described(ULong(0x70), ["overridden"]), DEFAULT_LIMITS
+        )
+
+
+# --------------------------------------------------------------------------- composites: building
+
+FIELD_VALUES = st.one_of(
+    ast.values(max_leaves=4),
+    st.none() | ENUM_WIRE_VALUES,
+    st.builds(Described, DESCRIPTORS, st.lists(ast.primitives(), max_size=3) | ast.primitives()),
+    st.builds(Described, st.lists(ast.primitives(), max_size=2), st.just([])),
+)
+
+
+@fixture_settings
+@given(descriptor=DESCRIPTORS, fields=st.lists(FIELD_VALUES, max_size=16))
+def test_to_typed_agrees(both_backends: Backends, descriptor: Any, fields: list[Any]) -> None:
+    """Typed or not, mandatory fields, enum members, nested composites, too many fields."""
+    value = Described(descriptor, fields)
+    agree(both_backends, lambda b: b.to_typed(value, REGISTRY))
+    agree(both_backends, lambda b: b.build_composite(REGISTRY[descriptor], fields, REGISTRY))
+
+
+@fixture_settings
+@given(composite=composites())
+def test_to_typed_rebuilds_what_was_encoded(both_backends: Backends, composite: Any) -> None:
+    data = _pure.encode(composite, DEFAULT_LIMITS)
+    for _, backend in both_backends:
+        described, _ = backend.decode_prefix(data, 0, DEFAULT_LIMITS)
+        assert backend.encode(backend.to_typed(described, REGISTRY), DEFAULT_LIMITS) == data
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Described([1], []),  # unhashable descriptor: not typed
+        Described(ULong(0x14), b"not a list"),
+        Described(Symbol("amqp:transfer:list"), {}),
+        Described(ULong(0x14), [None]),  # handle is mandatory
+        Described(ULong(0x15), [True, UInt(1), None, None, Described(ULong(0x24), UInt(3))]),
+        Described(ULong(0x70), [None] * 6),
+        Described(ULong(0xFFFF), [1]),
+        "not described",
+    ],
+    ids=repr,
+)
+def test_to_typed_corners(both_backends: Backends, value: Any) -> None:
+    agree(both_backends, lambda b: b.to_typed(value, REGISTRY))
+
+
+# --------------------------------------------------------------------------- messages
+
+VALUES = ast.values(max_leaves=6)
+SIMPLE = ast.primitives()
+BODIES = st.one_of(
+    st.none(),
+    st.lists(st.binary(max_size=40).map(Data), min_size=1, max_size=3).map(tuple),
+    st.lists(st.lists(VALUES, max_size=3).map(AMQPSequence), min_size=1, max_size=2).map(tuple),
+    VALUES.map(AMQPValue),
+)
+ANNOTATIONS = st.dictionaries(ast.amqp_symbol() | ast.amqp_ulong(), VALUES, max_size=3)
+MESSAGES = st.builds(
+    Message,
+    header=st.none() | composites([Header]),
+    delivery_annotations=st.none() | ANNOTATIONS,
+    message_annotations=st.none() | ANNOTATIONS,
+    properties=st.none() | composites([Properties]),
+    application_properties=st.none() | st.dictionaries(ast.amqp_string(), SIMPLE, max_size=4),
+    body=BODIES,
+    footer=st.none() | ANNOTATIONS,
+)
+
+
+def general_encoding(message: Message) -> bytes:
+    """The message layer's own encoding: each section encoded alone, in slot order."""
+    parts = []
+    for attr in message_module._ATTRS:
+        section = getattr(message, attr)
+        for part in section if type(section) is tuple else () if section is None else (section,):
+            parts.append(_pure.encode(part, DEFAULT_LIMITS))
+    return b"".join(parts)
+
+
+def check_decode_message(backends: Backends, data: bytes, limits: Limits) -> None:
+    """Both backends agree; a message returned is the general walk's; an error, one of its."""
+    result = agree(backends, lambda b: b.decode_message(Message, data, limits, MESSAGE_PLAN))
+    general = outcome(lambda: message_module._decode_eager(Message, data, limits))
+    if result[0] == "value" and result[1] is not None:
+        assert general[0] == "value" and same_value(result[1], general[1]), (data.hex(), result, general)
+    elif result[0] != "value":
+        assert issubclass(result[0], DecodeError) and general[0] != "value", (data.hex(), result, general)
+
+
+@fixture_settings
+@given(message=MESSAGES, limits=st.sampled_from(LIMITS))
+def test_decode_message_agrees_on_messages(both_backends: Backends, message: Message, limits: Limits) -> None:
+    data = general_encoding(message)
+    check_decode_message(both_backends, data, limits)
+    if limits is DEFAULT_LIMITS:
+        for _, backend in both_backends:
+            assert same_value(backend.decode_message(Message, data, limits, MESSAGE_PLAN), message)
+
+
+@fixture_settings
+@given(data=st.data(), limits=st.sampled_from(LIMITS))
+def test_decode_message_agrees_on_mutated_messages(
+    both_backends: Backends, data: Any, limits: Limits
+) -> None:
+    encoded = general_encoding(data.draw(MESSAGES))
+    check_decode_message(both_backends, data.draw(mutations(encoded)), limits)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "00 53 70 45",
+        "00 80 0000000000000070 45",  # a full-width descriptor: the general walk's
+        "00 a3 11 616d71703a6865616465723a6c697374 45",  # symbolic
+        "00 53 73 45 00 53 70 45",  # out of order
+        "00 53 75 a0 01 61 00 53 75 a0 01 62 00 53 78 c1 01 00",
+        "00 53 77 40 00 53 77 40",  # a second amqp-value
+        "00 53 78 c1 01 00 00 53 75 a0 00",  # after the footer
+        "00 53 70 c0 07 06 40 40 40 40 40 40",  # a header of six fields
+        "00 53 70 a1 00",  # a header that is not a list
+        "00 53 77 00 53 70 c0 01 00",  # an amqp-value holding a (typed elsewhere) header
+        "00 53 73 c0 03 01 00 53 24 45",  # a described field: made typed
+        "00 53 74 c1 05 02 a1 01 6b",  # cut inside a map
+        "00 53 75 b0 00000003 61",
+        "00 53",
+    ],
+)
+@pytest.mark.parametrize("limits", [*LIMITS, Limits(max_depth=1)], ids=["default", "tight", "depth1"])
+def test_decode_message_corners(both_backends: Backends, data: str, limits: Limits) -> None:
+    check_decode_message(both_backends, h(data), limits)
+    check_scan_message(both_backends, h(data), limits)
+
+
+def test_decode_message_reads_any_buffer(both_backends: Backends) -> None:
+    data = Message(header=Header(durable=True), body=b"x").encode()
+    for wrap in (bytes, bytearray, memoryview):
+        agree(
+            both_backends, lambda b, w=wrap: b.decode_message(Message, w(data), DEFAULT_LIMITS, MESSAGE_PLAN)
+        )
+
+
+def sections(message: Message) -> tuple[Any, ...]:
+    return outcome(lambda: [getattr(message, attr) for attr in message_module._ATTRS])
+
+
+def check_scan_message(backends: Backends, data: bytes, limits: Limits) -> None:
+    """Both backends agree on the lazy message (its spans, every section as read) or on
+    None; a message returned is the general scan's, section for section."""
+    found = [outcome(lambda b=b: b.scan_message(Message, data, limits, MESSAGE_PLAN)) for _, b in backends]
+    assert [result[0] for result in found] == ["value", "value"], found
+    (_, pure), (_, compiled) = found
+    if pure is None or compiled is None:
+        assert pure is None and compiled is None
+        return
+    general = outcome(lambda: message_module._scan(Message, data, limits))
+    assert general[0] == "value", (data.hex(), general)
+    for lazy in (pure, compiled):
+        assert lazy._raw is data and lazy._spans == general[1]._spans and lazy._limits is limits
+    assert same_outcome(sections(pure), sections(general[1]))
+    assert same_outcome(sections(compiled), sections(general[1]))
+
+
+@fixture_settings
+@given(message=MESSAGES, limits=st.sampled_from(LIMITS))
+def test_scan_message_agrees_on_messages(both_backends: Backends, message: Message, limits: Limits) -> None:
+    check_scan_message(both_backends, general_encoding(message), limits)
+
+
+@fixture_settings
+@given(data=st.data(), limits=st.sampled_from(LIMITS))
+def test_scan_message_agrees_on_mutated_messages(both_backends: Backends, data: Any, limits: Limits) -> None:
+    encoded = general_encoding(data.draw(MESSAGES))
+    check_scan_message(both_backends, data.draw(mutations(encoded)), limits)
+
+
+@fixture_settings
+@given(message=MESSAGES, limits=st.sampled_from(LIMITS))
+def test_encode_message_agrees(both_backends: Backends, message: Message, limits: Limits) -> None:
+    result = agree(both_backends, lambda b: b.encode_message(message, limits, MESSAGE_PLAN))
+    if result[0] == "value" and result[1] is not None:
+        assert result[1] == general_encoding(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        Message(body=bytes(message_module._INLINE_DATA + 1)),  # a long data body: None
+        Message(body=AMQPValue(bytes(message_module._INLINE_DATA + 1))),
+        Message(application_properties={"k": int.__new__(UInt, -1)}),
+        Message(message_annotations={"k": [[[[[1]]]]]}),
+        Message(body=AMQPSequence([int.__new__(UInt, 2**40)])),
+        Message(header=_forced(Header(), priority=int.__new__(UByte, 256))),
+        Message(properties=Properties(to=object())),
+        Message(),
+    ],
+    ids=[
+        "long-data",
+        "long-binary-value",
+        "bad-uint",
+        "deep",
+        "bad-sequence",
+        "bad-header",
+        "unsupported",
+        "empty",
+    ],
+)
+@pytest.mark.parametrize("limits", LIMITS, ids=["default", "tight"])
+def test_encode_message_corners(both_backends: Backends, message: Message, limits: Limits) -> None:
+    agree(both_backends, lambda b: b.encode_message(message, limits, MESSAGE_PLAN))
+
+
+def test_encode_message_keeps_subclasses_hooks(both_backends: Backends) -> None:
+    class Annotations(MessageAnnotations):
+        __slots__ = ()
+
+        def __amqp__(self) -> Described:
+            return Described(ULong(0x72), {Symbol("replaced"): True})
+
+    message = Message(message_annotations={"a": 1}, application_properties=ApplicationProperties({"b": 2}))
+    object.__setattr__(message, "message_annotations", Annotations({"a": 1}))
+    result = agree(both_backends, lambda b: b.encode_message(message, DEFAULT_LIMITS, MESSAGE_PLAN))
+    assert result[1] == general_encoding(message)
+
+
+# --------------------------------------------------------------------------- frames
+
+
+@contextlib.contextmanager
+def general_path_only() -> Iterator[None]:
+    """``FrameReader`` with its hot path declined, so it reads every frame itself."""
+
+    class Declines:
+        @staticmethod
+        def decode_frame(*args: Any) -> None:
+            return None
+
+        to_typed = staticmethod(_pure.to_typed)
+
+    saved = frames_module._hot, frames_module._hot_key
+    frames_module._hot, frames_module._hot_key = Declines, frames_module._decode_prefix
+    try:
+        yield
+    finally:
+        frames_module._hot, frames_module._hot_key = saved
+
+
+def general_frame(data: bytes, pos: int, limits: Limits, max_frame_size: int) -> tuple[Any, ...]:
+    reader = FrameReader(limits=limits, expect_header=False)
+    reader._phase = frames_module._AMQP
+    reader._max_frame_size = max_frame_size
+    reader.feed(data)
+    reader._pos = pos
+    with general_path_only():
+        return outcome(reader.next_event)
+
+
+def check_decode_frame(
+    backends: Backends, data: bytes, pos: int = 0, limits: Limits = DEFAULT_LIMITS, max_frame_size: int = 4096
+) -> tuple[Any, ...]:
+    """Both backends agree (from a bytearray, as the reader holds it); a frame returned is
+    the one ``FrameReader`` reads by itself; an error, one it raises too."""
+    buf = bytearray(data)
+    result = agree(backends, lambda b: b.decode_frame(buf, pos, 100, max_frame_size, limits, FRAME_PLAN))
+    general = general_frame(data, pos, limits, max_frame_size)
+    if result[0] == "value" and result[1] is not None:
+        frame, end = result[1]
+        assert general[0] == "value" and same_value(
+            dataclasses.replace(general[1], offset=general[1].offset + 100), frame
+        )
+        assert end == pos + int.from_bytes(data[pos : pos + 4], "big")
+    elif result[0] != "value":
+        assert issubclass(result[0], DecodeError) and general[0] != "value", (data.hex(), result, general)
+    return result
+
+
+FRAME_BODIES = st.none() | composites(PERFORMATIVES)
+
+
+@fixture_settings
+@given(
+    performative=FRAME_BODIES,
+    channel=st.integers(0, 0xFFFF),
+    payload=st.binary(max_size=20),
+    prefix=st.binary(max_size=3),
+    limits=st.sampled_from(LIMITS),
+)
+def test_decode_frame_agrees_on_frames(
+    both_backends: Backends, performative: Any, channel: int, payload: bytes, prefix: bytes, limits: Limits
+) -> None:
+    frame = encode_frame(performative, channel, payload if performative is not None else b"")
+    result = check_decode_frame(both_backends, prefix + frame + b"\x00\x00", len(prefix), limits)
+    if limits is DEFAULT_LIMITS:
+        assert result[0] == "value" and result[1] is not None  # the hot path reads every such frame
+
+
+@fixture_settings
+@given(data=st.data(), performative=FRAME_BODIES, limits=st.sampled_from(LIMITS))
+def test_decode_frame_agrees_on_mutated_frames(
+    both_backends: Backends, data: Any, performative: Any, limits: Limits
+) -> None:
+    frame = encode_frame(performative, 1, b"payload" if performative is not None else b"")
+    check_decode_frame(
+        both_backends, data.draw(mutations(frame)), 0, limits, data.draw(st.sampled_from([512, 4096]))
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "0000000c 03 00 0001 cafebabe",  # extended header, empty body
+        "00000010 03 00 0001 cafebabe 00 53 17 45",  # extended header, end
+        "00000008 02 00 0000",  # heartbeat
+        "00000008 02 01 0000",  # a SASL frame: the general path's
+        "0000000c 02 00 0000 00 53 41 45",  # a SASL body in an AMQP frame
+        "0000000c 02 00 0000 00 53 28 45",  # a source: not a performative
+        "0000000e 02 00 0000 00 53 99 c0 01 00 ff",  # unknown descriptor, payload after it
+        "0000000c 02 00 0000 a1 01 61 40",  # not described
+        "0000000c 02 00 0000 00 53 14 45",  # a transfer without its mandatory handle
+        "0000000d 02 00 0000 00 53 14 c0 03",  # cut inside the performative
+        "00000007 02 00 0000",  # SIZE < 8
+        "00000010 05 00 0000 00000000 00000000",  # DOFF past SIZE
+        "00000010 02 00 00",  # not all in yet
+        "414d5150 00 01 00 00",  # a protocol header
+        "00001001 02 00 0000",  # over max_frame_size
+    ],
+)
+@pytest.mark.parametrize("limits", [*LIMITS, Limits(max_depth=1)], ids=["default", "tight", "depth1"])
+def test_decode_frame_corners(both_backends: Backends, data: str, limits: Limits) -> None:
+    check_decode_frame(both_backends, h(data), 0, limits)
+
+
+@pytest.mark.parametrize("pos", [-1, 3])
+def test_decode_frame_offset_outside_the_buffer(both_backends: Backends, pos: int) -> None:
+    agree(both_backends, lambda b: b.decode_frame(bytearray(2), pos, 0, 512, DEFAULT_LIMITS, FRAME_PLAN))
+
+
+def test_frame_reader_on_both_backends(both_backends: Backends) -> None:
+    """A stream read with either backend's hot path gives the same events."""
+    stream = b"".join(
+        [
+            encode_frame(Attach(name="a", handle=0, role=False), 1),
+            encode_frame(
+                Flow(next_incoming_id=1, incoming_window=2, next_outgoing_id=3, outgoing_window=4), 1
+            ),
+            encode_frame(Transfer(handle=0, delivery_id=1, delivery_tag=b"t"), 1, b"payload"),
+            encode_frame(Disposition(role=True, first=1), 1),
+            encode_frame(None, 2),
+        ]
+    )
+    events = []
+    for _, backend in both_backends:
+        saved = frames_module._decode_prefix
+        frames_module._decode_prefix = backend.decode_prefix
+        try:
+            reader = FrameReader(expect_header=False)
+            reader.feed(stream)
+            events.append(list(reader))
+        finally:
+            frames_module._decode_prefix = saved
+    assert len(events[0]) == 5 and same_value(events[0], events[1])
+
+
+def test_sasl_frames_take_the_general_path(both_backends: Backends) -> None:
+    frame = encode_frame(SaslInit(mechanism=Symbol("PLAIN")))
+    for _, backend in both_backends:
+        assert backend.decode_frame(bytearray(frame), 0, 0, 512, DEFAULT_LIMITS, FRAME_PLAN) is None
+
+
+# --------------------------------------------------------------------------- which backend runs them
+
+
+def test_hot_functions_follow_the_swapped_decode_prefix(both_backends: Backends) -> None:
+    for _, backend in both_backends:
+        assert hot_backend(backend.decode_prefix) is backend
+    assert hot_backend(lambda data, offset, limits: None) is message_module.backend
