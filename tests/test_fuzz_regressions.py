@@ -1,0 +1,246 @@
+"""Regression tests for what fuzzing and the hostile-input review found (README "Security").
+
+Each test pins one finding with its reproducer, built by hand (never by our encoder).
+Tests for findings not yet fixed are strict xfails whose reason names the bug, so they
+fail loudly once it is fixed.  Work is counted (comparisons, traced lines, traced
+memory), never timed.
+
+- Keys that share a hash (Part 1 §1.6.23 maps): ``uuid`` keys whose integers agree
+  modulo ``sys.hash_info.modulus`` (2**61-1), ``decimal128`` keys likewise, and
+  described keys wrapping them, nested up to ``max_depth``, make building the dict
+  quadratic, with a cost per comparison that grows with the nesting.
+- Zero-width array elements (§1.6.24, constructors 0x40-0x45): ``max_container_items``
+  bounds each array, not their sum, so a few dozen bytes make millions of items.
+- ``TransferAssembler`` (Part 2 §2.7.5-2.7.8): every detach or end walks every partial
+  delivery, and ``max_message_size`` bounds each delivery, not their sum.
+
+Other findings live with their topic: ``test_hostile_encode.py`` (an encode that never
+ends on shared structure; hook chains losing the path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+import sys
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from amqpcodec import DEFAULT_LIMITS, Decimal128, Described, Detach, End, Limits, Transfer, UInt
+from amqpcodec import frames as frames_module
+from amqpcodec.errors import AMQPCodecError, LimitExceededError
+from amqpcodec.frames import Frame, TransferAssembler
+from amqpcodec.testing import same_value
+
+MODULUS = sys.hash_info.modulus
+_MAP32 = struct.Struct(">BII")
+
+
+def map32(entries: list[bytes]) -> bytes:
+    body = b"".join(entries)
+    return _MAP32.pack(0xD1, len(body) + 4, 2 * len(entries)) + body
+
+
+def _uuid(k: int) -> bytes:
+    return b"\x98" + (12345 + k * MODULUS).to_bytes(16, "big")
+
+
+def _decimal128(k: int) -> bytes:
+    """Coefficient 12345 + k*modulus, exponent 0 (BID: biased exponent 6176 in bits 126-113)."""
+    return b"\x94" + ((6176 << 113) | (12345 + k * MODULUS)).to_bytes(16, "big")
+
+
+def _described(k: int) -> bytes:
+    """A uuid key inside described values (null descriptors) nested as deep as a map's key may."""
+    return b"\x00\x40" * (DEFAULT_LIMITS.max_depth - 2) + _uuid(k)
+
+
+#: Each kind of colliding key: its bytes, and the class whose ``__eq__`` the dict calls.
+COLLIDING: dict[str, tuple[Callable[[int], bytes], type]] = {
+    "uuid": (_uuid, uuid.UUID),
+    "decimal128": (_decimal128, Decimal128),
+    "described": (_described, Described),
+}
+
+
+def colliding_map(kind: str, entries: int) -> bytes:
+    """A map32 of ``entries`` distinct keys of ``kind``, all with the same hash, to null."""
+    key = COLLIDING[kind][0]
+    return map32([key(k) + b"\x40" for k in range(entries)])
+
+
+class _TooMuchWork(Exception):
+    """Raised from a counting ``__eq__`` once the budget is spent (ends a quadratic run early)."""
+
+
+def count_comparisons(monkeypatch: pytest.MonkeyPatch, cls: type, budget: int) -> list[int]:
+    calls = [0]
+    original = cls.__eq__
+
+    def counting(self: Any, other: Any) -> Any:
+        calls[0] += 1
+        if calls[0] > budget:
+            raise _TooMuchWork(f"over {budget} comparisons of {cls.__name__}")
+        return original(self, other)
+
+    monkeypatch.setattr(cls, "__eq__", counting)
+    return calls
+
+
+@pytest.mark.parametrize("kind", COLLIDING)
+def test_keys_sharing_a_hash_decode(any_backend: ModuleType, kind: str) -> None:
+    for k in (0, 1):
+        assert hash(any_backend.decode_prefix(COLLIDING[kind][0](k), 0, DEFAULT_LIMITS)[0]) == hash(
+            any_backend.decode_prefix(COLLIDING[kind][0](2), 0, DEFAULT_LIMITS)[0]
+        )
+    decoded, _ = any_backend.decode_prefix(colliding_map(kind, 64), 0, DEFAULT_LIMITS)
+    assert len(decoded) == 64
+    assert same_value(decoded, any_backend.decode_prefix(colliding_map(kind, 64), 0, DEFAULT_LIMITS)[0])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a map of keys sharing one hash costs N**2/2 key comparisons (each as deep as the key), "
+    "so max_map_entries=2048 uuid keys take ~90 ms, described-uuid keys nested 98 deep ~20 s",
+)
+@pytest.mark.parametrize("kind", COLLIDING)
+def test_keys_sharing_a_hash_cost_linear_comparisons(
+    any_backend: ModuleType, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the default max_map_entries, building the map compares keys O(N) times (a map
+    refused with a codec error is fine too)."""
+    entries = DEFAULT_LIMITS.max_map_entries
+    data = colliding_map(kind, entries)
+    calls = count_comparisons(monkeypatch, COLLIDING[kind][1], budget=16 * entries)
+    with contextlib.suppress(AMQPCodecError):
+        any_backend.decode_prefix(data, 0, DEFAULT_LIMITS)
+    assert calls[0] <= 16 * entries
+
+
+# --------------------------------------------------------------------------- zero-width arrays
+
+
+def zero_width_arrays(
+    arrays: int, constructor: int = 0x40, count: int = DEFAULT_LIMITS.max_container_items
+) -> bytes:
+    """A list32 of ``arrays`` array32s, each of ``count`` zero-width elements: 10 bytes apiece."""
+    array = _MAP32.pack(0xF0, 5, count) + bytes([constructor])
+    return _MAP32.pack(0xD0, 4 + len(array) * arrays, arrays) + array * arrays
+
+
+def _peak_bytes(action: Callable[[], Any]) -> int:
+    tracemalloc.start()
+    try:
+        with contextlib.suppress(AMQPCodecError):
+            action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_one_zero_width_array_at_max_container_items(any_backend: ModuleType) -> None:
+    """The documented decision: an array of zero-width elements is bounded by
+    max_container_items alone (8 MiB of item pointers from 10 bytes)."""
+    (array,), _ = any_backend.decode_prefix(zero_width_arrays(1), 0, DEFAULT_LIMITS)
+    assert len(array.items) == DEFAULT_LIMITS.max_container_items
+    with pytest.raises(LimitExceededError):
+        any_backend.decode_prefix(
+            zero_width_arrays(1, count=DEFAULT_LIMITS.max_container_items + 1), 0, DEFAULT_LIMITS
+        )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: max_container_items bounds each zero-width array, not their sum: 2 KB of "
+    "array32 headers of 0x45 (list0) elements raise MemoryError in 1 GiB (~12.5 GiB of empty lists claimed)",
+)
+def test_many_zero_width_arrays_stay_bounded(any_backend: ModuleType) -> None:
+    """Four such arrays (49 bytes) may not cost four times one array's memory."""
+    limits = Limits(max_container_items=1 << 17)
+    wire = [zero_width_arrays(n, count=limits.max_container_items) for n in (1, 4)]
+    one, four = (_peak_bytes(lambda data=data: any_backend.decode_prefix(data, 0, limits)) for data in wire)
+    assert four < 2 * one
+
+
+# --------------------------------------------------------------------------- the transfer assembler
+
+
+def _partial_deliveries(assembler: TransferAssembler, count: int) -> None:
+    for handle in range(count):
+        transfer = Transfer(handle=handle, delivery_id=handle, delivery_tag=b"t", more=True)
+        assembler.feed(Frame(handle, 0, 0, b"", transfer, b"x"))
+
+
+def _lines_run(path: str, action: Callable[[], Any]) -> int:
+    """How many lines of the source file ``path`` run during ``action`` (sys.settrace)."""
+    count = 0
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame: Any, event: str, arg: Any) -> Any:
+        return local if frame.f_code.co_filename == path else None
+
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        action()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+PARTIALS = 300
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: TransferAssembler rebuilds its partial-delivery dict on every detach and end, "
+    "so P partial deliveries then P detaches cost O(P**2) (8,000 of each: 5 s)",
+)
+@pytest.mark.parametrize("performative", [Detach(handle=UInt(0)), End()], ids=["detach", "end"])
+def test_detach_and_end_cost_does_not_grow_with_partial_deliveries(performative: Any) -> None:
+    """Each detach or end of an unrelated link or channel costs the same however many
+    deliveries are partial (counted in lines of frames.py run; the assembler is pure Python)."""
+    assembler = TransferAssembler()
+    _partial_deliveries(assembler, PARTIALS)
+    frame = Frame(0, 0, 1, b"", performative, b"")
+    lines = _lines_run(frames_module.__file__, lambda: [assembler.feed(frame) for _ in range(PARTIALS)])
+    assert lines <= 100 * PARTIALS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: TransferAssembler bounds each delivery by max_message_size but not their sum: "
+    "with the default limits, eight interleaved endless deliveries raise MemoryError in 1 GiB",
+)
+def test_interleaved_endless_deliveries_are_bounded() -> None:
+    """Eight links sending ``more=True`` frames of 64 KiB forever, interleaved: the
+    assembler holds no more than its limits allow (max_message_size, max_buffered_bytes:
+    1 MiB each here) before it raises LimitExceededError."""
+    limits = Limits(max_message_size=1 << 20, max_buffered_bytes=1 << 20)
+    assembler = TransferAssembler(limits=limits)
+    size, links, fed = 1 << 16, 8, 0
+    with pytest.raises(LimitExceededError):
+        while fed < 8 * links * limits.max_message_size:
+            for handle in range(links):
+                fields = {"delivery_id": handle, "delivery_tag": b"t"} if fed < links * size else {}
+                transfer = Transfer(handle=handle, more=True, **fields)
+                assembler.feed(Frame(fed, 0, 0, b"", transfer, bytes(size)))
+                fed += size
+    assert fed <= 2 * limits.max_message_size + size
+
+
+def test_colliding_decimal_keys_are_distinct_values() -> None:
+    """The decimal128 reproducer really is a set of distinct decimals sharing one hash."""
+    values = [Decimal(12345 + k * MODULUS) for k in range(4)]
+    assert len(set(values)) == 4 and len({hash(v) for v in values}) == 1

@@ -1,0 +1,525 @@
+"""Encoding is hostile input too (README "Security"; API.md "Limits and errors"):
+whatever an application hands ``encode``, ``Message.encode`` or ``encode_frame``, the
+result is bytes or an :class:`~amqpcodec.errors.EncodeError` whose ``.path`` names the
+offending part, never a hang, a ``RecursionError`` or another exception.
+
+Covered here, beyond ``test_fuzz_contract.py`` (value-level paths, surrogates in plain
+strings, wrappers refusing values, a list, dict or described value holding itself) and
+``test_message.py`` (constructor field errors, annotation and application-properties
+keys): containers holding themselves through every kind of container and through
+message sections and composite fields; nesting far past ``max_depth``, and at
+``MAX_DEPTH_CEILING`` from a caller whose stack is already deep; Python types with no
+AMQP encoding as keys, elements and field values; lone surrogates and non-ASCII
+symbols in keys, descriptors and fields; keys that break a section's rules (Part 3
+§3.2.5 application-properties: string; §3.2.10 annotations: symbol or ulong); and an
+output bound for values that share structure.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import enum
+import fractions
+import re
+import sys
+import types
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from amqpcodec import (
+    DEFAULT_LIMITS,
+    AMQPSequence,
+    AMQPValue,
+    ApplicationProperties,
+    Array,
+    Attach,
+    Char,
+    Described,
+    EncodeError,
+    Header,
+    LimitExceededError,
+    Limits,
+    Message,
+    MessageAnnotations,
+    Open,
+    Properties,
+    Role,
+    Symbol,
+    Transfer,
+    UByte,
+    UInt,
+    ULong,
+    UnsupportedTypeError,
+)
+from amqpcodec.frames import encode_frame
+from amqpcodec.limits import MAX_DEPTH_CEILING
+
+DEPTH = DEFAULT_LIMITS.max_depth
+
+
+def _loop() -> list[Any]:
+    loop: list[Any] = []
+    loop.append(loop)
+    return loop
+
+
+def _encode_error(call: Callable[[], Any]) -> EncodeError:
+    with pytest.raises(EncodeError) as caught:
+        call()
+    return caught.value
+
+
+# --------------------------------------------------------------------------- containers holding themselves
+
+
+def _tuple_through_list() -> Any:
+    inner: list[Any] = []
+    outer = (inner,)
+    inner.append(outer)
+    return outer
+
+
+def _two_lists() -> Any:
+    first: list[Any] = []
+    first.append([first])
+    return first
+
+
+def _mapping_proxy() -> Any:
+    backing: dict[str, Any] = {}
+    proxy = types.MappingProxyType(backing)
+    backing["k"] = proxy
+    return proxy
+
+
+def _descriptor_loop() -> Any:
+    inner: list[Any] = []
+    described = Described(inner, None)
+    inner.append(described)
+    return described
+
+
+def _array_element_loop() -> Any:
+    inner: list[Any] = []
+    value = [Array("map", [{"k": inner}])]
+    inner.append(value)
+    return value
+
+
+SELF_CONTAINING = {
+    "tuple through a list": (_tuple_through_list, r"(\[0\])+"),
+    "two lists": (_two_lists, r"(\[0\])+"),
+    "mapping proxy": (_mapping_proxy, r"(\['k'\])+"),
+    "described descriptor": (_descriptor_loop, r"(\.descriptor\[0\])+(\.descriptor)?"),
+    "map in an array": (_array_element_loop, r"(\[0\]\[0\]\['k'\]\[0\])+(\[0\](\[0\])?)?"),
+}
+
+
+@pytest.mark.parametrize("name", SELF_CONTAINING)
+@pytest.mark.parametrize(
+    "limits", [DEFAULT_LIMITS, Limits(max_depth=MAX_DEPTH_CEILING)], ids=["default", "ceiling"]
+)
+def test_containers_holding_themselves(any_backend: ModuleType, name: str, limits: Limits) -> None:
+    make, path = SELF_CONTAINING[name]
+    error = _encode_error(lambda: any_backend.encode(make(), limits))
+    assert not isinstance(error, UnsupportedTypeError)
+    assert re.fullmatch(path, error.path), error.path
+    assert f"max_depth={limits.max_depth}" in str(error)
+
+
+@pytest.mark.parametrize("name", SELF_CONTAINING)
+def test_self_containing_values_agree(both_backends: list[tuple[str, ModuleType]], name: str) -> None:
+    make = SELF_CONTAINING[name][0]
+    (_, pure), (_, compiled) = both_backends
+    first = _encode_error(lambda: pure.encode(make(), DEFAULT_LIMITS))
+    second = _encode_error(lambda: compiled.encode(make(), DEFAULT_LIMITS))
+    assert (type(first), first.path, str(first)) == (type(second), second.path, str(second))
+
+
+THROUGH_LAYERS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "amqp-value body": (lambda loop: Message(body=AMQPValue(loop)).encode(), r"body\.value(\[0\])+"),
+    "amqp-sequence body": (
+        lambda loop: Message(body=AMQPSequence(loop)).encode(),
+        r"body\[0\]\.value(\[0\])+",
+    ),
+    "second amqp-sequence": (
+        lambda loop: Message(body=[AMQPSequence([1]), AMQPSequence([loop])]).encode(),
+        r"body\[1\]\.value(\[0\])+",
+    ),
+    "message-annotations value": (
+        lambda loop: Message(message_annotations={"x": loop}).encode(),
+        r"message_annotations\[Symbol\('x'\)\](\[0\])+",
+    ),
+    "delivery-annotations value": (
+        lambda loop: Message(delivery_annotations={"x": loop}).encode(),
+        r"delivery_annotations\[Symbol\('x'\)\](\[0\])+",
+    ),
+    "footer value": (lambda loop: Message(footer={"x": loop}).encode(), r"footer\[Symbol\('x'\)\](\[0\])+"),
+    "properties.reply-to": (
+        lambda loop: Message(properties=Properties(reply_to=loop)).encode(),
+        r"properties\.reply_to(\[0\])+",
+    ),
+    "transfer.state": (lambda loop: encode_frame(Transfer(handle=0, state=loop)), r"transfer\.state(\[0\])+"),
+    "open.properties": (
+        lambda loop: encode_frame(Open(container_id="c", properties={"k": loop})),
+        r"open\.properties\[Symbol\('k'\)\](\[0\])+",
+    ),
+    "attach.properties": (
+        lambda loop: encode_frame(Attach(name="l", handle=0, role=Role.SENDER, properties={"k": loop})),
+        r"attach\.properties\[Symbol\('k'\)\](\[0\])+",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", THROUGH_LAYERS)
+def test_self_containing_values_in_messages_and_frames(name: str) -> None:
+    encode, path = THROUGH_LAYERS[name]
+    error = _encode_error(lambda: encode(_loop()))
+    assert re.fullmatch(path, error.path), error.path
+
+
+# --------------------------------------------------------------------------- nesting
+
+
+def _nested(kind: str, levels: int) -> Any:
+    value: Any = None
+    for _ in range(levels):
+        if kind == "list":
+            value = [value]
+        elif kind == "tuple":
+            value = (value,)
+        elif kind == "map":
+            value = {"k": value}
+        elif kind == "described":
+            value = Described(1, value)
+        else:
+            value = Array("list", [[value]])
+    return value
+
+
+@pytest.mark.parametrize("kind", ["list", "tuple", "map", "described", "array"])
+def test_nesting_100000_levels_is_an_encode_error(any_backend: ModuleType, kind: str) -> None:
+    value = _nested(kind, 100_000)
+    error = _encode_error(lambda: any_backend.encode(value, DEFAULT_LIMITS))
+    assert f"max_depth={DEPTH}" in str(error)
+    assert len(error.path) < 40 * DEPTH
+
+
+def _at_stack_depth(frames: int, call: Callable[[], Any]) -> Any:
+    """``call()`` from ``frames`` Python frames deeper than here."""
+    if frames <= 0:
+        return call()
+    return _at_stack_depth(frames - 1, call)
+
+
+@pytest.mark.parametrize("spare", [60, 250, 700], ids=lambda spare: f"{spare}-frames-left")
+def test_ceiling_depth_from_a_deep_caller_is_never_a_recursion_error(
+    any_backend: ModuleType, spare: int
+) -> None:
+    """MAX_DEPTH_CEILING nested lists, encoded and decoded from a caller that has used all
+    but ``spare`` frames of the recursion limit: bytes, a value, or a codec error."""
+    limits = Limits(max_depth=MAX_DEPTH_CEILING)
+    value = _nested("list", MAX_DEPTH_CEILING - 1)
+    data = any_backend.encode(value, limits)
+    used = sys.getrecursionlimit() - spare - len(_stack())
+    for call in (
+        lambda: any_backend.encode(value, limits),
+        lambda: any_backend.decode_prefix(data, 0, limits),
+    ):
+        try:
+            _at_stack_depth(used, call)
+        except EncodeError:
+            pass
+        except LimitExceededError as error:
+            assert error.limit == "max_depth"
+
+
+def _stack() -> list[Any]:
+    frame = sys._getframe()
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back  # type: ignore[assignment]
+    return frames
+
+
+# --------------------------------------------------------------------------- types with no encoding
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+
+
+UNSUPPORTED = [
+    dt.date(2024, 1, 1),
+    dt.time(1),
+    dt.timedelta(seconds=1),
+    fractions.Fraction(1, 3),
+    range(3),
+    array.array("b", [1]),
+    _Colour.RED,
+    Ellipsis,
+    len,
+]
+
+
+@pytest.mark.parametrize("value", UNSUPPORTED, ids=lambda value: type(value).__name__)
+def test_unsupported_types_anywhere(any_backend: ModuleType, value: Any) -> None:
+    for container, path in [
+        (value, ""),
+        ({value: 1} if _hashable(value) else {"k": value}, f"[{value!r}]" if _hashable(value) else "['k']"),
+        (Described(value, None), ".descriptor"),
+        (Described(1, [None, value]), ".value[1]"),
+        (Array("list", [[], [value]]), "[1][0]"),
+        (Array("map", [{"k": value}]), "[0]['k']"),
+    ]:
+        error = _encode_error(lambda container=container: any_backend.encode(container, DEFAULT_LIMITS))
+        assert isinstance(error, UnsupportedTypeError) and isinstance(error, TypeError)
+        assert error.path == path
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def test_a_generator_is_not_a_list(any_backend: ModuleType) -> None:
+    items = (n for n in range(3))
+    error = _encode_error(lambda: any_backend.encode([items], DEFAULT_LIMITS))
+    assert isinstance(error, UnsupportedTypeError) and error.path == "[0]"
+    assert next(items) == 0  # not consumed
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (
+            lambda: Message(application_properties={"k": dt.date(2024, 1, 1)}).encode(),
+            "application_properties['k']",
+        ),
+        (lambda: Message(body=AMQPValue({"k": [fractions.Fraction(1, 2)]})).encode(), "body.value['k'][0]"),
+        (lambda: Message(footer={"f": range(1)}).encode(), "footer[Symbol('f')]"),
+        (lambda: encode_frame(Transfer(handle=0, state=dt.timedelta(0))), "transfer.state"),
+        (
+            lambda: encode_frame(Open(container_id="c", properties={"k": _Colour.RED})),
+            "open.properties[Symbol('k')]",
+        ),
+    ],
+)
+def test_unsupported_types_in_messages_and_frames(call: Callable[[], Any], path: str) -> None:
+    error = _encode_error(call)
+    assert isinstance(error, UnsupportedTypeError) and error.path == path
+
+
+# --------------------------------------------------------------------------- out of range, surrogates, symbols
+
+
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ({2**64: None}, "[18446744073709551616]"),
+        ({-(2**63) - 1: None}, "[-9223372036854775809]"),
+        (Described(Symbol("d"), 2**64), ".value"),
+        (Described(1, {"k": [2**70]}), ".value['k'][0]"),
+        ({"\ud800": 1}, "['\\ud800']"),
+        ({"k": {"\udfff": 1}}, "['k']['\\udfff']"),
+        (Described(1, "\udbff"), ".value"),
+        (Array("map", [{"ok": 1}, {"\ud800": 1}]), "[1]['\\ud800']"),
+        ({str.__new__(Symbol, "é"): 1}, "[Symbol('é')]"),
+        (Described(str.__new__(Symbol, "naïve"), None), ".descriptor"),
+        ([int.__new__(UByte, 256)], "[0]"),
+        ({"k": Described(1, int.__new__(ULong, -1))}, "['k'].value"),
+    ],
+    ids=lambda value: repr(value)[:30],
+)
+def test_values_that_cannot_be_encoded_name_their_path(
+    any_backend: ModuleType, value: Any, path: str
+) -> None:
+    error = _encode_error(lambda: any_backend.encode(value, DEFAULT_LIMITS))
+    assert not isinstance(error, UnsupportedTypeError)
+    assert error.path == path
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: encode_frame(Open(container_id="\ud800")), "open.container_id"),
+        (lambda: encode_frame(Open(container_id="c", hostname="h\udc00")), "open.hostname"),
+        (lambda: Message(properties=Properties(subject="\ud800")).encode(), "properties.subject"),
+        (lambda: Message(properties=Properties(message_id="\ud800")).encode(), "properties.message_id"),
+        (lambda: Message(application_properties={"\ud800": 1}).encode(), "application_properties['\\ud800']"),
+        (lambda: Message(application_properties={"k": "\ud800"}).encode(), "application_properties['k']"),
+        (lambda: Message(body=AMQPSequence(["ok", "\ud800"])).encode(), "body[0].value[1]"),
+        (lambda: Message(body=AMQPValue(["ok", "\ud800"])).encode(), "body.value[1]"),
+        (
+            lambda: Message(message_annotations={"k": int.__new__(UInt, -1)}).encode(),
+            "message_annotations[Symbol('k')]",
+        ),
+        (lambda: Message(header=Header(priority=int.__new__(UByte, 300))).encode(), "header.priority"),
+        (
+            lambda: Message(message_annotations={str.__new__(Symbol, "é"): 1}).encode(),
+            "message_annotations[Symbol('é')]",
+        ),
+        (
+            lambda: Message(message_annotations={int.__new__(ULong, -1): 1}).encode(),
+            "message_annotations[ULong(-1)]",
+        ),
+    ],
+)
+def test_messages_and_frames_name_the_field(call: Callable[[], Any], path: str) -> None:
+    assert _encode_error(call).path == path
+
+
+@pytest.mark.parametrize(
+    ("make", "path"),
+    [
+        (lambda: Open(container_id="c", offered_capabilities=["ü"]), "open.offered_capabilities"),
+        (lambda: Open(container_id="c", desired_capabilities="ß"), "open.desired_capabilities"),
+        (lambda: Properties(content_encoding="\ud800"), "properties.content_encoding"),
+        (lambda: Described("é", None), ""),
+        (lambda: Array("symbol", ["ok", "\ud800"]), "[1]"),
+        (lambda: MessageAnnotations({"\ud800": 1}), "message_annotations['\\ud800']"),
+    ],
+)
+def test_non_ascii_symbols_are_refused_when_built(make: Callable[[], Any], path: str) -> None:
+    error = _encode_error(make)
+    assert error.path == path
+    assert "ASCII" in str(error) or "surrogate" in str(error)
+
+
+# --------------------------------------------------------------------------- section key rules
+
+
+@pytest.mark.parametrize(
+    "key",
+    [UInt(3), Char("c"), uuid.UUID(int=1), Decimal(1), Described(1, 2), (1,), 2**64, 1.5, b"k", None],
+    ids=repr,
+)
+def test_annotation_keys_are_symbols_or_ulongs(key: Any) -> None:
+    """§3.2.10: annotations keys are symbol or ulong (str and non-negative int convert)."""
+    for build in (
+        lambda: MessageAnnotations({key: 1}),
+        lambda: Message(delivery_annotations={key: 1}),
+        lambda: Message(footer={key: 1}),
+    ):
+        error = _encode_error(build)
+        assert error.path.endswith(f"[{key!r}]")
+
+
+@pytest.mark.parametrize(
+    "key", [None, uuid.UUID(int=1), Described(1, 2), (1,), 1, ULong(2), b"k", Char("c")], ids=repr
+)
+def test_application_properties_keys_are_strings(key: Any) -> None:
+    """§3.2.5: application-properties keys are strings (a Symbol key becomes str)."""
+    error = _encode_error(lambda: ApplicationProperties({key: 1}))
+    assert error.path == f"application_properties[{key!r}]"
+
+
+def test_reassigned_sections_are_checked() -> None:
+    message = Message()
+    with pytest.raises(EncodeError) as caught:
+        message.application_properties = {1: "x"}  # type: ignore[assignment]
+    assert caught.value.path == "application_properties[1]"
+    with pytest.raises(EncodeError) as caught:
+        message.message_annotations = {1.5: "x"}  # type: ignore[assignment]
+    assert caught.value.path == "message_annotations[1.5]"
+    assert message.encode() == b""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Described(Symbol("d"), Described(Symbol("e"), [1])),
+        Described(Symbol("d"), {"k": 1}),
+        Described(Symbol("d"), Array("uint", [1])),
+    ],
+    ids=repr,
+)
+def test_application_properties_values_are_simple_at_any_depth(value: Any) -> None:
+    """§3.2.5: simple types only, also inside described values."""
+    assert _encode_error(lambda: ApplicationProperties({"k": value})).path == "application_properties['k']"
+
+
+def test_decoded_sections_keep_what_a_peer_sent() -> None:
+    """Keys that break the rules when built are kept when decoded, and re-encode unchanged."""
+    payload = bytes.fromhex("00 53 72 c1 05 02 a1 01 6b 41" + "00 53 74 c1 04 02 52 07 41")
+    message = Message.decode(payload)
+    assert message.encode() == payload
+    assert message.application_properties is not None and list(message.application_properties) == [UInt(7)]
+
+
+# --------------------------------------------------------------------------- bounds on the output
+
+
+class _Counted:
+    """A leaf that counts its encodings (``__amqp__`` hook) and stops a runaway encoder."""
+
+    calls = 0
+    budget = 1 << 18
+
+    def __amqp__(self) -> None:
+        type(self).calls += 1
+        if type(self).calls > self.budget:
+            raise RuntimeError(f"encoded over {self.budget} leaves")
+
+
+def _shared(levels: int) -> Any:
+    """A value whose ``2**levels`` leaves are one object reached through shared lists."""
+    value: Any = [_Counted()]
+    for _ in range(levels):
+        value = [value, value]
+    return value
+
+
+@pytest.fixture
+def counted() -> Iterator[type[_Counted]]:
+    _Counted.calls = 0
+    yield _Counted
+    _Counted.calls = 0
+
+
+def test_shared_structure_encodes_in_full(any_backend: ModuleType, counted: type[_Counted]) -> None:
+    data = any_backend.encode(_shared(8), DEFAULT_LIMITS)
+    assert counted.calls == 256 and data.count(b"\x40") == 256
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: Message.encode checks max_message_size only after encoding every section, so a body "
+    "sharing structure (2**40 leaves in 41 lists) runs until MemoryError instead of an EncodeError",
+)
+def test_message_encode_stops_at_max_message_size(counted: type[_Counted]) -> None:
+    message = Message(body=AMQPValue(_shared(40)))
+    error = _encode_error(lambda: message.encode(limits=Limits(max_message_size=1 << 16)))
+    assert "max_message_size" in str(error)
+
+
+class _Again:
+    """An ``__amqp__`` hook that returns a new hooked object, forever."""
+
+    def __amqp__(self) -> Any:
+        return _Again()
+
+
+def test_endless_hooks_are_encode_errors(any_backend: ModuleType) -> None:
+    error = _encode_error(lambda: any_backend.encode([_Again()], DEFAULT_LIMITS))
+    assert not isinstance(error, UnsupportedTypeError)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: an endless chain of __amqp__ hooks ends in RecursionError, turned into an EncodeError "
+    "at the top with path '' instead of the hooked value's path",
+)
+def test_endless_hooks_name_their_path(any_backend: ModuleType) -> None:
+    error = _encode_error(lambda: any_backend.encode({"k": [1, _Again()]}, DEFAULT_LIMITS))
+    assert error.path.startswith("['k'][1]")
