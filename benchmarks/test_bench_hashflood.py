@@ -2,28 +2,46 @@
 
 Python hashes ``int``, ``uuid.UUID`` (by its integer) and ``Decimal`` modulo
 ``sys.hash_info.modulus`` (2**61-1 on 64-bit builds), so keys with the same hash are
-cheap to craft, and inserting N of them into a dict costs N**2/2 key comparisons.
-Each group times one key kind, in maps of 256 to 8192 entries, on both backends
-(``Limits(max_map_entries=N)``):
+cheap to craft, and inserting N of them into a dict costs N**2/2 key comparisons.  The
+decoders therefore refuse a map once more than ``limits.MAX_KEYS_PER_HASH`` (16) of
+its keys share one hash (``LimitExceededError`` at that key).  Each group times one key
+kind, in maps of 256 to 8192 entries, on both backends (``Limits(max_map_entries=N)``):
 
 - ``ulong``: ``k*(2**61-1) + j`` for k = 0..7: below 2**64 at most nine integers share a
-  hash (k = 0..8), so a map of ulong keys costs a few comparisons per key: no flood.
+  hash (k = 0..8), so a map of ulong keys costs a few comparisons per key: decoded.
 - ``uuid``: uuids whose integers are ``12345 + k*(2**61-1)``: every key collides.
 - ``decimal128``: decimals ``12345 + k*(2**61-1)`` (exponent 0): every key collides.
 - ``described-uuid``: ``Described(ulong 0, uuid)`` keys over those uuids: a Python-level
   ``__eq__`` per comparison on top of uuid's.
 - ``deep-described-uuid``: the uuids inside null-described values nested ``max_depth - 2``
   deep (the deepest a map's key may be): every comparison walks the whole key.  Sizes
-  128 to 512 only (one hand-run map of 1024 such keys took 5.0 s; 2048 would take ~20 s).
+  128 to 512 only.
 - ``uuid-random``: random uuids, the baseline.
 
-Each map is checked (size, one shared hash) before it is timed; nothing is asserted on
-the timings.  Run: ``python -m pytest benchmarks/test_bench_hashflood.py
---benchmark-group-by=group --benchmark-columns=min,median,max`` (about two minutes;
-with ``--benchmark-disable``, CI's smoke run, maps over 1024 entries are skipped).
+Each map is checked before it is timed: the colliding ones are refused at their 17th
+key, the others decode whole.  Nothing is asserted on the timings.  Run: ``python -m
+pytest benchmarks/test_bench_hashflood.py --benchmark-group-by=group
+--benchmark-columns=min,median,max`` (seconds; with ``--benchmark-disable``, CI's smoke
+run, maps over 1024 entries are skipped).
 
-Measured (2-core VM, CPython 3.11.7, compiled backend, median ms per map; the pure
-backend is within 10% wherever keys collide, as both spend the time in dict insertion):
+Measured (2-core VM, CPython 3.11.7, compiled backend, median ms per map).  Refused
+maps cost the same at every size: the decoder stops at the 17th key.  The pure backend
+refuses in about the same time (deep-described-uuid: 1.5 ms, as it stops before
+building the dict, where the compiled one has inserted and compared 16 keys); maps it
+decodes take 4-5 times as long as here.
+
+=====================  ============  ============  ============  ============  ============  ============
+entries                     128           256          1024          2048          4096          8192
+=====================  ============  ============  ============  ============  ============  ============
+ulong                                    0.03          0.13          0.26          0.53          1.20
+uuid-random                              0.04          0.16          0.32          0.82          1.65
+uuid                                 refused 0.01  refused 0.01  refused 0.01  refused 0.01  refused 0.01
+decimal128                           refused 0.07  refused 0.07  refused 0.08  refused 0.08  refused 0.08
+described-uuid                       refused 0.02  refused 0.02  refused 0.02  refused 0.02  refused 0.02
+deep-described-uuid    refused 2.6   refused 2.6   (refused 2.6 at 512 entries)
+=====================  ============  ============  ============  ============  ============  ============
+
+Before the fix (same machine, every map decoded whole):
 
 =====================  =====  =====  =====  =====  =====  ======
 entries                  128    256   1024   2048   4096    8192
@@ -50,7 +68,8 @@ from typing import Any
 
 import pytest
 
-from amqpcodec import DEFAULT_LIMITS, Limits
+from amqpcodec import DEFAULT_LIMITS, LimitExceededError, Limits
+from amqpcodec.limits import MAX_KEYS_PER_HASH
 
 MODULUS = sys.hash_info.modulus
 SIZES = (256, 512, 1024, 2048, 4096, 8192)
@@ -115,18 +134,33 @@ def colliding_map(kind: str, entries: int) -> bytes:
     return _HEADER.pack(0xD1, len(body) + 4, 2 * entries) + body
 
 
+def decode_or_refuse(backend: ModuleType, data: bytes, limits: Limits) -> Any:
+    """The decoded map, or the ``LimitExceededError`` that refuses it."""
+    try:
+        return backend.decode_prefix(data, 0, limits)
+    except LimitExceededError as error:
+        return error
+
+
 @pytest.mark.parametrize("backend", [module for _, module in BACKENDS], ids=[name for name, _ in BACKENDS])
 @pytest.mark.parametrize(("kind", "entries"), CASES, ids=[f"{kind}-{entries}" for kind, entries in CASES])
 def test_decode_map_of_colliding_keys(benchmark: Any, backend: ModuleType, kind: str, entries: int) -> None:
     if benchmark.disabled and entries > (128 if kind.startswith("deep") else 1024):
         pytest.skip("untimed smoke run: the large maps only when timed")
+    key, _, colliding = KEYS[kind]
     data = colliding_map(kind, entries)
     limits = Limits(max_map_entries=entries)
-    decoded, end = backend.decode_prefix(data, 0, limits)
-    assert end == len(data) and len(decoded) == entries
-    hashes = {hash(key) for key in decoded}
-    assert (len(hashes) == 1) if KEYS[kind][2] else (len(hashes) >= entries // 8)
+    if colliding:  # every key shares one hash: refused at the first key over MAX_KEYS_PER_HASH
+        first, second = (backend.decode_prefix(key(k), 0, limits)[0] for k in (0, 1))
+        assert hash(first) == hash(second) and first != second
+        refused = decode_or_refuse(backend, data, limits)
+        assert isinstance(refused, LimitExceededError) and refused.limit == "max_map_entries"
+        assert refused.offset == _HEADER.size + MAX_KEYS_PER_HASH * (len(key(0)) + 1)
+    else:
+        decoded, end = backend.decode_prefix(data, 0, limits)
+        assert end == len(data) and len(decoded) == entries
+        assert len({hash(key) for key in decoded}) >= entries // 8
     benchmark.group = f"hashflood-{kind}"
     benchmark.extra_info.update(kind=kind, entries=entries, bytes=len(data), backend=backend.__name__)
     rounds = 5 if entries <= 1024 else 3
-    benchmark.pedantic(backend.decode_prefix, args=(data, 0, limits), rounds=rounds, iterations=1, warmup_rounds=0)
+    benchmark.pedantic(decode_or_refuse, args=(backend, data, limits), rounds=rounds, iterations=1, warmup_rounds=0)

@@ -1,18 +1,22 @@
 """Regression tests for what fuzzing and the hostile-input review found (README "Security").
 
 Each test pins one finding with its reproducer, built by hand (never by our encoder).
-Tests for findings not yet fixed are strict xfails whose reason names the bug, so they
-fail loudly once it is fixed.  Work is counted (comparisons, traced lines, traced
+A finding not yet fixed is pinned as a strict xfail whose reason names the bug (none
+today).  Work is counted (comparisons, traced lines, traced
 memory), never timed.
 
 - Keys that share a hash (Part 1 §1.6.23 maps): ``uuid`` keys whose integers agree
   modulo ``sys.hash_info.modulus`` (2**61-1), ``decimal128`` keys likewise, and
-  described keys wrapping them, nested up to ``max_depth``, make building the dict
-  quadratic, with a cost per comparison that grows with the nesting.
+  described keys wrapping them, nested up to ``max_depth``, made building the dict
+  quadratic, with a cost per comparison that grows with the nesting.  Fixed: at most
+  ``MAX_KEYS_PER_HASH`` keys of a map may share a hash.
 - Zero-width array elements (§1.6.24, constructors 0x40-0x45): ``max_container_items``
-  bounds each array, not their sum, so a few dozen bytes make millions of items.
-- ``TransferAssembler`` (Part 2 §2.7.5-2.7.8): every detach or end walks every partial
-  delivery, and ``max_message_size`` bounds each delivery, not their sum.
+  bounded each array, not their sum, so a few dozen bytes made millions of items.
+  Fixed: one budget of ``max_container_items`` such elements per decode.
+  (More on both fixes: ``test_hostile_decode_budgets.py``.)
+- ``TransferAssembler`` (Part 2 §2.7.5-2.7.8): every detach or end walked every partial
+  delivery, and ``max_message_size`` bounded each delivery, not their sum.  Fixed:
+  partial deliveries indexed by channel and handle; their sum bounded too.
 
 Other findings live with their topic: ``test_hostile_encode.py`` (an encode that never
 ends on shared structure; hook chains losing the path).
@@ -36,6 +40,7 @@ from amqpcodec import DEFAULT_LIMITS, Decimal128, Described, Detach, End, Limits
 from amqpcodec import frames as frames_module
 from amqpcodec.errors import AMQPCodecError, LimitExceededError
 from amqpcodec.frames import Frame, TransferAssembler
+from amqpcodec.limits import MAX_KEYS_PER_HASH
 from amqpcodec.testing import same_value
 
 MODULUS = sys.hash_info.modulus
@@ -95,26 +100,32 @@ def count_comparisons(monkeypatch: pytest.MonkeyPatch, cls: type, budget: int) -
 
 @pytest.mark.parametrize("kind", COLLIDING)
 def test_keys_sharing_a_hash_decode(any_backend: ModuleType, kind: str) -> None:
+    """The reproducer's keys do share a hash; MAX_KEYS_PER_HASH of them decode, one more
+    is refused at that key's constructor."""
     for k in (0, 1):
         assert hash(any_backend.decode_prefix(COLLIDING[kind][0](k), 0, DEFAULT_LIMITS)[0]) == hash(
             any_backend.decode_prefix(COLLIDING[kind][0](2), 0, DEFAULT_LIMITS)[0]
         )
-    decoded, _ = any_backend.decode_prefix(colliding_map(kind, 64), 0, DEFAULT_LIMITS)
-    assert len(decoded) == 64
-    assert same_value(decoded, any_backend.decode_prefix(colliding_map(kind, 64), 0, DEFAULT_LIMITS)[0])
+    decoded, _ = any_backend.decode_prefix(colliding_map(kind, MAX_KEYS_PER_HASH), 0, DEFAULT_LIMITS)
+    assert len(decoded) == MAX_KEYS_PER_HASH
+    assert same_value(decoded, any_backend.decode_prefix(colliding_map(kind, MAX_KEYS_PER_HASH), 0, DEFAULT_LIMITS)[0])
+    with pytest.raises(LimitExceededError) as caught:
+        any_backend.decode_prefix(colliding_map(kind, MAX_KEYS_PER_HASH + 1), 0, DEFAULT_LIMITS)
+    entry = len(COLLIDING[kind][0](0)) + 1
+    assert (caught.value.offset, caught.value.limit, caught.value.constructor) == (
+        _MAP32.size + MAX_KEYS_PER_HASH * entry,
+        "max_map_entries",
+        0xD1,
+    )
+    assert f"MAX_KEYS_PER_HASH={MAX_KEYS_PER_HASH}" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a map of keys sharing one hash costs N**2/2 key comparisons (each as deep as the key), "
-    "so max_map_entries=2048 uuid keys take ~90 ms, described-uuid keys nested 98 deep ~20 s",
-)
 @pytest.mark.parametrize("kind", COLLIDING)
 def test_keys_sharing_a_hash_cost_linear_comparisons(
     any_backend: ModuleType, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At the default max_map_entries, building the map compares keys O(N) times (a map
-    refused with a codec error is fine too)."""
+    """At the default max_map_entries, building the map compares keys O(N) times: the
+    map is refused at its first key over MAX_KEYS_PER_HASH sharing a hash."""
     entries = DEFAULT_LIMITS.max_map_entries
     data = colliding_map(kind, entries)
     calls = count_comparisons(monkeypatch, COLLIDING[kind][1], budget=16 * entries)
@@ -155,13 +166,9 @@ def test_one_zero_width_array_at_max_container_items(any_backend: ModuleType) ->
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: max_container_items bounds each zero-width array, not their sum: 2 KB of "
-    "array32 headers of 0x45 (list0) elements raise MemoryError in 1 GiB (~12.5 GiB of empty lists claimed)",
-)
 def test_many_zero_width_arrays_stay_bounded(any_backend: ModuleType) -> None:
-    """Four such arrays (49 bytes) may not cost four times one array's memory."""
+    """Four such arrays (49 bytes) may not cost four times one array's memory: their
+    elements share one budget of max_container_items per decode."""
     limits = Limits(max_container_items=1 << 17)
     wire = [zero_width_arrays(n, count=limits.max_container_items) for n in (1, 4)]
     one, four = (_peak_bytes(lambda data=data: any_backend.decode_prefix(data, 0, limits)) for data in wire)
@@ -202,11 +209,6 @@ def _lines_run(path: str, action: Callable[[], Any]) -> int:
 PARTIALS = 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: TransferAssembler rebuilds its partial-delivery dict on every detach and end, "
-    "so P partial deliveries then P detaches cost O(P**2) (8,000 of each: 5 s)",
-)
 @pytest.mark.parametrize("performative", [Detach(handle=UInt(0)), End()], ids=["detach", "end"])
 def test_detach_and_end_cost_does_not_grow_with_partial_deliveries(performative: Any) -> None:
     """Each detach or end of an unrelated link or channel costs the same however many
@@ -218,26 +220,21 @@ def test_detach_and_end_cost_does_not_grow_with_partial_deliveries(performative:
     assert lines <= 100 * PARTIALS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: TransferAssembler bounds each delivery by max_message_size but not their sum: "
-    "with the default limits, eight interleaved endless deliveries raise MemoryError in 1 GiB",
-)
 def test_interleaved_endless_deliveries_are_bounded() -> None:
     """Eight links sending ``more=True`` frames of 64 KiB forever, interleaved: the
-    assembler holds no more than its limits allow (max_message_size, max_buffered_bytes:
-    1 MiB each here) before it raises LimitExceededError."""
-    limits = Limits(max_message_size=1 << 20, max_buffered_bytes=1 << 20)
+    assembler holds no more than max_message_size (1 MiB here) in all partial
+    deliveries together before it raises LimitExceededError (TransferAssembler)."""
+    limits = Limits(max_message_size=1 << 20)
     assembler = TransferAssembler(limits=limits)
     size, links, fed = 1 << 16, 8, 0
-    with pytest.raises(LimitExceededError):
+    with pytest.raises(LimitExceededError, match="held in 8 partial deliveries"):
         while fed < 8 * links * limits.max_message_size:
             for handle in range(links):
                 fields = {"delivery_id": handle, "delivery_tag": b"t"} if fed < links * size else {}
                 transfer = Transfer(handle=handle, more=True, **fields)
                 assembler.feed(Frame(fed, 0, 0, b"", transfer, bytes(size)))
                 fed += size
-    assert fed <= 2 * limits.max_message_size + size
+    assert fed <= limits.max_message_size
 
 
 def test_colliding_decimal_keys_are_distinct_values() -> None:

@@ -11,8 +11,9 @@ message sections and composite fields; nesting far past ``max_depth``, and at
 ``MAX_DEPTH_CEILING`` from a caller whose stack is already deep; Python types with no
 AMQP encoding as keys, elements and field values; lone surrogates and non-ASCII
 symbols in keys, descriptors and fields; keys that break a section's rules (Part 3
-§3.2.5 application-properties: string; §3.2.10 annotations: symbol or ulong); and an
-output bound for values that share structure.
+§3.2.5 application-properties: string; §3.2.10 annotations: symbol or ulong); the
+``max_message_size`` output bound (values that share structure, every check point,
+both backends at every bound); and ``__amqp__`` hook chains bounded by ``max_depth``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import enum
 import fractions
 import re
 import sys
+import tracemalloc
 import types
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,6 +33,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from amqpcodec import (
     DEFAULT_LIMITS,
@@ -57,6 +60,7 @@ from amqpcodec import (
     ULong,
     UnsupportedTypeError,
 )
+from amqpcodec import strategies as ast
 from amqpcodec.frames import encode_frame
 from amqpcodec.limits import MAX_DEPTH_CEILING
 
@@ -492,15 +496,16 @@ def test_shared_structure_encodes_in_full(any_backend: ModuleType, counted: type
     assert counted.calls == 256 and data.count(b"\x40") == 256
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Message.encode checks max_message_size only after encoding every section, so a body "
-    "sharing structure (2**40 leaves in 41 lists) runs until MemoryError instead of an EncodeError",
-)
 def test_message_encode_stops_at_max_message_size(counted: type[_Counted]) -> None:
+    """A body sharing structure (2**40 leaves in 41 lists) is an EncodeError once the
+    output passes max_message_size, after about as many leaves as fit (the hot path's
+    attempt, then the message layer's, which names the section)."""
     message = Message(body=AMQPValue(_shared(40)))
-    error = _encode_error(lambda: message.encode(limits=Limits(max_message_size=1 << 16)))
-    assert "max_message_size" in str(error)
+    limits = Limits(max_message_size=1 << 16)
+    error = _encode_error(lambda: message.encode(limits=limits))
+    assert "max_message_size=65536" in str(error)
+    assert re.fullmatch(r"body\.value(\[[01]\])+", error.path), error.path
+    assert counted.calls <= 2 * limits.max_message_size
 
 
 class _Again:
@@ -515,11 +520,184 @@ def test_endless_hooks_are_encode_errors(any_backend: ModuleType) -> None:
     assert not isinstance(error, UnsupportedTypeError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an endless chain of __amqp__ hooks ends in RecursionError, turned into an EncodeError "
-    "at the top with path '' instead of the hooked value's path",
-)
 def test_endless_hooks_name_their_path(any_backend: ModuleType) -> None:
+    """A hook chain is bounded by max_depth hooks in a row; the error names the hooked value."""
     error = _encode_error(lambda: any_backend.encode({"k": [1, _Again()]}, DEFAULT_LIMITS))
-    assert error.path.startswith("['k'][1]")
+    assert error.path == "['k'][1]"
+    assert f"max_depth={DEPTH}" in str(error)
+
+
+class _Chain:
+    """A hook whose ``__amqp__`` returns a chain one shorter, and the last one ``"end"``."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+    def __amqp__(self) -> Any:
+        return _Chain(self.length - 1) if self.length > 1 else "end"
+
+
+def test_hook_chains_at_max_depth_and_one_more(any_backend: ModuleType) -> None:
+    limits = Limits(max_depth=5)
+    assert any_backend.encode([_Chain(5)], limits) == any_backend.encode(["end"], limits)
+    error = _encode_error(lambda: any_backend.encode([_Chain(6)], limits))
+    assert (error.path, error.args[0]) == (
+        "[0]",
+        "more than max_depth=5 __amqp__ hooks in a row (a hook returning hooked values forever?)",
+    )
+
+
+def test_hook_chains_do_not_count_as_nesting(any_backend: ModuleType) -> None:
+    """A hooked value is encoded at its own depth: hooks add no nesting level."""
+    limits = Limits(max_depth=3)
+    assert any_backend.encode([[_Chain(3)]], limits) == any_backend.encode([["end"]], limits)
+
+
+# The output bound is checked at fixed points (Limits docstring), the same in both
+# backends, so for every max_message_size both stop at the same value with the same error.
+def _output_cases() -> dict[str, Any]:
+    shared_text = "t" * 40
+    return {
+        "scalars": [1, 2**40, -1, UInt(7), 1.5, None, True, Char("c"), uuid.UUID(int=5)],
+        "strings": ["a" * 30, Symbol("s" * 20), b"b" * 25, "é" * 10],
+        "long string": ["x" * 300, "y"],
+        "long binary": [b"x" * 300],
+        "map": {"k": [1, 2, {"n": b"v" * 40}], Symbol("s"): None},
+        "described": Described(Symbol("d"), [Described(1, "x" * 50), 3]),
+        "array of ints": Array("long", list(range(-5, 60, 3))),
+        "array of strings": Array("string", [shared_text] * 6),
+        "array of lists": Array("list", [[1, "ab"], [], [shared_text, [2]]]),
+        "array of arrays": Array("array", [Array("uint", [1, 2]), Array("symbol", ["a", "bb"])]),
+        "hooks": [Role.SENDER, _Chain(3), [_Chain(2)]],
+        "composite": Open(container_id="c" * 30, hostname="h", properties={"k": "v" * 20}),
+        "deep": _nested("list", 30),
+    }
+
+
+OUTPUT_CASES = _output_cases()
+
+
+@pytest.mark.parametrize("name", OUTPUT_CASES)
+def test_output_bound_at_n_and_n_minus_1(any_backend: ModuleType, name: str) -> None:
+    value = OUTPUT_CASES[name]
+    data = any_backend.encode(value, DEFAULT_LIMITS)
+    assert any_backend.encode(value, Limits(max_message_size=len(data))) == data
+    error = _encode_error(lambda: any_backend.encode(value, Limits(max_message_size=len(data) - 1)))
+    assert f"over max_message_size={len(data) - 1}" in str(error)
+
+
+@pytest.mark.parametrize("name", OUTPUT_CASES)
+def test_backends_stop_at_the_same_value_for_every_bound(
+    both_backends: list[tuple[str, ModuleType]], name: str
+) -> None:
+    (_, pure), (_, compiled) = both_backends
+    value = OUTPUT_CASES[name]
+    size = len(pure.encode(value, DEFAULT_LIMITS))
+    for bound in range(size + 1):
+        limits = Limits(max_message_size=bound)
+        outcomes = []
+        for backend in (pure, compiled):
+            try:
+                outcomes.append(("bytes", backend.encode(value, limits)))
+            except EncodeError as error:
+                outcomes.append((type(error).__name__, error.path, error.args[0]))
+        assert outcomes[0] == outcomes[1], (bound, outcomes)
+
+
+def test_output_bound_paths_golden(any_backend: ModuleType) -> None:
+    """Where each check point stops (``Limits`` docstring), for max_message_size=100."""
+    limits = Limits(max_message_size=100)
+    cases = [
+        (["x" * 300], "[0]", 308),  # a long string: before its copy (3 + 5 + 300)
+        ([["a" * 60], ["b" * 60]], "[1]", 133),  # at the end of the list that passed it
+        (Array("string", ["a" * 60, "b" * 60]), "[1]", 123),  # per element: 3 + 60 + 60
+        # In scratch space, as the least it comes to: 3 + 1 + 64 + 64 at [1]'s own end.
+        (Array("list", [["a" * 60], ["b" * 60]]), "[1]", 132),
+        (Array("list", [["a" * 60], [], [], ["b" * 40]]), "[3]", 116),  # 3 + 1 + 64 + 2 + 2 + 44
+        (Described(1, "a" * 120), "", 125),  # at the end: 1 + 2 + 2 + 120
+        ([_Chain(2), "a" * 120], "", 130),  # a list's own scalars: at its end (3 + 5 + 122)
+        ([_Hooked(["a" * 120])], "[0]", 128),  # after a hook
+    ]
+    for value, path, size in cases:
+        error = _encode_error(lambda value=value: any_backend.encode(value, limits))
+        assert (error.path, error.args[0]) == (
+            path,
+            f"the encoding needs at least {size} bytes, over max_message_size=100",
+        ), value
+
+
+def test_a_long_binary_is_refused_before_it_is_copied(any_backend: ModuleType) -> None:
+    payload = bytes(1 << 20)
+    tracemalloc.start()
+    try:
+        error = _encode_error(lambda: any_backend.encode([payload], Limits(max_message_size=1 << 10)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert error.path == "[0]" and peak < 1 << 16
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda leaf: (leaf, leaf),
+        lambda leaf: {"a": leaf, "b": leaf},
+        lambda leaf: Described(leaf, leaf),
+        lambda leaf: Array("list", [[leaf], [leaf]]),
+        lambda leaf: Array("map", [{"k": leaf}, {"k": leaf}]),
+        lambda leaf: [_Hooked(leaf), _Hooked(leaf)],
+        lambda leaf: Open(container_id="c", properties={"a": leaf, "b": leaf}),
+    ],
+    ids=["tuple", "dict", "described", "array of lists", "array of maps", "hook", "composite"],
+)
+def test_shared_structure_stops_through_every_container(
+    both_backends: list[tuple[str, ModuleType]], counted: type[_Counted], make: Callable[[Any], Any]
+) -> None:
+    """2**30 leaves or more behind each kind of container: both backends stop at once, alike."""
+    value: Any = [_Counted()]
+    for _ in range(30):
+        value = make(value)
+    limits = Limits(max_message_size=1 << 14)
+    errors = [_encode_error(lambda backend=backend: backend.encode(value, limits)) for _, backend in both_backends]
+    assert (errors[0].path, errors[0].args[0]) == (errors[1].path, errors[1].args[0])
+    assert "max_message_size=16384" in str(errors[0])
+    assert counted.calls <= 2 * limits.max_message_size
+
+
+class _Hooked:
+    """A hook returning what it holds."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __amqp__(self) -> Any:
+        return self.value
+
+
+def test_a_many_section_body_stops_at_the_section_that_passes_the_bound() -> None:
+    """Each section is within the bound, their sum is not: the message layer's running
+    total names the first section past it (108 bytes each here)."""
+    message = Message(body=tuple(AMQPSequence([b"x" * 100]) for _ in range(100)))
+    error = _encode_error(lambda: message.encode(limits=Limits(max_message_size=1000)))
+    assert (error.path, error.args[0]) == (
+        "body[9]",
+        "the message takes at least 1080 bytes, over max_message_size=1000",
+    )
+    assert len(message.encode(limits=Limits(max_message_size=10800))) == 10800
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=100)
+@given(value=ast.values())
+def test_any_value_encodes_within_its_own_size_and_not_one_byte_less(
+    both_backends: list[tuple[str, ModuleType]], value: Any
+) -> None:
+    """Every check counts the least the output can come to, in both backends alike."""
+    (_, pure), (_, compiled) = both_backends
+    data = pure.encode(value, DEFAULT_LIMITS)
+    for backend in (pure, compiled):
+        assert backend.encode(value, Limits(max_message_size=len(data))) == data
+    errors = [
+        _encode_error(lambda backend=backend: backend.encode(value, Limits(max_message_size=len(data) - 1)))
+        for backend in (pure, compiled)
+    ] if data else []
+    assert len({(error.path, error.args[0]) for error in errors}) <= 1

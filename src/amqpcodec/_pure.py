@@ -6,7 +6,14 @@ constructor byte to a handler ``(buf, off, end, depth, limits) -> (value, off)``
 ``off`` is the first byte after the constructor and ``end`` the bound the value must
 stay within.  Compound handlers call the table directly, so each nesting level costs
 one Python frame, and ``Limits.max_depth`` (at most 500) bounds recursion in this
-backend exactly as in the compiled one.
+backend exactly as in the compiled one.  The ``limits`` a handler gets is a
+:class:`_Bounds`, made once per decode call: the ``Limits`` fields it reads, and the
+call's budget of zero-width array elements (``Limits`` docstring).
+
+Maps count the hashes of their keys as they are decoded, except ``str``, ``Symbol``
+and ``bytes`` keys (SipHash, keyed per process); a map with more than
+``limits.MAX_KEYS_PER_HASH`` keys sharing one hash is refused at the first key over
+it, before any dict is built, so hash flooding costs linear time.
 
 Running past ``end`` at the top level means the input is cut short
 (:class:`IncompleteError`); inside a list, map or array it means the compound's
@@ -19,7 +26,11 @@ missing constructor, and a duplicate or unhashable map key, at the constructor.
 
 Encoding appends to one ``bytearray``.  Compounds write the short header
 (list8/map8/array8) first and widen it in place if the content turns out too large,
-so canonical (smallest) encodings cost no second pass.
+so canonical (smallest) encodings cost no second pass.  The output is held to
+``Limits.max_message_size`` at a few cheap points (``_too_large``: after each
+compound, each ``__amqp__`` hook and each variable-width or compound array element,
+before each string or binary of over 255 bytes, and at the end), never per byte;
+chains of hooks are unrolled in a loop and bounded by ``max_depth``.
 
 The layers above hand three hot paths down to the backends, so the compiled one runs
 them without a Python frame per field (``_composite``, ``message`` and ``frames``
@@ -45,17 +56,18 @@ results and errors; ``tests/test_differential.py`` and
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import operator
 import struct
 import uuid as _uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from ._decimal import bid_to_decimal, decimal_to_bid
 from ._spec import ARRAY_ELEMENT_CODES, ENCODING_BY_CODE, ZERO_WIDTH_CODES, Code
 from .errors import DecodeError, EncodeError, IncompleteError, LimitExceededError, UnsupportedTypeError
-from .limits import Limits
+from .limits import MAX_KEYS_PER_HASH, Limits
 from .types import (
     Array,
     Byte,
@@ -106,7 +118,30 @@ _new_int = int.__new__
 _new_float = float.__new__
 _new_str = str.__new__
 
-Handler = Callable[[Any, int, int, int, Limits], tuple[Any, int]]
+
+class _Bounds:
+    """What one decode call is bounded by: the ``Limits`` fields the handlers read, and
+    ``zero_width``, a one-item list holding how many more zero-width array elements
+    the call may decode (``Limits.max_container_items``; a caller may pass one list to
+    several calls so they share it, as the message layer does for one message)."""
+
+    __slots__ = ("max_container_items", "max_depth", "max_map_entries", "zero_width")
+
+    def __init__(self, limits: Limits, budget: list[int] | None) -> None:
+        self.max_depth = limits.max_depth
+        self.max_container_items = limits.max_container_items
+        self.max_map_entries = limits.max_map_entries
+        self.zero_width = [limits.max_container_items] if budget is None else budget
+
+    def afresh(self) -> _Bounds:
+        """The same bounds with a full zero-width budget (to walk decoded bytes again)."""
+        again = _new_object(_Bounds)
+        again.max_depth, again.max_container_items = self.max_depth, self.max_container_items
+        again.max_map_entries, again.zero_width = self.max_map_entries, [self.max_container_items]
+        return again
+
+
+Handler = Callable[[Any, int, int, int, _Bounds], tuple[Any, int]]
 
 # --------------------------------------------------------------------------- errors
 
@@ -115,7 +150,7 @@ def _truncated(what: str, off: int, need: int, end: int) -> IncompleteError:
     return IncompleteError(f"{what} needs {need} bytes, {max(end - off, 0)} remain", offset=off)
 
 
-def _check_depth(depth: int, limits: Limits, off: int, code: int) -> None:
+def _check_depth(depth: int, limits: _Bounds, off: int, code: int) -> None:
     if depth >= limits.max_depth:
         raise LimitExceededError(
             f"nesting deeper than max_depth={limits.max_depth}",
@@ -137,14 +172,14 @@ def _inside_compound(error: IncompleteError, code: int) -> DecodeError:
 # --------------------------------------------------------------------------- decoding
 
 
-def _d_unknown(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_unknown(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     raise DecodeError(f"unknown constructor 0x{buf[off - 1]:02x}", offset=off - 1, constructor=buf[off - 1])
 
 
 def _fixed(width: int, what: str, convert: Callable[[Any, int], Any]) -> Handler:
     """A handler for a fixed-width value converted by ``convert(buf, off)`` (cold types)."""
 
-    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         stop = off + width
         if stop > end:
             raise _truncated(what, off, width, end)
@@ -162,7 +197,7 @@ def _unpacked(what: str, fmt: struct.Struct, cls: type | None = None) -> Handler
     unpack_from = fmt.unpack_from
     if cls is None:
 
-        def plain(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        def plain(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
             stop = off + width
             if stop > end:
                 raise _truncated(what, off, width, end)
@@ -170,7 +205,7 @@ def _unpacked(what: str, fmt: struct.Struct, cls: type | None = None) -> Handler
 
         return plain
 
-    def wrapped(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def wrapped(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         stop = off + width
         if stop > end:
             raise _truncated(what, off, width, end)
@@ -180,7 +215,7 @@ def _unpacked(what: str, fmt: struct.Struct, cls: type | None = None) -> Handler
 
 
 def _unsigned8(what: str, cls: type) -> Handler:
-    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         if off >= end:
             raise _truncated(what, off, 1, end)
         return _new_int(cls, buf[off]), off + 1
@@ -191,7 +226,7 @@ def _unsigned8(what: str, cls: type) -> Handler:
 def _signed8(what: str, cls: type | None) -> Handler:
     if cls is None:
 
-        def plain(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+        def plain(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
             if off >= end:
                 raise _truncated(what, off, 1, end)
             byte = buf[off]
@@ -199,7 +234,7 @@ def _signed8(what: str, cls: type | None) -> Handler:
 
         return plain
 
-    def wrapped(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def wrapped(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         if off >= end:
             raise _truncated(what, off, 1, end)
         byte = buf[off]
@@ -208,19 +243,19 @@ def _signed8(what: str, cls: type | None) -> Handler:
     return wrapped
 
 
-def _d_null(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_null(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     return None, off
 
 
-def _d_true(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_true(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     return True, off
 
 
-def _d_false(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_false(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     return False, off
 
 
-def _d_boolean(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_boolean(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     if off >= end:
         raise _truncated("boolean", off, 1, end)
     byte = buf[off]
@@ -229,15 +264,15 @@ def _d_boolean(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tupl
     return byte == 1, off + 1
 
 
-def _d_uint0(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_uint0(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     return _UINT_ZERO, off
 
 
-def _d_ulong0(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_ulong0(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     return _ULONG_ZERO, off
 
 
-def _d_list0(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_list0(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     _check_depth(depth, limits, off, 0x45)
     return [], off
 
@@ -270,7 +305,7 @@ def _d_decimal(width: int, cls: type[Decimal]) -> Callable[[Any, int], Any]:
 def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int, int], Any]) -> Handler:
     size_field = _u8 if width == 1 else _u32
 
-    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         if off + width > end:
             raise _truncated(what, off, width, end)
         size = size_field.unpack_from(buf, off)[0]
@@ -283,7 +318,7 @@ def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int
     return handler
 
 
-def _d_vbin8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_vbin8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     if off >= end:
         raise _truncated("vbin8", off, 1, end)
     stop = off + 1 + buf[off]
@@ -292,7 +327,7 @@ def _d_vbin8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[
     return bytes(buf[off + 1 : stop]), stop
 
 
-def _d_str8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_str8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     if off >= end:
         raise _truncated("str8-utf8", off, 1, end)
     stop = off + 1 + buf[off]
@@ -304,7 +339,7 @@ def _d_str8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[A
         raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=off, constructor=0xA1) from None
 
 
-def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     if off >= end:
         raise _truncated("sym8", off, 1, end)
     stop = off + 1 + buf[off]
@@ -388,7 +423,7 @@ def _check_filled(pos: int, stop: int, off: int, code: int) -> None:
 
 
 def _list(code: int, width: int) -> Handler:
-    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
         _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
@@ -430,7 +465,7 @@ def _map(code: int, width: int) -> Handler:
     """Maps (§1.6.23) decode every entry first, then build the dict in one step; only
     if that shows a duplicate or unhashable key is the map walked again to say where."""
 
-    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
         _check_map_count(count, stop - pos, limits, off, code)
@@ -440,6 +475,7 @@ def _map(code: int, width: int) -> Handler:
         values: list[Any] = []
         add_key = keys.append
         add_value = values.append
+        hashes: dict[int, int] | None = None  # keys per hash, of keys a peer can collide
         depth += 1
         try:
             for _ in range(count >> 1):
@@ -456,7 +492,22 @@ def _map(code: int, width: int) -> Handler:
                     except UnicodeDecodeError:
                         key, pos = decoders[key_code](buf, pos + 1, stop, depth, limits)
                 else:
+                    key_at = pos
                     key, pos = decoders[key_code](buf, pos + 1, stop, depth, limits)
+                    if type(key) not in _SIPHASHED:
+                        # Count the key under its hash; an unhashable key is left to
+                        # the dict, which reports it once the whole map is read.
+                        try:
+                            hashed = hash(key)
+                        except TypeError:
+                            pass
+                        else:
+                            if hashes is None:
+                                hashes = {}
+                            seen = hashes.get(hashed, 0) + 1
+                            if seen > MAX_KEYS_PER_HASH:
+                                raise _hash_flood(seen, key_at, code)
+                            hashes[hashed] = seen
                 if pos >= stop:
                     raise _truncated("map value", pos, 1, stop)
                 value_code = buf[pos]
@@ -485,7 +536,24 @@ def _map(code: int, width: int) -> Handler:
     return handler
 
 
-def _check_map_count(count: int, room: int, limits: Limits, off: int, code: int) -> None:
+#: Key types CPython hashes with SipHash under a per-process key: a peer cannot aim
+#: their hashes, so maps do not count them (``MAX_KEYS_PER_HASH``).
+_SIPHASHED = frozenset((str, Symbol, bytes))
+
+
+def _hash_flood(seen: int, key_at: int, code: int) -> LimitExceededError:
+    """The error for the key that makes ``seen`` > ``MAX_KEYS_PER_HASH`` keys of one map
+    share a hash (README "Security"), at that key's constructor."""
+    name = ENCODING_BY_CODE[code].name
+    return LimitExceededError(
+        f"{name} has {seen} keys sharing one hash, over MAX_KEYS_PER_HASH={MAX_KEYS_PER_HASH}",
+        offset=key_at,
+        limit="max_map_entries",
+        constructor=code,
+    )
+
+
+def _check_map_count(count: int, room: int, limits: _Bounds, off: int, code: int) -> None:
     if not count & 1 and count <= room and count >> 1 <= limits.max_map_entries:
         return
     name = ENCODING_BY_CODE[code].name
@@ -502,8 +570,10 @@ def _check_map_count(count: int, room: int, limits: Limits, off: int, code: int)
         )
 
 
-def _first_bad_key(buf: Any, pos: int, pairs: int, stop: int, depth: int, limits: Limits, code: int) -> DecodeError:
-    """The error for the first key a dict cannot hold, found by decoding the entries again."""
+def _first_bad_key(buf: Any, pos: int, pairs: int, stop: int, depth: int, limits: _Bounds, code: int) -> DecodeError:
+    """The error for the first key a dict cannot hold, found by decoding the entries again
+    (with a full zero-width budget: these bytes decoded within it once already)."""
+    limits = limits.afresh()
     seen: dict[Any, None] = {}
     for _ in range(pairs):
         key_at = pos
@@ -522,7 +592,7 @@ def _first_bad_key(buf: Any, pos: int, pairs: int, stop: int, depth: int, limits
 
 
 def _array(code: int, width: int) -> Handler:
-    def handler(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+    def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
         depth += 1
@@ -546,8 +616,11 @@ def _array(code: int, width: int) -> Handler:
             if encoding is None:
                 raise DecodeError(f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element)
             pos += 1
-            room = count if element in ZERO_WIDTH_CODES else stop - pos
-            _check_count(count, room, limits.max_container_items, "max_container_items", off, code)
+            if element in ZERO_WIDTH_CODES:
+                _check_count(count, count, limits.max_container_items, "max_container_items", off, code)
+                _take_zero_width(limits, count, off, code)
+            else:
+                _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
             decode_element = _DECODERS[element]
             items: list[Any] = []
             append = items.append
@@ -562,7 +635,24 @@ def _array(code: int, width: int) -> Handler:
     return handler
 
 
-def _d_described(buf: Any, off: int, end: int, depth: int, limits: Limits) -> tuple[Any, int]:
+def _take_zero_width(limits: _Bounds, count: int, off: int, code: int) -> None:
+    """Take an array's ``count`` zero-width elements (0x40-0x45: no bytes each, so the
+    input does not bound them) from the call's budget (``Limits`` docstring)."""
+    budget = limits.zero_width
+    left = budget[0]
+    if count > left:
+        name = ENCODING_BY_CODE[code].name
+        raise LimitExceededError(
+            f"{name} has {count} zero-width elements, but only {left} of "
+            f"max_container_items={limits.max_container_items} are left in this decode",
+            offset=off,
+            limit="max_container_items",
+            constructor=code,
+        )
+    budget[0] = left - count
+
+
+def _d_described(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
     _check_depth(depth, limits, off, 0x00)
     depth += 1
     if off >= end:
@@ -638,12 +728,15 @@ def _build_decoders() -> list[Handler]:
 _DECODERS = _build_decoders()
 
 
-def decode_prefix(data: Any, offset: int, limits: Limits) -> tuple[Any, int]:
+def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | None = None) -> tuple[Any, int]:
     """Decode the one value starting at ``offset``; return it and the offset after it.
 
     An ``offset`` outside ``0 .. len(data)`` is a caller's mistake (``ValueError``), and
     a ``data`` that is not a contiguous bytes-like object a ``TypeError``; every fault
-    *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.
+    *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.  ``budget``: a
+    one-item list of the zero-width array elements this call may still decode, shared
+    with other calls and updated in place; by default the call has its own, of
+    ``limits.max_container_items`` (``Limits`` docstring).
     """
     buf = data if type(data) is bytes else _as_buffer(data)
     end = len(buf)
@@ -652,7 +745,7 @@ def decode_prefix(data: Any, offset: int, limits: Limits) -> tuple[Any, int]:
     if offset >= end:
         raise IncompleteError("no bytes to decode", offset=offset)
     try:
-        return _DECODERS[buf[offset]](buf, offset + 1, end, 0, limits)
+        return _DECODERS[buf[offset]](buf, offset + 1, end, 0, _Bounds(limits, budget))
     except RecursionError:
         raise LimitExceededError(
             "nesting exhausted the Python stack before max_depth", offset=offset, limit="max_depth"
@@ -672,18 +765,50 @@ def _as_buffer(data: Any) -> Any:
 
 # --------------------------------------------------------------------------- encoding
 
-Encoder = Callable[[bytearray, Any, int, Limits], None]
+
+class _EncodeLimits(Protocol):
+    """What the encoders read of their ``limits``: a ``Limits``, or a :class:`_Shifted`."""
+
+    @property
+    def max_depth(self) -> int: ...
+    @property
+    def max_container_items(self) -> int: ...
+    @property
+    def max_map_entries(self) -> int: ...
+    @property
+    def max_message_size(self) -> int: ...
 
 
-def _e_null(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+class _Shifted:
+    """The limits for encoding into scratch space whose bytes will come out ``shift``
+    bytes further along (arrays of compound elements, ``_e_array``): its
+    ``max_message_size`` is less by ``shift``, so the output checks stay what they are
+    on the real output; ``limits`` is the caller's, for the error message."""
+
+    __slots__ = ("limits", "max_container_items", "max_depth", "max_map_entries", "max_message_size", "shift")
+
+    def __init__(self, limits: _EncodeLimits, shift: int) -> None:
+        outer = limits if type(limits) is _Shifted else None
+        self.limits: _EncodeLimits = limits if outer is None else outer.limits
+        self.shift: int = shift if outer is None else outer.shift + shift
+        self.max_depth = limits.max_depth
+        self.max_container_items = limits.max_container_items
+        self.max_map_entries = limits.max_map_entries
+        self.max_message_size = limits.max_message_size - shift
+
+
+Encoder = Callable[[bytearray, Any, int, _EncodeLimits], None]
+
+
+def _e_null(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x40)
 
 
-def _e_bool(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_bool(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x41 if value else 0x42)
 
 
-def _e_long(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_long(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if -128 <= value <= 127:
         out += _SMALLLONG[value & 0xFF]
     elif -0x8000000000000000 <= value <= 0x7FFFFFFFFFFFFFFF:
@@ -696,7 +821,7 @@ def _e_long(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
 _SMALLLONG = [bytes((0x55, b)) for b in range(256)]
 
 
-def _e_int(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_int(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     """A plain Python int: long when it fits, else ulong (API: "ints >= 2**63 that fit")."""
     if -0x8000000000000000 <= value <= 0x7FFFFFFFFFFFFFFF:
         _e_long(out, value, depth, limits)
@@ -707,17 +832,17 @@ def _e_int(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         raise EncodeError(f"an int of {value.bit_length()} bits does not fit any AMQP integer type")
 
 
-def _e_ubyte(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_ubyte(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x50)
     out.append(value)
 
 
-def _e_ushort(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_ushort(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x60)
     out += _u16.pack(value)
 
 
-def _e_uint(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_uint(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if value == 0:
         out.append(0x43)
     elif value <= 0xFF:
@@ -728,7 +853,7 @@ def _e_uint(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         out += _u32.pack(value)
 
 
-def _e_ulong(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_ulong(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if value == 0:
         out.append(0x44)
     elif value <= 0xFF:
@@ -739,19 +864,19 @@ def _e_ulong(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         out += _u64.pack(value)
 
 
-def _e_byte(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_byte(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if not -128 <= value <= 127:
         raise EncodeError(f"{int(value)} is out of range for byte")
     out.append(0x51)
     out.append(value & 0xFF)
 
 
-def _e_short(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_short(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x61)
     out += _i16.pack(value)
 
 
-def _e_int32(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_int32(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if -128 <= value <= 127:
         out.append(0x54)
         out.append(value & 0xFF)
@@ -760,7 +885,7 @@ def _e_int32(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         out += _i32.pack(value)
 
 
-def _e_float(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_float(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x72)
     try:
         out += _u32.pack(double_to_float32_bits(value))
@@ -768,13 +893,13 @@ def _e_float(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         raise EncodeError(f"{value!r} is beyond float32's range") from None
 
 
-def _e_double(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_double(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x82)
     out += _f64.pack(value)
 
 
 def _e_decimal(code: int, width: int) -> Encoder:
-    def encoder(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+    def encoder(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
         out.append(code)
         out += decimal_to_bid(value, width)
 
@@ -789,30 +914,32 @@ def _char_point(value: Any) -> int:
     return point
 
 
-def _e_char(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_char(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x73)
     out += _u32.pack(_char_point(value))
 
 
-def _e_timestamp(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_timestamp(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x83)
     out += _i64.pack(value)
 
 
-def _e_datetime(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_datetime(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     _e_timestamp(out, Timestamp.from_datetime(value), depth, limits)
 
 
-def _e_uuid(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_uuid(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     out.append(0x98)
     out += value.bytes
 
 
-def _write_variable(out: bytearray, code8: int, code32: int, data: Any, size: int) -> None:
+def _write_variable(out: bytearray, code8: int, code32: int, data: Any, size: int, limits: _EncodeLimits) -> None:
     if size <= 0xFF:
         out.append(code8)
         out.append(size)
     elif size <= 0xFFFFFFFF:
+        if len(out) + 5 + size > limits.max_message_size:  # checked before the copy
+            raise _too_large(len(out) + 5 + size, limits)
         out.append(code32)
         out += _u32.pack(size)
     else:
@@ -820,26 +947,26 @@ def _write_variable(out: bytearray, code8: int, code32: int, data: Any, size: in
     out += data
 
 
-def _e_binary(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_binary(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if type(value) is memoryview:
         if not value.c_contiguous:
             raise EncodeError("cannot encode a non-contiguous memoryview")
-        _write_variable(out, 0xA0, 0xB0, value, value.nbytes)
+        _write_variable(out, 0xA0, 0xB0, value, value.nbytes, limits)
     else:
-        _write_variable(out, 0xA0, 0xB0, value, len(value))
+        _write_variable(out, 0xA0, 0xB0, value, len(value), limits)
 
 
-def _e_string(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_string(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     try:
         data = value.encode("utf-8")
     except UnicodeEncodeError as error:
         raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
-    _write_variable(out, 0xA1, 0xB1, data, len(data))
+    _write_variable(out, 0xA1, 0xB1, data, len(data), limits)
 
 
-def _e_symbol(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_symbol(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     data = str.encode(value, "ascii")
-    _write_variable(out, 0xA3, 0xB3, data, len(data))
+    _write_variable(out, 0xA3, 0xB3, data, len(data), limits)
 
 
 def _encoder_for(value: Any) -> Encoder:
@@ -870,9 +997,25 @@ def _encoder_for(value: Any) -> Encoder:
     return encoder
 
 
-def _e_amqp_hook(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_amqp_hook(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
+    """``value`` encoded as what its ``__amqp__()`` returns.  A result that is hooked
+    again is converted here in turn, at most ``max_depth`` hooks in a row, so a hook
+    returning new hooked values forever is an ``EncodeError`` at ``value``'s path."""
     converted = value.__amqp__()
-    (_ENCODERS.get(type(converted)) or _encoder_for(converted))(out, converted, depth, limits)
+    encoder = _ENCODERS.get(type(converted)) or _encoder_for(converted)
+    hooks = 1
+    while encoder is _e_amqp_hook:
+        if hooks >= limits.max_depth:
+            raise EncodeError(
+                f"more than max_depth={limits.max_depth} __amqp__ hooks in a row "
+                "(a hook returning hooked values forever?)"
+            )
+        converted = converted.__amqp__()
+        encoder = _ENCODERS.get(type(converted)) or _encoder_for(converted)
+        hooks += 1
+    encoder(out, converted, depth, limits)
+    if len(out) > limits.max_message_size:
+        raise _too_large(len(out), limits)
 
 
 def _encodes_as_composite(cls: type) -> bool:
@@ -899,7 +1042,7 @@ def _field_reader(cls: Any) -> Callable[[Any], tuple[Any, ...]]:
 _FIELD_READERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
 
-def _e_composite(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_composite(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     """A composite (Part 1 §1.4) exactly as its ``__amqp__`` describes it (its descriptor,
     then its fields as a list without the trailing nulls), without building that
     ``Described`` and list first; errors carry the same ``.descriptor``/``.value`` paths."""
@@ -925,13 +1068,17 @@ def _e_composite(out: bytearray, value: Any, depth: int, limits: Limits) -> None
         raise _encode_error(error)._at(".value") from None
 
 
-def _finish_compound(out: bytearray, start: int, count: int, code32: int) -> None:
+def _finish_compound(out: bytearray, start: int, count: int, code32: int, limits: _EncodeLimits) -> None:
     """Fill in the short header reserved at ``start``, or widen it to the 32-bit form.
 
     Layout reserved: constructor, size (1 byte), count (1 byte).  ``size`` counts the
-    count field and the elements (§1.2, compound and array encodings).
+    count field and the elements (§1.2, compound and array encodings).  First, the
+    output so far must be within ``max_message_size`` (module docstring).
     """
-    content = len(out) - start - 3
+    end = len(out)
+    if end > limits.max_message_size:
+        raise _too_large(end, limits)
+    content = end - start - 3
     if content + 1 <= 0xFF and count <= 0xFF:
         out[start + 1] = content + 1
         out[start + 2] = count
@@ -953,14 +1100,22 @@ def _encode_error(error: Exception) -> EncodeError:
     return EncodeError(f"value out of range for its AMQP type: {error}")
 
 
-def _check_encode_depth(depth: int, limits: Limits) -> None:
+def _too_large(size: int, limits: _EncodeLimits) -> EncodeError:
+    """The error for output that passes ``max_message_size`` (``size``: the bytes written,
+    or about to be, when a check found it; counted in the real output)."""
+    if type(limits) is _Shifted:
+        size, limits = size + limits.shift, limits.limits
+    return EncodeError(f"the encoding needs at least {size} bytes, over max_message_size={limits.max_message_size}")
+
+
+def _check_encode_depth(depth: int, limits: _EncodeLimits) -> None:
     if depth >= limits.max_depth:
         raise EncodeError(
             f"nesting deeper than max_depth={limits.max_depth} (a container holding itself?)"
         )
 
 
-def _e_list(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_list(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     _check_encode_depth(depth, limits)
     count = len(value)
     if count == 0:
@@ -978,10 +1133,10 @@ def _e_list(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
             encoder(out, item, depth, limits)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(f"[{index}]") from None
-    _finish_compound(out, start, count, 0xD0)
+    _finish_compound(out, start, count, 0xD0, limits)
 
 
-def _e_map(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_map(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     _check_encode_depth(depth, limits)
     pairs = len(value)
     if pairs > limits.max_map_entries:
@@ -998,10 +1153,10 @@ def _e_map(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
             encoder(out, item, depth, limits)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(f"[{key!r}]") from None
-    _finish_compound(out, start, 2 * pairs, 0xD1)
+    _finish_compound(out, start, 2 * pairs, 0xD1, limits)
 
 
-def _e_described(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_described(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     _check_encode_depth(depth, limits)
     out.append(0x00)
     depth += 1
@@ -1030,7 +1185,7 @@ def _narrow_fits(element_type: str, items: tuple[Any, ...]) -> bool:
     return True
 
 
-def _e_array(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_array(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     """An array (§1.6.24): header, descriptor (if any), one element constructor, elements.
 
     Written as one function so that nested arrays cost one Python frame per level.
@@ -1056,13 +1211,23 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         if element_type in _COMPOUND_ELEMENT:
             # Each element is encoded whole into scratch space; the largest decides
             # the shared constructor, then the element headers are rewritten for it.
+            # Scratch bytes are checked as the least they can come to in ``out``: the
+            # constructor byte, then each element with a 2-byte header for its own
+            # (1, 3 or 9 bytes in scratch), so ``shift`` (``_Shifted``) is ``len(out)``
+            # less 1 per element so far with a 3-byte header, and so on.
             encode_whole = _ENCODERS[_COMPOUND_ELEMENT[element_type]]
-            bodies: list[tuple[int, bytes]] = []
             scratch = bytearray()
+            starts: list[int] = []
+            shift = len(out)
             for index, item in enumerate(items):  # noqa: B007 (index names the path on error)
-                scratch.clear()
-                encode_whole(scratch, item, depth, limits)
-                bodies.append(_split_compound(scratch))
+                at = len(scratch)
+                starts.append(at)
+                encode_whole(scratch, item, depth, _Shifted(limits, shift))
+                shift -= _HEADER_EXTRA[scratch[at]]
+                if len(scratch) + shift + 1 > limits.max_message_size:
+                    raise _too_large(len(scratch) + shift + 1, limits)
+            starts.append(len(scratch))
+            bodies = [_split_compound(scratch, at, stop) for at, stop in itertools.pairwise(starts)]
             if all(len(body) + 1 <= 0xFF and count <= 0xFF for count, body in bodies):
                 out.append(narrow)
                 for count, body in bodies:
@@ -1078,8 +1243,13 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
         elif element_type in _VARIABLE_ELEMENT:
             encode_item = _VARIABLE_ELEMENT[element_type]
             chunks = []
+            total = len(out)
             for index, item in enumerate(items):  # noqa: B007 (index names the path on error)
-                chunks.append(encode_item(item))
+                chunk = encode_item(item)
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > limits.max_message_size:
+                    raise _too_large(total, limits)
             if all(len(c) <= 0xFF for c in chunks):
                 out.append(narrow)
                 for chunk in chunks:
@@ -1098,7 +1268,7 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
                 write(out, item)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(f"[{index}]") from None
-    _finish_compound(out, start, len(items), 0xF0)
+    _finish_compound(out, start, len(items), 0xF0, limits)
 
 
 def _string_bytes(value: Any) -> bytes:
@@ -1115,17 +1285,21 @@ _VARIABLE_ELEMENT: dict[str, Callable[[Any], bytes]] = {
 }
 
 
-def _split_compound(encoded: bytearray) -> tuple[int, bytes]:
-    """(count, elements) of one canonically encoded list, map or array."""
-    code = encoded[0]
+def _split_compound(encoded: bytearray, start: int, stop: int) -> tuple[int, bytes]:
+    """(count, elements) of the canonically encoded list, map or array in ``encoded[start:stop]``."""
+    code = encoded[start]
     if code == 0x45:
         return 0, b""
     if code in (0xC0, 0xC1, 0xE0):
-        return encoded[2], bytes(encoded[3:])
-    return _u32.unpack_from(encoded, 5)[0], bytes(encoded[9:])
+        return encoded[start + 2], bytes(encoded[start + 3 : stop])
+    return _u32.unpack_from(encoded, start + 5)[0], bytes(encoded[start + 9 : stop])
 
 
 _COMPOUND_ELEMENT: dict[str, type] = {"list": list, "map": dict, "array": Array}
+
+#: Per constructor of a compound encoded on its own: its header's bytes less the 2 of an
+#: array element's narrow header (size, count), which ``_e_array`` writes instead.
+_HEADER_EXTRA: dict[int, int] = {0x45: -1, 0xC0: 1, 0xC1: 1, 0xE0: 1, 0xD0: 7, 0xD1: 7, 0xF0: 7}
 
 
 def _fixed_element(fmt: struct.Struct) -> Callable[[bytearray, Any], None]:
@@ -1186,7 +1360,7 @@ _FIXED_ELEMENT: dict[int, Callable[[bytearray, Any], None]] = {
 }
 
 
-def _e_decimal_plain(out: bytearray, value: Any, depth: int, limits: Limits) -> None:
+def _e_decimal_plain(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     """A plain ``Decimal`` is a decimal128 (API.md value table)."""
     out.append(0x94)
     out += decimal_to_bid(value, 128)
@@ -1227,10 +1401,13 @@ _ENCODERS: dict[type, Encoder] = {
 }
 
 def encode(value: Any, limits: Limits) -> bytes:
-    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding")."""
+    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding"), at
+    most ``limits.max_message_size`` bytes (module docstring)."""
     out = bytearray()
     try:
         (_ENCODERS.get(type(value)) or _encoder_for(value))(out, value, 0, limits)
+        if len(out) > limits.max_message_size:
+            raise _too_large(len(out), limits)
     except RecursionError:
         raise EncodeError("nesting exhausted the Python stack before max_depth") from None
     except _ENCODE_FAULTS as error:
@@ -1346,6 +1523,7 @@ def decode_message(cls: Any, buf: Any, limits: Limits, plan: tuple[Any, ...]) ->
     body_kind = -1
     pos, last, last_slot = 0, -1, -1
     decoders = _DECODERS
+    bounds = _Bounds(limits, None)  # one zero-width budget for the whole message
     while pos < end:
         if end - pos < 4 or buf[pos] != _DESCRIBED or buf[pos + 1] != _SMALLULONG:
             return None
@@ -1357,7 +1535,7 @@ def decode_message(cls: Any, buf: Any, limits: Limits, plan: tuple[Any, ...]) ->
         if slot <= last_slot and (kind != last or not repeatable[kind]):
             return None
         try:
-            value, pos = decoders[code](buf, pos + 4, end, 1, limits)
+            value, pos = decoders[code](buf, pos + 4, end, 1, bounds)
         except RecursionError:
             raise _deep_section(pos + 3) from None
         set_value = setters[kind]
@@ -1536,7 +1714,7 @@ def decode_frame(
         if buf[body_at] != _DESCRIBED:
             return None
         try:
-            value, used = _d_described(buf, body_at + 1, stop, 0, limits)
+            value, used = _d_described(buf, body_at + 1, stop, 0, _Bounds(limits, None))
         except RecursionError:
             raise _deep_section(body_at) from None
         performative = to_typed(value, registry)

@@ -11,8 +11,9 @@ GENERATED_CODES: dict[str, int]
 def encode(value: Any, limits: Limits) -> bytes:
     """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding")."""
 
-def decode_prefix(data: Any, offset: int, limits: Limits) -> tuple[Any, int]:
-    """Decode the one value starting at ``offset``; return it and the offset after it."""
+def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | None = None) -> tuple[Any, int]:
+    """Decode the one value starting at ``offset``; return it and the offset after it
+    (``budget``: zero-width array elements left, shared between calls; see ``_pure``)."""
 
 def to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
     """``value`` as its composite class when its descriptor is in ``registry``, else unchanged."""

@@ -14,10 +14,15 @@ the way ``_pure`` does, every decoder gets ``encl``: the code of the innermost l
 map or array whose declared size bounds it (``-1`` at top level).  A truncation then
 raises ``IncompleteError`` when the input really ended and a plain ``DecodeError``
 naming the enclosing compound when its size was wrong, exactly as ``_pure`` reports.
+The ``Reader`` also carries the call's budget of zero-width array elements and maps
+count their keys' hashes (``MAX_KEYS_PER_HASH``), as ``_pure`` does.
 
 Encoding appends to a ``Writer`` (an inline buffer that moves to ``PyMem`` memory when
 it grows).  Compounds reserve the short header, encode their elements and then fill
 in size and count, widening the header in place when the content exceeds 255 bytes.
+The output is held to ``max_message_size`` at the points ``_pure`` checks it
+(``fail_too_large``), so both stop at the same value; ``__amqp__`` hook chains are
+unrolled in a loop bounded by ``max_depth``, as there.
 A value's encoder is found by exact type (identity checks, the common ones first),
 then as ``_pure._encoder_for`` does: the MRO, an ``__amqp__`` method, ``Mapping``;
 the answer is cached per class, as there.
@@ -82,7 +87,7 @@ from amqpcodec.errors import (
     LimitExceededError,
     UnsupportedTypeError,
 )
-from amqpcodec.limits import MAX_DEPTH_CEILING, Limits
+from amqpcodec.limits import MAX_DEPTH_CEILING, MAX_KEYS_PER_HASH, Limits
 from amqpcodec.types import (
     Array,
     Byte,
@@ -135,6 +140,7 @@ cdef extern from "Python.h":
     int PyDict_SetItem_raw "PyDict_SetItem"(object, object, object)
     unsigned long long PyLong_AsUnsignedLongLong_raw "PyLong_AsUnsignedLongLong"(object)
     PyObject* PyErr_Occurred()
+    void* PyMem_Calloc(size_t, size_t)
 
 cdef extern from "float.h":
     const float FLT_MAX
@@ -278,6 +284,29 @@ cdef extern from *:
         amqp_cache[which][slot] = s;
         Py_XDECREF(old);
     }
+
+    /* Keys per hash while a map is decoded (MAX_KEYS_PER_HASH): an open-addressing table
+       of mask + 1 slots, at most half full, probed the way CPython's dict probes
+       (perturbed by the high bits), so hashes a peer crafts cannot make it quadratic. */
+    typedef struct { Py_hash_t hash; Py_ssize_t count; } amqp_hash_slot;
+    static CYTHON_INLINE Py_ssize_t amqp_hash_count(amqp_hash_slot *table, size_t mask, Py_hash_t h) {
+        size_t perturb = (size_t)h;
+        size_t i = (size_t)h & mask;
+        for (;;) {
+            amqp_hash_slot *slot = &table[i];
+            if (slot->count == 0) { slot->hash = h; slot->count = 1; return 1; }
+            if (slot->hash == h) return ++slot->count;
+            perturb >>= 5;
+            i = (i * 5 + perturb + 1) & mask;
+        }
+    }
+    /* PyDict_SetItem with the key's hash already computed (the private API is gone
+       from 3.13's headers: there the key is hashed again). */
+    #if PY_VERSION_HEX < 0x030D0000
+    #define amqp_dict_set_hashed(d, k, v, h) _PyDict_SetItem_KnownHash((d), (k), (v), (h))
+    #else
+    #define amqp_dict_set_hashed(d, k, v, h) PyDict_SetItem((d), (k), (v))
+    #endif
     """
     uint16_t amqp_rd16(const unsigned char*) nogil
     uint32_t amqp_rd32(const unsigned char*) nogil
@@ -301,6 +330,11 @@ cdef extern from *:
     uint32_t amqp_cache_slot(const unsigned char*, Py_ssize_t) nogil
     PyObject* amqp_cache_get(int, uint32_t, const unsigned char*, Py_ssize_t)
     void amqp_cache_put(int, uint32_t, object)
+    ctypedef struct amqp_hash_slot:
+        Py_hash_t hash
+        Py_ssize_t count
+    Py_ssize_t amqp_hash_count(amqp_hash_slot*, size_t, Py_hash_t) nogil
+    int amqp_dict_set_hashed(object, object, object, Py_hash_t)
 
 
 # --------------------------------------------------------------------------- tables
@@ -341,8 +375,7 @@ for _name, (_narrow, _wide) in ARRAY_ELEMENT_CODES.items():
 del _name, _narrow, _wide
 
 # Nesting allowed before C gives up the way Python would (RecursionError).  Reached only
-# with a ``limits`` that is not a real Limits (whose max_depth <= MAX_DEPTH_CEILING), or
-# through ``__amqp__`` hooks that return hooked values forever.
+# with a ``limits`` that is not a real Limits (whose max_depth <= MAX_DEPTH_CEILING).
 cdef int _HARD_DEPTH = 2 * MAX_DEPTH_CEILING
 
 # The value classes as C globals, so a type test is one pointer comparison.
@@ -502,6 +535,11 @@ cdef struct Reader:
     bint items_loaded
     int64_t max_pairs
     bint pairs_loaded
+    # Zero-width array elements this call may still decode (_pure._Bounds.zero_width):
+    # in ``budget`` (a caller's one-item list, borrowed) when given, else here.
+    PyObject* budget
+    int64_t zero_width
+    bint zero_width_loaded
 
 
 cdef int64_t clamp(object value) except? -1:
@@ -534,6 +572,7 @@ cdef struct KnownLimits:
     bint hard
     int64_t items
     int64_t pairs
+    int64_t output  # max_message_size
 
 
 cdef object T_LIMITS = Limits
@@ -556,6 +595,7 @@ cdef KnownLimits* known_limits(object limits) except? NULL:
     load_depth(limits, &fresh.depth, &fresh.hard)
     fresh.items = clamp(limits.max_container_items)
     fresh.pairs = clamp(limits.max_map_entries)
+    fresh.output = clamp(limits.max_message_size)
     fresh.limits = <PyObject*>limits
     _known[1] = _known[0]
     _known_refs[1] = _known_refs[0]
@@ -568,6 +608,8 @@ cdef inline int reader_init(Reader* r, const unsigned char* data, Py_ssize_t ori
     r.data = data
     r.origin = origin
     r.limits = <PyObject*>limits
+    r.budget = NULL
+    r.zero_width_loaded = False
     cdef KnownLimits* known = known_limits(limits)
     if known != NULL:
         r.max_depth, r.depth_hard, r.max_items, r.max_pairs = known.depth, known.hard, known.items, known.pairs
@@ -724,6 +766,11 @@ cdef object dec_map(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end
     cdef bint unhashable = False
     cdef bint bad_unhashable = False
     cdef object key, value, bad_key = None
+    cdef object key_type
+    cdef amqp_hash_slot* hashes = NULL  # keys per hash, of keys a peer can aim (count_hash)
+    cdef size_t mask = 0
+    cdef Py_hash_t hashed = 0
+    cdef int hash_known
     check_depth(r, depth, off, code)
     read_header(r, code, off, end, encl, &count, &pos, &stop)
     if count & 1 or <int64_t>count > stop - pos:
@@ -735,37 +782,80 @@ cdef object dec_map(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end
         fail_map_count(r, count, stop - pos, off, code)
     cdef dict result = amqp_dict_presized(<Py_ssize_t>(count >> 1))  # count checked against the limit above
     depth += 1
-    for i in range(<Py_ssize_t>(count >> 1)):
-        if pos >= stop:
-            fail_truncated("map key", pos, 1, stop, code)
-        key_at = pos
-        element = r.data[pos]
-        pos += 1
-        key = dec_body(r, element, &pos, stop, depth, code)
-        if pos >= stop:
-            fail_truncated("map value", pos, 1, stop, code)
-        element = r.data[pos]
-        pos += 1
-        value = dec_body(r, element, &pos, stop, depth, code)
-        if unhashable:
-            continue
-        size = PyDict_GET_SIZE(result)
-        if PyDict_SetItem_raw(result, key, value) < 0:
-            map_insert_failed()
-            unhashable = True
-            if bad_at < 0:
+    try:
+        for i in range(<Py_ssize_t>(count >> 1)):
+            if pos >= stop:
+                fail_truncated("map key", pos, 1, stop, code)
+            key_at = pos
+            element = r.data[pos]
+            pos += 1
+            key = dec_body(r, element, &pos, stop, depth, code)
+            key_type = type(key)
+            hash_known = 0
+            if key_type is not str and key_type is not T_SYMBOL and key_type is not bytes:
+                if hashes == NULL:
+                    hashes = new_hash_table(<Py_ssize_t>(count >> 1), &mask)
+                hash_known = count_hash(hashes, mask, key, key_at, code, &hashed)
+            if pos >= stop:
+                fail_truncated("map value", pos, 1, stop, code)
+            element = r.data[pos]
+            pos += 1
+            value = dec_body(r, element, &pos, stop, depth, code)
+            if unhashable:
+                continue
+            size = PyDict_GET_SIZE(result)
+            if (amqp_dict_set_hashed(result, key, value, hashed) if hash_known else PyDict_SetItem_raw(result, key, value)) < 0:
+                map_insert_failed()
+                unhashable = True
+                if bad_at < 0:
+                    bad_at = key_at
+                    bad_key = key
+                    bad_unhashable = True
+            elif PyDict_GET_SIZE(result) == size and bad_at < 0:
                 bad_at = key_at
                 bad_key = key
-                bad_unhashable = True
-        elif PyDict_GET_SIZE(result) == size and bad_at < 0:
-            bad_at = key_at
-            bad_key = key
+    finally:
+        PyMem_Free(hashes)
     if pos != stop:
         fail_filled(pos, stop, off, code)
     if bad_at >= 0:
         fail_map_key(bad_key, bad_unhashable, bad_at, code)
     pp[0] = stop
     return result
+
+
+cdef amqp_hash_slot* new_hash_table(Py_ssize_t pairs, size_t* mask) except NULL:
+    """A zeroed table with room for ``pairs`` hashes at most half full (freed by ``dec_map``)."""
+    cdef size_t size = 8
+    while size < <size_t>(2 * pairs):
+        size <<= 1
+    cdef amqp_hash_slot* table = <amqp_hash_slot*>PyMem_Calloc(size, sizeof(amqp_hash_slot))
+    if table == NULL:
+        raise MemoryError()
+    mask[0] = size - 1
+    return table
+
+
+cdef int count_hash(
+    amqp_hash_slot* table, size_t mask, object key, Py_ssize_t key_at, unsigned int code, Py_hash_t* hashed
+) except -1:
+    """As ``_pure``'s map loop counts: refuse the key that makes more than
+    ``MAX_KEYS_PER_HASH`` keys of one map share a hash (hash flooding); 1 with its hash
+    in ``hashed``, or 0 for an unhashable key, left to the dict to report."""
+    cdef Py_ssize_t seen
+    try:
+        hashed[0] = hash(key)
+    except TypeError:
+        return 0
+    seen = amqp_hash_count(table, mask, hashed[0])
+    if seen > MAX_KEYS_PER_HASH:
+        raise LimitExceededError(
+            f"{_NAMES[code]} has {seen} keys sharing one hash, over MAX_KEYS_PER_HASH={MAX_KEYS_PER_HASH}",
+            offset=key_at,
+            limit="max_map_entries",
+            constructor=code,
+        )
+    return 1
 
 
 cdef int fail_map_key(object key, bint unhashable, Py_ssize_t key_at, unsigned int code) except -1:
@@ -807,10 +897,13 @@ cdef object dec_array(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t e
     if not _KNOWN[element]:
         raise DecodeError(f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element)
     pos += 1
-    # Zero-width elements cost no bytes, so only the limit bounds their count.
+    # Zero-width elements cost no bytes, so only the limit bounds their count: each
+    # array's, and all of this call's together (take_zero_width).
     room = INT64_MAX if _ZERO_WIDTH[element] else stop - pos
     if <int64_t>count > room or <int64_t>count > max_items(r):
         fail_count(count, room, r.max_items, off, code)
+    if _ZERO_WIDTH[element]:
+        take_zero_width(r, <int64_t>count, off, code)
     cdef tuple items = PyTuple_New(<Py_ssize_t>count)
     for i in range(<Py_ssize_t>count):
         value = dec_body(r, element, &pos, stop, depth, code)
@@ -820,6 +913,31 @@ cdef object dec_array(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t e
         fail_filled(pos, stop, off, code)
     pp[0] = stop
     return new_array(_TYPE_NAMES[element], items, descriptor)
+
+
+cdef int take_zero_width(Reader* r, int64_t count, Py_ssize_t off, unsigned int code) except -1:
+    """``_pure._take_zero_width``: take ``count`` zero-width elements from the budget."""
+    cdef int64_t left
+    if r.budget != NULL:
+        left = clamp((<list>r.budget)[0])
+    else:
+        if not r.zero_width_loaded:
+            r.zero_width = max_items(r)
+            r.zero_width_loaded = True
+        left = r.zero_width
+    if count > left:
+        raise LimitExceededError(
+            f"{_NAMES[code]} has {count} zero-width elements, but only {left} of "
+            f"max_container_items={(<object>r.limits).max_container_items} are left in this decode",
+            offset=off,
+            limit="max_container_items",
+            constructor=code,
+        )
+    if r.budget != NULL:
+        (<list>r.budget)[0] = left - count
+    else:
+        r.zero_width = left - count
+    return 0
 
 
 cdef object dec_described(Reader* r, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl):
@@ -1085,12 +1203,15 @@ cdef int check_view(Py_buffer* view) except -1:
     return 0
 
 
-def decode_prefix(data, offset, limits):
+def decode_prefix(data, offset, limits, list budget=None):
     """Decode the one value starting at ``offset``; return it and the offset after it.
 
     An ``offset`` outside ``0 .. len(data)`` is a caller's mistake (``ValueError``), and
     a ``data`` that is not a contiguous bytes-like object a ``TypeError``; every fault
-    *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.
+    *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.  ``budget``: a
+    one-item list of the zero-width array elements this call may still decode, shared
+    with other calls and updated in place; by default the call has its own, of
+    ``limits.max_container_items`` (``Limits`` docstring).
     """
     cdef Py_buffer view
     cdef bint have_view = False
@@ -1123,6 +1244,8 @@ def decode_prefix(data, offset, limits):
         if start >= end:
             raise IncompleteError("no bytes to decode", offset=offset)
         reader_init(&r, ptr, start, limits)
+        if budget is not None:
+            r.budget = <PyObject*>budget
         pos = start + 1
         value = dec_body(&r, ptr[start], &pos, end, 0, -1)
         return value, pos
@@ -1702,6 +1825,9 @@ cdef struct Writer:
     Py_ssize_t len
     Py_ssize_t cap
     unsigned char* initial
+    # What the output bound adds to ``len`` (``_pure._Shifted``): 0, or for scratch
+    # space the least its bytes come out further along.
+    Py_ssize_t shift
 
 
 cdef inline void w_init(Writer* w, unsigned char* initial, Py_ssize_t size) noexcept:
@@ -1709,6 +1835,7 @@ cdef inline void w_init(Writer* w, unsigned char* initial, Py_ssize_t size) noex
     w.initial = initial
     w.len = 0
     w.cap = size
+    w.shift = 0
 
 
 cdef inline void w_free(Writer* w) noexcept:
@@ -1814,18 +1941,37 @@ cdef struct Encoder:
     bint items_loaded
     int64_t max_pairs
     bint pairs_loaded
-    int hooks  # __amqp__ calls in progress: they nest without going deeper in Limits terms
+    int64_t max_output  # max_message_size
+    bint output_loaded
 
 
 cdef inline int encoder_init(Encoder* e, object limits) except -1:
     e.limits = <PyObject*>limits
-    e.hooks = 0
     cdef KnownLimits* known = known_limits(limits)
     if known != NULL:
         e.max_depth, e.depth_hard, e.max_items, e.max_pairs = known.depth, known.hard, known.items, known.pairs
-        e.depth_loaded = e.items_loaded = e.pairs_loaded = True
+        e.max_output = known.output
+        e.depth_loaded = e.items_loaded = e.pairs_loaded = e.output_loaded = True
     else:
-        e.depth_loaded = e.depth_hard = e.items_loaded = e.pairs_loaded = False
+        e.depth_loaded = e.depth_hard = e.items_loaded = e.pairs_loaded = e.output_loaded = False
+    return 0
+
+
+cdef int fail_too_large(Encoder* e, int64_t size) except -1:
+    """``_pure._too_large``: output past ``max_message_size`` (``size``: the bytes written,
+    or about to be, when a check found it)."""
+    raise EncodeError(
+        f"the encoding needs at least {size} bytes, over max_message_size={(<object>e.limits).max_message_size}"
+    )
+
+
+cdef inline int check_output(Encoder* e, int64_t size) except -1:
+    """Raise unless ``size`` bytes of output are within ``max_message_size``."""
+    if not e.output_loaded:
+        e.max_output = clamp((<object>e.limits).max_message_size)
+        e.output_loaded = True
+    if size > e.max_output:
+        return fail_too_large(e, size)
     return 0
 
 
@@ -1987,11 +2133,11 @@ cdef int enc_value(Writer* w, object value, int depth, Encoder* e) except -1:
     if kind == K_UNKNOWN:
         kind = <Kind>kind_by_lookup(value)
     if kind == K_STRING:
-        return enc_string(w, value)
+        return enc_string(w, value, e)
     elif kind == K_INT or kind == K_LONG:
         return enc_long(w, value, kind)
     elif kind == K_SYMBOL:
-        return enc_symbol(w, value)
+        return enc_symbol(w, value, e)
     elif kind == K_MAP:
         return enc_map(w, value, depth, e)
     elif kind == K_LIST:
@@ -2009,7 +2155,7 @@ cdef int enc_value(Writer* w, object value, int depth, Encoder* e) except -1:
     elif kind == K_DOUBLE:
         return w_code64(w, C_DOUBLE, amqp_double_to_bits(PyFloat_AS_DOUBLE(value)))
     elif kind == K_BINARY:
-        return enc_binary(w, value)
+        return enc_binary(w, value, e)
     elif kind == K_ARRAY:
         return enc_array(w, value, depth, e)
     elif kind == K_COMPOSITE:
@@ -2047,14 +2193,29 @@ cdef int enc_value(Writer* w, object value, int depth, Encoder* e) except -1:
 
 
 cdef int enc_hook(Writer* w, object value, int depth, Encoder* e) except -1:
-    """A value encoded as what its ``__amqp__()`` returns (composites, ``Role``).  A hook
-    returning hooked values forever gives the error _pure's RecursionError does."""
-    if e.hooks >= _HARD_DEPTH:
-        raise _StackExhausted()
-    e.hooks += 1
-    enc_value(w, value.__amqp__(), depth, e)
-    e.hooks -= 1
-    return 0
+    """A value encoded as what its ``__amqp__()`` returns (``Role``, message sections):
+    ``_pure._e_amqp_hook``, at most ``max_depth`` hooks in a row, then the output bound."""
+    cdef object converted = value.__amqp__()
+    cdef Kind kind = kind_of_type(type(converted))
+    cdef int hooks = 1
+    if kind == K_UNKNOWN:
+        kind = <Kind>kind_by_lookup(converted)
+    while kind == K_HOOK:
+        if not e.depth_loaded:
+            load_depth(<object>e.limits, &e.max_depth, &e.depth_hard)
+            e.depth_loaded = True
+        if hooks >= e.max_depth:
+            raise EncodeError(
+                f"more than max_depth={(<object>e.limits).max_depth} __amqp__ hooks in a row "
+                "(a hook returning hooked values forever?)"
+            )
+        converted = converted.__amqp__()
+        kind = kind_of_type(type(converted))
+        if kind == K_UNKNOWN:
+            kind = <Kind>kind_by_lookup(converted)
+        hooks += 1
+    enc_value(w, converted, depth, e)
+    return check_output(e, w.len + w.shift)
 
 
 cdef bint encodes_as_composite(object cls) except -1:
@@ -2147,7 +2308,7 @@ cdef int enc_fields(Writer* w, _FieldReader reader, object value, Py_ssize_t cou
             index += 1
     except _ENCODE_FAULTS as error:
         raise encode_error(error)._at(f"[{index}]") from None
-    return finish_compound(w, start, count, C_LIST32)
+    return finish_compound(w, start, count, C_LIST32, e)
 
 
 cdef int enc_long(Writer* w, object value, Kind kind) except -1:
@@ -2261,21 +2422,28 @@ cdef uint32_t char_point(object value) except? 0xFFFFFFFF:
     return point
 
 
-cdef int write_variable(Writer* w, unsigned int code8, unsigned int code32, const void* data, Py_ssize_t size) except -1:
-    """Constructor, size and bytes of a variable-width value (§1.2)."""
+cdef int write_variable(
+    Writer* w, unsigned int code8, unsigned int code32, const void* data, Py_ssize_t size, Encoder* e
+) except -1:
+    """Constructor, size and bytes of a variable-width value (§1.2); over 255 bytes, the
+    output bound is checked before the copy (``_pure._write_variable``)."""
     if size <= 0xFF:
         w_code8(w, code8, <unsigned int>size)
     elif <uint64_t>size <= 0xFFFFFFFF:
+        check_output(e, <int64_t>w.len + w.shift + 5 + size)
         w_code32(w, code32, <uint32_t>size)
     else:
         raise EncodeError(f"{size} bytes do not fit a 32-bit size")
     return w_data(w, data, size)
 
 
-cdef int write_variable_buffer(Writer* w, unsigned int code8, unsigned int code32, object data, Py_ssize_t size) except -1:
+cdef int write_variable_buffer(
+    Writer* w, unsigned int code8, unsigned int code32, object data, Py_ssize_t size, Encoder* e
+) except -1:
     if size <= 0xFF:
         w_code8(w, code8, <unsigned int>size)
     elif <uint64_t>size <= 0xFFFFFFFF:
+        check_output(e, <int64_t>w.len + w.shift + 5 + size)
         w_code32(w, code32, <uint32_t>size)
     else:
         raise EncodeError(f"{size} bytes do not fit a 32-bit size")
@@ -2290,15 +2458,15 @@ cdef object utf8_bytes(object value, bint bound):
         raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
 
 
-cdef int enc_string(Writer* w, object value) except -1:
+cdef int enc_string(Writer* w, object value, Encoder* e) except -1:
     """str8-utf8 / str32-utf8 (§1.6.20)."""
     cdef PyObject* raw
     cdef object data
     if type(value) is not str:
         data = utf8_bytes(value, True)
-        return write_variable_buffer(w, C_STR8, C_STR32, data, len(data))
+        return write_variable_buffer(w, C_STR8, C_STR32, data, len(data), e)
     if PyUnicode_IS_ASCII(value):
-        return write_variable(w, C_STR8, C_STR32, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
+        return write_variable(w, C_STR8, C_STR32, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value), e)
     raw = PyUnicode_AsUTF8String_raw(value)
     if raw == NULL:
         if not PyErr_ExceptionMatches(UnicodeEncodeError):
@@ -2307,29 +2475,29 @@ cdef int enc_string(Writer* w, object value) except -1:
         utf8_bytes(value, True)
         raise AssertionError("UTF-8 encoding failed once and succeeded twice")
     data = steal(raw)
-    return write_variable(w, C_STR8, C_STR32, PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
+    return write_variable(w, C_STR8, C_STR32, PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), e)
 
 
-cdef int enc_symbol(Writer* w, object value) except -1:
+cdef int enc_symbol(Writer* w, object value, Encoder* e) except -1:
     """sym8 / sym32 (§1.6.21)."""
     if PyUnicode_IS_ASCII(value):
-        return write_variable(w, C_SYM8, C_SYM32, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
+        return write_variable(w, C_SYM8, C_SYM32, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value), e)
     data = str.encode(value, "ascii")  # raises UnicodeEncodeError, as in _pure
-    return write_variable_buffer(w, C_SYM8, C_SYM32, data, len(data))
+    return write_variable_buffer(w, C_SYM8, C_SYM32, data, len(data), e)
 
 
-cdef int enc_binary(Writer* w, object value) except -1:
+cdef int enc_binary(Writer* w, object value, Encoder* e) except -1:
     """vbin8 / vbin32 (§1.6.19)."""
     cdef object t = type(value)
     if t is bytes:
-        return write_variable(w, C_VBIN8, C_VBIN32, PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value))
+        return write_variable(w, C_VBIN8, C_VBIN32, PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value), e)
     if t is bytearray:
-        return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, PyByteArray_GET_SIZE(value))
+        return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, PyByteArray_GET_SIZE(value), e)
     if t is memoryview:
         if not value.c_contiguous:
             raise EncodeError("cannot encode a non-contiguous memoryview")
-        return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, value.nbytes)
-    return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, len(value))
+        return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, value.nbytes, e)
+    return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, len(value), e)
 
 
 cdef inline Py_ssize_t open_compound(Writer* w, unsigned int code8) except -1:
@@ -2342,11 +2510,13 @@ cdef inline Py_ssize_t open_compound(Writer* w, unsigned int code8) except -1:
     return start
 
 
-cdef int finish_compound(Writer* w, Py_ssize_t start, Py_ssize_t count, unsigned int code32) except -1:
+cdef int finish_compound(Writer* w, Py_ssize_t start, Py_ssize_t count, unsigned int code32, Encoder* e) except -1:
     """Fill in the short header reserved at ``start``, or widen it to the 32-bit form.
 
     ``size`` counts the count field and the elements (§1.2, compound and array encodings).
+    First, the output so far must be within ``max_message_size`` (``_pure._finish_compound``).
     """
+    check_output(e, w.len + w.shift)
     cdef Py_ssize_t content = w.len - start - 3
     if content + 1 <= 0xFF and count <= 0xFF:
         w.buf[start + 1] = <unsigned char>(content + 1)
@@ -2398,7 +2568,7 @@ cdef int enc_list(Writer* w, object value, int depth, Encoder* e) except -1:
                 enc_value(w, item, depth, e)
     except _ENCODE_FAULTS as error:
         raise encode_error(error)._at(f"[{index}]") from None
-    return finish_compound(w, start, count, C_LIST32)
+    return finish_compound(w, start, count, C_LIST32, e)
 
 
 cdef int enc_map(Writer* w, object value, int depth, Encoder* e) except -1:
@@ -2433,7 +2603,7 @@ cdef int enc_map(Writer* w, object value, int depth, Encoder* e) except -1:
                 enc_value(w, item, depth, e)
     except _ENCODE_FAULTS as error:
         raise encode_error(error)._at(f"[{key!r}]") from None
-    return finish_compound(w, start, 2 * pairs, C_MAP32)
+    return finish_compound(w, start, 2 * pairs, C_MAP32, e)
 
 
 cdef int enc_described(Writer* w, object value, int depth, Encoder* e) except -1:
@@ -2459,7 +2629,7 @@ cdef int enc_array(Writer* w, object value, int depth, Encoder* e) except -1:
     e_check_depth(e, depth)
     cdef Py_ssize_t start = open_compound(w, C_ARRAY8)
     array_content(w, value, depth + 1, e)
-    return finish_compound(w, start, len(value.items), C_ARRAY32)
+    return finish_compound(w, start, len(value.items), C_ARRAY32, e)
 
 
 cdef int array_content(Writer* w, object value, int depth, Encoder* e) except -1:
@@ -2487,11 +2657,15 @@ cdef int array_content(Writer* w, object value, int depth, Encoder* e) except -1
         items = tuple(items)
     if category == 2:
         return compound_elements(w, narrow, wide, <tuple>items, depth, e)  # names its own [index]
+    cdef int64_t total = w.len + w.shift
     try:
         if category == 1:
             chunks = []
             for index in range(n):
-                chunks.append(variable_element(narrow, (<tuple>items)[index]))
+                chunk = variable_element(narrow, (<tuple>items)[index])
+                chunks.append(chunk)
+                total += len(chunk)
+                check_output(e, total)
             write_chunks(w, narrow, wide, chunks)
         else:
             code = narrow
@@ -2643,6 +2817,9 @@ cdef int compound_elements(
     if starts == NULL:
         raise MemoryError()
     w_init(&scratch, NULL, 0)
+    # Scratch bytes are checked as the least they come to in ``w``, as _pure does it:
+    # one constructor, then each element with a 2-byte header instead of its own.
+    scratch.shift = w.len + w.shift
     try:
         for index in range(n):
             starts[index] = scratch.len
@@ -2653,6 +2830,8 @@ cdef int compound_elements(
                     enc_map(&scratch, items[index], depth, e)
                 else:
                     enc_array(&scratch, items[index], depth, e)
+                scratch.shift -= header_extra(scratch.buf[starts[index]])
+                check_output(e, <int64_t>scratch.len + scratch.shift + 1)
             except _ENCODE_FAULTS as error:
                 raise encode_error(error)._at(f"[{index}]") from None
         starts[n] = scratch.len
@@ -2677,6 +2856,15 @@ cdef int compound_elements(
         PyMem_Free(starts)
         w_free(&scratch)
     return 0
+
+
+cdef inline Py_ssize_t header_extra(unsigned char code) noexcept:
+    """``_pure._HEADER_EXTRA``: a compound's own header less an array element's 2 bytes."""
+    if code == C_LIST0:
+        return -1
+    if code == C_LIST8 or code == C_MAP8 or code == C_ARRAY8:
+        return 1
+    return 7
 
 
 cdef inline void split_compound(
@@ -2704,6 +2892,7 @@ def encode(value, limits):
     encoder_init(&e, limits)
     try:
         enc_value(&w, value, 0, &e)
+        check_output(&e, w.len + w.shift)
         return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
     except _StackExhausted:
         raise EncodeError("nesting exhausted the Python stack before max_depth") from None

@@ -42,7 +42,11 @@ Decisions where the contract is silent:
   (unless the value layer set one); ``offset`` is always from the payload start.
 - A payload longer than ``limits.max_message_size`` raises ``LimitExceededError``
   with ``offset=limits.max_message_size``; ``encode`` raises ``EncodeError`` for a
-  message that would be longer.
+  message that would be longer, as soon as the sections encoded so far pass it (each
+  section's encoding is itself bounded by it, ``Limits``).
+- Arrays of zero-width elements share one budget of ``limits.max_container_items``
+  elements per ``Message.decode`` (all sections) and per lazy section access (all
+  the body's sections), as within one value (``Limits``).
 - Annotation and footer values, and application-properties values, are kept as
   given (validated when encoded or converted by ``to_dict()``, with paths such as
   ``application_properties['k']``), except that application-properties reject map,
@@ -739,7 +743,10 @@ class Message:
         else:
             raw, limits = self._raw, self._limits
             parts = span[2]
-            sections = [_read_section(kind, raw, start, value_start, limits)[0] for kind, start, value_start in parts]
+            budget = [limits.max_container_items] if len(parts) > 1 else None  # one for the whole body
+            sections = [
+                _read_section(kind, raw, start, value_start, limits, budget)[0] for kind, start, value_start in parts
+            ]
             if index != _BODY:
                 value = sections[0]
             else:
@@ -769,12 +776,13 @@ class Message:
                 return data
         parts: list[Any] = []
         raw = self._raw
-        kept = 0
+        kept = size = 0
         for index in range(7):
             span = spans[index] if spans is not None else None
             if span is not None:
                 parts.append(memoryview(raw)[span[0] : span[1]])  # type: ignore[arg-type]
                 kept += span[1] - span[0]
+                size += span[1] - span[0]
                 continue
             value = getattr(self, _ATTRS[index])
             if value is None:
@@ -782,12 +790,11 @@ class Message:
             if index == _BODY:
                 if type(value) is tuple:
                     for position, section in enumerate(value):
-                        _encode_section(parts, section, limits, f"body[{position}]")
+                        size = _encode_section(parts, section, limits, f"body[{position}]", size)
                 else:
-                    _encode_section(parts, value, limits, "body")
+                    size = _encode_section(parts, value, limits, "body", size)
             else:
-                _encode_section(parts, value, limits, _ATTRS[index])
-        size = sum(len(part) if type(part) is bytes else part.nbytes for part in parts)
+                size = _encode_section(parts, value, limits, _ATTRS[index], size)
         if size > limits.max_message_size:
             _too_long(size, limits)
         if raw is not None and kept == size == len(raw):
@@ -861,8 +868,10 @@ class Message:
         return sections
 
 
-def _too_long(size: int, limits: Limits) -> None:
-    raise EncodeError(f"the message takes {size} bytes, over max_message_size={limits.max_message_size}")
+def _too_long(size: int, limits: Limits, path: str = "", at_least: str = "") -> None:
+    raise EncodeError(
+        f"the message takes {at_least}{size} bytes, over max_message_size={limits.max_message_size}", path=path
+    )
 
 
 _SLOT_DESCRIPTORS = [Message.__dict__[name] for name in _MESSAGE_SLOTS]
@@ -1038,12 +1047,23 @@ _DEFAULT_INNER = dataclasses.replace(DEFAULT_LIMITS, max_depth=DEFAULT_LIMITS.ma
 _INNER: dict[Limits, Limits] = {}
 
 
-def _read_value(buf: Any, start: int, value_start: int, inner: Limits | None, limits: Limits) -> tuple[Any, int]:
+def _decode_value(buf: Any, offset: int, limits: Limits, budget: list[int] | None) -> tuple[Any, int]:
+    """``_decode_prefix``, sharing ``budget`` (the zero-width array elements left, ``Limits``)
+    with the other calls of one decode; ``None``: a call of its own (then the call has
+    the three arguments a swapped-in ``_decode_prefix`` may expect)."""
+    if budget is None:
+        return _decode_prefix(buf, offset, limits)  # type: ignore[no-any-return]
+    return _decode_prefix(buf, offset, limits, budget)  # type: ignore[no-any-return]
+
+
+def _read_value(
+    buf: Any, start: int, value_start: int, inner: Limits | None, limits: Limits, budget: list[int] | None = None
+) -> tuple[Any, int]:
     """Decode a section's value: alone with ``inner`` limits, or inside its described value."""
     if inner is None:
-        described, stop = _decode_prefix(buf, start, limits)
+        described, stop = _decode_value(buf, start, limits, budget)
         return described.value, stop
-    return _decode_prefix(buf, value_start, inner)  # type: ignore[no-any-return]
+    return _decode_value(buf, value_start, inner, budget)
 
 
 def _annotate(error: DecodeError, kind: int, value_start: int, inner: Limits | None, limits: Limits) -> None:
@@ -1056,11 +1076,13 @@ def _annotate(error: DecodeError, kind: int, value_start: int, inner: Limits | N
         error.args = (str(error.args[0]).replace(f"={inner.max_depth}", f"={limits.max_depth}"),)
 
 
-def _read_section(kind: int, buf: Any, start: int, value_start: int, limits: Limits) -> tuple[Any, int]:
+def _read_section(
+    kind: int, buf: Any, start: int, value_start: int, limits: Limits, budget: list[int] | None = None
+) -> tuple[Any, int]:
     """Decode the section at ``start`` (checked by ``_section_head``): (section, end)."""
     inner = _inner_limits(limits)
     try:
-        value, stop = _read_value(buf, start, value_start, inner, limits)
+        value, stop = _read_value(buf, start, value_start, inner, limits, budget)
         return _BUILDERS[kind](value), stop
     except DecodeError as error:
         _annotate(error, kind, value_start, inner, limits)
@@ -1098,6 +1120,7 @@ def _decode_eager(cls: type[Message], buf: Any, limits: Limits) -> Message:
     body: list[Any] = []
     pos, last, last_slot = 0, -1, -1
     inner = _inner_limits(limits)
+    budget = [limits.max_container_items]  # one zero-width budget for every section
     while pos < end:
         if last == FOOTER:
             raise DecodeError(f"{end - pos} bytes after the footer", offset=pos, field="footer")
@@ -1112,9 +1135,9 @@ def _decode_eager(cls: type[Message], buf: Any, limits: Limits) -> Message:
             _check_order(kind, last, pos)
         try:
             if inner is not None:
-                value, stop = _decode_prefix(buf, value_start, inner)
+                value, stop = _decode_prefix(buf, value_start, inner, budget)
             else:
-                value, stop = _read_value(buf, pos, value_start, inner, limits)
+                value, stop = _read_value(buf, pos, value_start, inner, limits, budget)
             section = _BUILDERS[kind](value)
         except DecodeError as error:
             _annotate(error, kind, value_start, inner, limits)
@@ -1208,8 +1231,10 @@ def _scan(cls: type[Message], raw: bytes, limits: Limits) -> Message:
 # --------------------------------------------------------------------------- encoding
 
 
-def _encode_section(parts: list[Any], section: Any, limits: Limits, path: str) -> None:
-    """Append the canonical bytes of one section; encode errors get a section path."""
+def _encode_section(parts: list[Any], section: Any, limits: Limits, path: str, total: int) -> int:
+    """Append the canonical bytes of one section to ``parts``, which hold ``total`` bytes;
+    return their new total.  Encode errors get a section path, and so does passing
+    ``max_message_size`` (each section's own encoding stops there, ``Limits``)."""
     if type(section) is Data:
         value = section.value
         size = len(value)
@@ -1220,11 +1245,17 @@ def _encode_section(parts: list[Any], section: Any, limits: Limits, path: str) -
         else:
             raise EncodeError(f"{size} bytes do not fit a data section", path=path)
         parts.append(value)
-        return
-    try:
-        parts.append(_encode(section, limits))
-    except EncodeError as error:
-        raise _section_error(error, section, path) from None
+        total += len(parts[-2]) + size
+    else:
+        try:
+            data = _encode(section, limits)
+        except EncodeError as error:
+            raise _section_error(error, section, path) from None
+        parts.append(data)
+        total += len(data)
+    if total > limits.max_message_size:
+        _too_long(total, limits, path, "at least ")
+    return total
 
 
 def _section_error(error: EncodeError, section: Any, path: str) -> EncodeError:
