@@ -30,6 +30,27 @@ settings.register_profile("long", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+#: Running under AddressSanitizer, as README "Development" runs it: ``LD_PRELOAD`` naming
+#: libasan, or ``ASAN_OPTIONS`` set.  ASan maps terabytes of shadow memory at start, so a
+#: child process (which inherits ``LD_PRELOAD``) cannot start under an ``RLIMIT_AS`` cap.
+UNDER_ASAN = "asan" in os.environ.get("LD_PRELOAD", "").lower() or "ASAN_OPTIONS" in os.environ
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "address_space_cap: runs a child process under RLIMIT_AS (skipped under AddressSanitizer)",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if UNDER_ASAN and item.get_closest_marker("address_space_cap") is not None:
+        pytest.skip(
+            "AddressSanitizer (LD_PRELOAD/ASAN_OPTIONS) reserves more address space than the "
+            "child's RLIMIT_AS cap of 1 GiB allows, so the child cannot start; run without ASan"
+        )
+
+
 def _available_backends() -> list[tuple[str, ModuleType]]:
     found = [("python", importlib.import_module("amqpcodec._pure"))]
     try:

@@ -417,11 +417,13 @@ def _hostile_results(backend_name: str) -> dict[str, list[Any]]:
     return dict(zip([name for name, *_ in HOSTILE_COUNTS], results, strict=True))
 
 
+@pytest.mark.address_space_cap
 def test_hostile_counts_fail_fast_without_allocating(any_backend: ModuleType) -> None:
     results = _hostile_results(any_backend.__name__)
     assert {name: error for name, (error, _) in results.items() if error not in _CODEC_ERRORS} == {}
 
 
+@pytest.mark.address_space_cap
 @pytest.mark.parametrize(
     ("name", "error", "limit"),
     [(n, e, lim) for n, _, e, lim in HOSTILE_COUNTS],

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import pickle
 import random
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,6 +33,7 @@ from amqpcodec import (
     Transfer,
     UInt,
 )
+from amqpcodec import frames as frames_module
 from amqpcodec.frames import (
     AbortedDelivery,
     Delivery,
@@ -312,3 +315,203 @@ def test_peer_sent_field_types_are_checked(body: str, field: str) -> None:
     with pytest.raises(DecodeError) as info:
         TransferAssembler().feed(event)
     assert info.value.field == field and info.value.offset == 0
+
+
+# --------------------------------------------------------------------------- the bound on all deliveries
+
+
+def test_max_message_size_bounds_all_partial_deliveries_together() -> None:
+    # §2.6.14 more / §2.7.5: every link's partial delivery is held until its last frame, so
+    # max_message_size bounds their sum too.  At N (10 bytes held) fine; at N+1 the frame that
+    # would cross it raises, its delivery is discarded and dropped, the others are kept.
+    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    events = frames(
+        t(0, b"123456", handle=0, delivery_id=1, delivery_tag=b"a", more=True),
+        t(1, b"7890", handle=0, delivery_id=2, delivery_tag=b"b", more=True),  # 10 held: fine
+        t(1, b"!", handle=0, more=True),  # 11 held: over
+        t(1, b"dropped", handle=0, more=True),
+        t(1, b"dropped", handle=0),
+        t(0, b"tail", handle=0),  # the other delivery is intact (and its last frame is not counted)
+        t(1, b"0123456789", handle=0, delivery_id=3, delivery_tag=b"c", more=True),  # the link is free again
+    )
+    assert feed_all(assembler, events[:2]) == [None, None]
+    with pytest.raises(LimitExceededError) as info:
+        assembler.feed(events[2])
+    assert info.value.limit == "max_message_size" and info.value.offset == events[2].offset
+    assert info.value.frame_offset == events[2].offset
+    assert "delivery 2 would bring the payload held in 2 partial deliveries to 11 bytes" in str(info.value)
+    assert "max_message_size=10" in str(info.value)
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 0)] dropping=[(1, 0)]>"
+    tail = Delivery(0, 0, 1, b"a", 0, False, None, b"123456tail")
+    assert feed_all(assembler, events[3:]) == [None, None, tail, None]
+    assert repr(assembler) == "<TransferAssembler partial=[(1, 0)] dropping=[]>"
+
+
+def test_the_first_frame_of_a_delivery_counts_towards_the_sum() -> None:
+    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    events = frames(
+        t(0, b"12345678", handle=0, delivery_id=1, delivery_tag=b"a", more=True),
+        t(0, b"", handle=1, delivery_id=2, delivery_tag=b"b", more=True),  # no payload: nothing held
+        t(0, b"abc", handle=2, delivery_id=3, delivery_tag=b"c", more=True),  # 11: over
+        t(0, b"0123456789", handle=3, delivery_id=4, delivery_tag=b"d"),  # one frame: its own bound only
+        t(0, b"dropped", handle=2, aborted=True),
+    )
+    assert feed_all(assembler, events[:2]) == [None, None]
+    with pytest.raises(LimitExceededError) as info:
+        assembler.feed(events[2])
+    assert "delivery 3 would bring the payload held in 3 partial deliveries to 11 bytes" in str(info.value)
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 0), (0, 1)] dropping=[(0, 2)]>"
+    assert feed_all(assembler, events[3:]) == [Delivery(0, 3, 4, b"d", 0, False, None, b"0123456789"), None]
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 0), (0, 1)] dropping=[]>"
+
+
+_FILL = t(0, b"0123456789", handle=0, delivery_id=1, delivery_tag=b"a", more=True)
+
+#: Ways of ending the 10-byte partial delivery on (channel 0, handle 0), and whether feeding
+#: them raises.
+RELEASES: dict[str, tuple[list[bytes], type[Exception] | None]] = {
+    "last frame": ([t(0, b"", handle=0)], None),
+    "aborted": ([t(0, b"", handle=0, aborted=True)], None),
+    "detach": ([encode_frame(Detach(handle=0), 0)], None),
+    "end": ([encode_frame(End(), 0)], None),
+    "close": ([encode_frame(Close())], None),
+    "continuation mismatch": ([t(0, b"", handle=0, delivery_id=7, more=True)], DecodeError),
+    "over its own bound": ([t(0, b"!", handle=0, more=True), t(0, b"", handle=0)], LimitExceededError),
+}
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_every_way_a_partial_delivery_ends_releases_its_bytes(release: str) -> None:
+    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    encoded, error = RELEASES[release]
+    refill = t(2, b"9876543210", handle=5, delivery_id=2, delivery_tag=b"b", more=True)
+    events = frames(_FILL, *encoded, refill)
+    assembler.feed(events[0])
+    for event in events[1:-1]:
+        if error is not None and event is events[1]:
+            with pytest.raises(error):
+                assembler.feed(event)
+        else:
+            assembler.feed(event)
+    assert assembler.feed(events[-1]) is None  # all 10 bytes are available again
+    assert repr(assembler) == "<TransferAssembler partial=[(2, 5)] dropping=[]>"
+
+
+def _model_feed(state: dict[str, Any], frame: Frame, limit: int) -> Any:
+    """The documented rules, written plainly over a flat {(channel, handle): (id, payload)} dict."""
+    partial, dropping, performative = state["partial"], state["dropping"], frame.performative
+    if isinstance(performative, (Detach, End, Close)):
+
+        def keep(key: tuple[int, int]) -> bool:
+            if isinstance(performative, Detach):
+                return key != (frame.channel, int(performative.handle))
+            return isinstance(performative, End) and key[0] != frame.channel
+
+        state["partial"] = {key: value for key, value in partial.items() if keep(key)}
+        state["dropping"] = {key for key in dropping if keep(key)}
+        return None
+    key = (frame.channel, int(performative.handle))
+    if key in dropping:
+        if performative.aborted or not performative.more:
+            dropping.discard(key)
+        return None
+    ident, payload = partial.pop(key, (performative.delivery_id, b""))
+    if performative.aborted:
+        return AbortedDelivery(frame.channel, performative.handle, ident, b"t")
+    payload += frame.payload
+    held = sum(len(value) for _, value in partial.values()) + len(payload)
+    if frame.payload and (len(payload) > limit or (performative.more and held > limit)):
+        if performative.more:
+            dropping.add(key)
+        return LimitExceededError
+    if performative.more:
+        partial[key] = (ident, payload)
+        return None
+    return Delivery(frame.channel, performative.handle, ident, b"t", 0, False, None, payload)
+
+
+_OPS = st.tuples(st.integers(0, 9), st.integers(0, 2), st.integers(0, 2), st.integers(0, 7))
+
+
+@given(ops=st.lists(_OPS, max_size=60), limit=st.integers(0, 16))
+def test_assembler_follows_the_documented_rules(ops: list[tuple[int, int, int, int]], limit: int) -> None:
+    # Random transfers, detaches, ends and closes over three channels and three handles,
+    # against a plain model of the rules (TransferAssembler's docstring); the assembler's
+    # index and byte count must agree with it after every frame, and survive pickling.
+    assembler = TransferAssembler(limits=Limits(max_message_size=limit))
+    state: dict[str, Any] = {"partial": {}, "dropping": set()}
+    for index, (kind, channel, handle, size) in enumerate(ops):
+        performative: Any
+        if kind == 0:
+            performative = Detach(handle=UInt(handle))
+        elif kind == 1:
+            performative = End()
+        elif kind == 2 and size == 0:
+            performative = Close()
+        else:
+            ident = UInt(3 * channel + handle)  # one per link: continuations may repeat it (§2.7.5)
+            performative = Transfer(
+                handle=UInt(handle), delivery_id=ident, delivery_tag=b"t", more=kind > 3, aborted=kind == 3
+            )
+        frame = Frame(index, 0, channel, b"", performative, bytes(size))
+        expected = _model_feed(state, frame, limit)
+        try:
+            result: Any = assembler.feed(frame)
+        except LimitExceededError:
+            result = LimitExceededError
+        assert result == expected
+        keys = sorted(state["partial"])
+        assert repr(assembler) == f"<TransferAssembler partial={keys} dropping={sorted(state['dropping'])}>"
+        assert pickle.loads(pickle.dumps(assembler)) == assembler
+    # The bytes still held: exactly the model's partial deliveries, so the budget left is exact.
+    held = sum(len(payload) for _, payload in state["partial"].values())
+    assert held <= limit
+    transfer = Transfer(handle=UInt(0), delivery_id=UInt(0), delivery_tag=b"t", more=True)
+    with pytest.raises(LimitExceededError):
+        copy.deepcopy(assembler).feed(Frame(0, 0, 9, b"", transfer, bytes(limit - held + 1)))
+    if limit > held:
+        assert assembler.feed(Frame(0, 0, 9, b"", transfer, bytes(limit - held))) is None
+
+
+def _lines_run(action: Callable[[], Any]) -> int:
+    """Lines of frames.py run during ``action`` (the assembler is pure Python): work counted, not timed."""
+    count = 0
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        count += event == "line"
+        return local
+
+    def calls(frame: Any, event: str, arg: Any) -> Any:
+        return local if frame.f_code.co_filename == frames_module.__file__ else None
+
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        action()
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+@pytest.mark.parametrize("how", ["detach", "end"])
+def test_discarding_each_partial_delivery_in_turn_costs_linear_work(how: str) -> None:
+    # Partial deliveries are indexed channel -> handle: P detaches (or ends) of P partial
+    # deliveries cost O(P) in all, not O(P**2) (Part 2 §2.7.7 detach, §2.7.8 end).
+    def run(count: int) -> int:
+        assembler = TransferAssembler()
+        for n in range(count):
+            channel, handle = (0, n) if how == "detach" else (n, 0)
+            transfer = Transfer(handle=UInt(handle), delivery_id=UInt(n), delivery_tag=b"t", more=True)
+            assembler.feed(Frame(n, 0, channel, b"", transfer, b"x"))
+        ends = [
+            Frame(n, 0, 0, b"", Detach(handle=UInt(n)), b"")
+            if how == "detach"
+            else Frame(n, 0, n, b"", End(), b"")
+            for n in range(count)
+        ]
+        lines = _lines_run(lambda: [assembler.feed(frame) for frame in ends])
+        assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+        return lines
+
+    assert run(400) <= 2 * run(200) + 20

@@ -65,10 +65,11 @@ Decisions where the contract is silent:
   continuation's delivery-id, delivery-tag or message-format differing from the
   first's is a ``DecodeError`` that also drops the partial delivery.  Decoded composites
   keep the types a peer sent, so the transfer fields the assembler reads (and a detach's
-  handle) are checked: a wrong type is a ``DecodeError`` naming the field.  After
-  ``max_message_size`` is exceeded (``LimitExceededError``) the rest of that delivery's
-  frames are dropped silently.  ``close`` discards every partial delivery, as ``end``
-  does its channel's and ``detach`` its link's.
+  handle) are checked: a wrong type is a ``DecodeError`` naming the field.
+  ``max_message_size`` bounds each delivery and the payload of all partial deliveries
+  together; after either is exceeded (``LimitExceededError``) the rest of that frame's
+  delivery is dropped silently and the other deliveries are kept.  ``close`` discards
+  every partial delivery, as ``end`` does its channel's and ``detach`` its link's.
 - ``find_frame_boundary`` only proposes offsets whose header and performative
   descriptor (matching the frame type) are wholly in ``buf``; protocol headers are not
   proposed, though one may be the frame's follower.
@@ -905,28 +906,77 @@ class TransferAssembler:
     :class:`AbortedDelivery` when it is aborted, else ``None``.  Deliveries of several
     links and channels may interleave; a ``detach`` drops its link's partial delivery,
     an ``end`` its channel's, a ``close`` all.  Not thread-safe.
+
+    Memory (§2.7.5 transfer, §2.6.14 ``more``): a delivery is held until its frame with
+    ``more`` false, and a peer may keep any number of links streaming at once, so
+    ``limits.max_message_size`` bounds both each delivery's payload and the payload
+    held in all partial deliveries together.  The frame that would take either over
+    raises :class:`~amqpcodec.errors.LimitExceededError` (``limit="max_message_size"``;
+    the message gives the bytes and, for the sum, the number of partial deliveries).
+    After it, that frame's delivery is discarded (its bytes released and, if the frame
+    had ``more``, its remaining frames dropped silently up to its last or aborted frame,
+    or a detach, end or close); every other partial delivery is kept, and the error is
+    not fatal to the assembler.  A delivery's last frame counts against the
+    per-delivery bound only, since it takes the delivery out: between frames the
+    assembler holds at most ``max_message_size`` payload bytes, and at most twice that
+    while joining a delivery.  Partial deliveries without payload are not counted.
+
+    Cost: partial deliveries are indexed channel -> handle, so a transfer or a detach
+    costs O(1) and an ``end`` or ``close`` O(1) plus the deliveries it discards,
+    however many other deliveries are partial.
     """
 
-    __slots__ = ("_dropping", "_partial", "limits")
+    __slots__ = ("_count", "_dropping", "_held", "_partial", "limits")
 
     def __init__(self, *, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
-        self._partial: dict[tuple[int, int], _Partial] = {}
-        self._dropping: set[tuple[int, int]] = set()
+        #: channel -> handle -> partial delivery; a channel with none has no entry.
+        self._partial: dict[int, dict[int, _Partial]] = {}
+        #: channel -> handles whose current delivery broke a limit and is being dropped.
+        self._dropping: dict[int, set[int]] = {}
+        #: How many partial deliveries, and their payload bytes (bounded by max_message_size).
+        self._count = 0
+        self._held = 0
 
     def __repr__(self) -> str:
-        return f"<TransferAssembler partial={sorted(self._partial)} dropping={sorted(self._dropping)}>"
+        partial = sorted((channel, handle) for channel, links in self._partial.items() for handle in links)
+        dropping = sorted((channel, handle) for channel, links in self._dropping.items() for handle in links)
+        return f"<TransferAssembler partial={partial} dropping={dropping}>"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TransferAssembler):
             return NotImplemented
-        return (self.limits, self._partial, self._dropping) == (other.limits, other._partial, other._dropping)
+        return (self.limits, self._partial, self._dropping, self._count, self._held) == (
+            other.limits,
+            other._partial,
+            other._dropping,
+            other._count,
+            other._held,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _discard(self, keep: Any) -> None:
-        self._partial = {key: value for key, value in self._partial.items() if keep(key)}
-        self._dropping = {key for key in self._dropping if keep(key)}
+    def _release(self, channel: int, handle: int) -> None:
+        """Forget the partial delivery of (channel, handle), if any."""
+        links = self._partial.get(channel)
+        if links is not None:
+            partial = links.pop(handle, None)
+            if partial is not None:
+                self._count -= 1
+                self._held -= partial.size
+                if not links:
+                    del self._partial[channel]
+
+    def _stop_dropping(self, channel: int, handle: int) -> None:
+        handles = self._dropping.get(channel)
+        if handles is not None:
+            handles.discard(handle)
+            if not handles:
+                del self._dropping[channel]
+
+    def _over(self, message: str, frame: Frame) -> DecodeError:
+        error = LimitExceededError(message, offset=frame.offset, limit="max_message_size")
+        return _in_frame(error, frame.offset)
 
     def feed(self, frame: Frame) -> Delivery | AbortedDelivery | None:
         """Take one frame; return the delivery it completes or aborts, if any."""
@@ -936,20 +986,27 @@ class TransferAssembler:
             if type(transfer) is Detach:
                 if type(transfer.handle) is bool or not isinstance(transfer.handle, int):
                     raise _wrong_field(transfer, "handle", "a uint", frame)
-                link = (channel, int(transfer.handle))
-                self._discard(lambda key: key != link)
+                self._release(channel, int(transfer.handle))
+                self._stop_dropping(channel, int(transfer.handle))
             elif type(transfer) is End:
-                self._discard(lambda key: key[0] != channel)
+                links = self._partial.pop(channel, None)
+                if links is not None:
+                    self._count -= len(links)
+                    self._held -= sum(partial.size for partial in links.values())
+                self._dropping.pop(channel, None)
             elif type(transfer) is Close:
-                self._discard(lambda key: False)
+                self._partial, self._dropping, self._count, self._held = {}, {}, 0, 0
             return None
         _check_transfer(transfer, frame)
-        key = (channel, int(transfer.handle))
-        if key in self._dropping:
+        handle = int(transfer.handle)
+        dropping = self._dropping.get(channel)
+        if dropping is not None and handle in dropping:
             if transfer.aborted or not transfer.more:
-                self._dropping.discard(key)
+                self._stop_dropping(channel, handle)
             return None
-        partial = self._partial.get(key)
+        links = self._partial.get(channel)
+        partial = None if links is None else links.get(handle)
+        held = partial is not None
         if partial is None:
             delivery_id, delivery_tag = transfer.delivery_id, transfer.delivery_tag
             if delivery_id is None or delivery_tag is None:
@@ -968,7 +1025,7 @@ class TransferAssembler:
             for name in ("delivery_id", "delivery_tag", "message_format"):
                 value = getattr(transfer, name)
                 if value is not None and value != getattr(first, name):
-                    del self._partial[key]
+                    self._release(channel, handle)
                     raise _in_frame(
                         DecodeError(
                             f"continuation transfer has {name.replace('_', '-')} {value!r}; "
@@ -983,31 +1040,43 @@ class TransferAssembler:
             if transfer.state is not None:
                 partial.state = transfer.state
         first = partial.first
+        more = bool(transfer.more) and not transfer.aborted
+        if not more and held:
+            self._release(channel, handle)  # the delivery leaves the assembler with this frame
         if transfer.aborted:
-            self._partial.pop(key, None)
             return AbortedDelivery(channel, first.handle, partial.delivery_id, partial.delivery_tag)
         payload = frame.payload
         if payload:
             size = partial.size + len(payload)
-            if size > self.limits.max_message_size:
-                self._partial.pop(key, None)
-                if transfer.more:
-                    self._dropping.add(key)
-                raise _in_frame(
-                    LimitExceededError(
-                        f"delivery {first.delivery_id} reaches {size} bytes, over "
-                        f"max_message_size={self.limits.max_message_size}",
-                        offset=frame.offset,
-                        limit="max_message_size",
-                    ),
-                    frame.offset,
+            limit = self.limits.max_message_size
+            if size > limit:
+                self._release(channel, handle)
+                if more:
+                    self._dropping.setdefault(channel, set()).add(handle)
+                raise self._over(
+                    f"delivery {first.delivery_id} reaches {size} bytes, over max_message_size={limit}", frame
+                )
+            if more and self._held + len(payload) > limit:
+                total, count = self._held + len(payload), self._count + (not held)
+                self._release(channel, handle)
+                self._dropping.setdefault(channel, set()).add(handle)
+                raise self._over(
+                    f"delivery {first.delivery_id} would bring the payload held in {count} partial "
+                    f"deliveries to {total} bytes, over max_message_size={limit} (which bounds "
+                    f"their sum as well as each)",
+                    frame,
                 )
             partial.chunks.append(payload)
             partial.size = size
-        if transfer.more:
-            self._partial[key] = partial
+            if more:
+                self._held += len(payload)
+        if more:
+            if not held:
+                if links is None:
+                    links = self._partial[channel] = {}
+                links[handle] = partial
+                self._count += 1
             return None
-        self._partial.pop(key, None)
         chunks = partial.chunks
         return Delivery(
             channel,
