@@ -743,3 +743,31 @@ def test_construction_converts_and_checks() -> None:
         Transfer(handle=0, delivery_tag="not bytes")  # type: ignore[arg-type]
     assert info.value.path == "transfer.delivery_tag"
     assert pickle.loads(pickle.dumps(GOLDEN[0].performative)) == GOLDEN[0].performative
+
+
+class _TracedOpen(Open):
+    """A user's subclass adding behaviour, not fields."""
+
+    def peer(self) -> str:
+        return f"container {self.container_id}"
+
+
+class _HookedOpen(Open):
+    """A subclass overriding the encode hook is encoded through its own hook."""
+
+    def __amqp__(self) -> Any:
+        return Open(container_id="from-hook").__amqp__()
+
+
+def test_composite_subclasses_build_encode_and_pickle(any_backend: Any) -> None:
+    """Subclassing a composite class keeps construction, conversion, encoding and
+    pickling of the base class (the slots are the base's)."""
+    sub = _TracedOpen(container_id="c", max_frame_size=512)
+    base = Open(container_id="c", max_frame_size=512)
+    assert type(sub.max_frame_size) is UInt and sub.peer() == "container c"
+    assert sub.effective_channel_max == base.effective_channel_max
+    assert any_backend.encode(sub, amqpcodec.DEFAULT_LIMITS) == any_backend.encode(base, amqpcodec.DEFAULT_LIMITS)
+    assert type(pickle.loads(pickle.dumps(sub))) is _TracedOpen
+    assert sub.replace(container_id="d").container_id == "d"
+    hooked = any_backend.encode(_HookedOpen(container_id="c"), amqpcodec.DEFAULT_LIMITS)
+    assert hooked == any_backend.encode(Open(container_id="from-hook"), amqpcodec.DEFAULT_LIMITS)

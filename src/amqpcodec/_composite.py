@@ -274,8 +274,8 @@ def _decode_step(cls: type[Composite], field: Field, name: str) -> tuple[Any, ..
     if enum_cls is not None:
         wire_type = _DECODED_CLASS[RESTRICTED[field.type]]
         members = {member.value: member for member in enum_cls}
-    setter = cls.__dict__[name].__set__
-    return (setter, field.mandatory, wire_type, members, f"{cls.SPEC.name}.{name}")
+    slot = next(klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__)
+    return (slot.__set__, field.mandatory, wire_type, members, f"{cls.SPEC.name}.{name}")
 
 
 def hot_backend(decode_prefix: Any) -> ModuleType:
