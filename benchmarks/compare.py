@@ -319,6 +319,34 @@ def summary_table(groups: dict[str, list[Row]]) -> list[str]:
     return lines
 
 
+def capture_table(groups: dict[str, list[Row]], data: dict[str, Any]) -> list[str]:
+    """Throughput of ``amqpcodec decode`` on the generated captures (README "Decode
+    captured bytes"): events only, and the text a person reads; then the 1 GiB run."""
+    lines = [
+        "| capture | backend | output | size MB | messages | median s | MB/s |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for group, rows in groups.items():
+        for row in sorted(rows, key=lambda r: (_order(r.codec), r.variant or "")):
+            info = row.info
+            lines.append(
+                f"| {group.removeprefix('capture-')} | {row.codec} | {row.variant or ''} "
+                f"| {info.get('size', 0) / 1e6:,.1f} | {info.get('messages', 0):,} "
+                f"| {row.median:.2f} | {info.get('MB_per_s', 0):,.1f} |"
+            )
+    for bench in data["benchmarks"]:
+        info = bench.get("extra_info") or {}
+        if bench.get("group") == "capture-rss" and "rss_kib_1gib" in info:
+            lines += [
+                "",
+                f"A {info['size'] / 2**30:.2f} GiB pcap decoded in {info['seconds']} s "
+                f"({info['MB_per_s']} MB/s, events only) with a peak RSS of "
+                f"{info['rss_kib_1gib'] / 1024:.0f} MiB, the same as for 1 MiB "
+                f"({info['rss_kib_1mib'] / 1024:.0f} MiB): memory does not grow with the capture.",
+            ]
+    return lines
+
+
 def faster_peers(groups: dict[str, list[Row]]) -> list[str]:
     """Every group where a peer beats our compiled backend, or a pure-Python peer our
     pure-Python one."""
@@ -526,7 +554,7 @@ def render(
         for group in (f"{payload}-decode", f"{payload}-encode")
         if group in groups
     }
-    ordered.update({g: r for g, r in groups.items() if g not in ordered})
+    captures = {g: r for g, r in groups.items() if g.startswith("capture-")}
     images = charts(ordered, rows, out)
     lines = ["# amqpcodec benchmarks", "", *stamp(data, commands, quick), ""]
     lines += [
@@ -575,6 +603,8 @@ def render(
             }
         )
         lines += ["", *skipped, ""]
+    if captures:
+        lines += ["## The capture decoder (`amqpcodec decode`)", "", *capture_table(captures, data), ""]
     if memory:
         lines += [
             "## Memory per decoded message",
