@@ -35,7 +35,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import copy
-import importlib
 import io
 import json
 import os
@@ -67,9 +66,9 @@ from amqpcodec.frames import (
     TransferAssembler,
     encode_frame,
 )
-from amqpcodec.message import Message
+from amqpcodec.message import SECTION_ATTRIBUTES, Message
 from amqpcodec.performatives import Transfer
-from amqpcodec.testing import same_value
+from amqpcodec.testing import same_value, value_backends
 from amqpcodec.types import Described, Symbol, UInt, ULong
 
 __all__ = [
@@ -93,17 +92,8 @@ class ContractBreach(AssertionError):
 # --------------------------------------------------------------------------- backends
 
 
-def _load_backends() -> list[tuple[str, ModuleType]]:
-    found = [("python", importlib.import_module("amqpcodec._pure"))]
-    try:
-        found.append(("cython", importlib.import_module("amqpcodec._speedups")))
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-    return found
-
-
-BACKENDS = _load_backends()
+#: Both backends; in CI (``CI`` set) a compiled backend that fails to import is an error.
+BACKENDS = value_backends(require_compiled=bool(os.environ.get("CI")))
 
 
 def _hot_functions(module: ModuleType) -> dict[str, Any]:
@@ -262,15 +252,7 @@ def check_value(data: bytes) -> None:
 TIGHT_MESSAGES = Limits(max_depth=4, max_container_items=8, max_map_entries=4)
 #: max_depth 1 takes the path where a section's value cannot be decoded alone.
 MESSAGE_LIMITS = (DEFAULT_LIMITS, TIGHT_MESSAGES, Limits(max_depth=1))
-_SECTIONS = (
-    "header",
-    "delivery_annotations",
-    "message_annotations",
-    "properties",
-    "application_properties",
-    "body",
-    "footer",
-)
+_SECTIONS = SECTION_ATTRIBUTES
 
 
 def _eager(who: str, data: bytes, limits: Limits) -> Outcome:

@@ -10,12 +10,13 @@ Hypothesis: the ``ci`` profile (default) is derandomized so CI is repeatable; se
 
 from __future__ import annotations
 
-import importlib
 import os
 from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from amqpcodec.testing import value_backends
 
 settings.register_profile(
     "ci",
@@ -51,17 +52,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         )
 
 
-def _available_backends() -> list[tuple[str, ModuleType]]:
-    found = [("python", importlib.import_module("amqpcodec._pure"))]
-    try:
-        found.append(("cython", importlib.import_module("amqpcodec._speedups")))
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-    return found
-
-
-BACKENDS = _available_backends()
+#: Both backends; in CI (``CI`` set) a compiled backend that fails to import fails the run.
+BACKENDS = value_backends(require_compiled=bool(os.environ.get("CI")))
 
 
 @pytest.fixture(params=[name for name, _ in BACKENDS])

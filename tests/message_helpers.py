@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from amqpcodec.message import SECTION_ATTRIBUTES
+
 #: W1: one 539-byte message exactly as python-qpid-proton 0.40 encodes it (a copy of the
 #: shared benchmark payload; its content is listed in tests/test_message_golden.py).
 W1 = bytes.fromhex((Path(__file__).parent / "data" / "w1_proton.hex").read_text().strip())
 
 #: Message attributes in the spec's section order (§3.2).
-ATTRS = (
-    "header",
-    "delivery_annotations",
-    "message_annotations",
-    "properties",
-    "application_properties",
-    "body",
-    "footer",
-)
+ATTRS = SECTION_ATTRIBUTES

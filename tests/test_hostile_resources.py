@@ -36,13 +36,12 @@ from amqpcodec import (
 from amqpcodec.errors import AMQPCodecError, FramingError
 from amqpcodec.frames import NEED_DATA, Frame, FrameReader, ProtocolHeader, TransferAssembler, encode_frame
 from amqpcodec.message import Message
+from conftest import UNDER_ASAN
 
 AMQP_HEADER = b"AMQP\x00\x01\x00\x00"
 _HEADER = struct.Struct(">BII")  # constructor, size, count of a 32-bit compound
 _FRAME = struct.Struct(">IBBH")  # SIZE, DOFF, TYPE, channel (§2.3.1)
 
-#: ASan maps its shadow memory up front: an address-space cap makes it abort at start.
-UNDER_ASAN = "asan" in os.environ.get("LD_PRELOAD", "") or "ASAN_OPTIONS" in os.environ
 #: The address-space cap of the child process.
 CAP = 1 << 30
 

@@ -100,6 +100,7 @@ __all__ = [
     "AMQPSequence",
     "AMQPValue",
     "Footer",
+    "SECTION_ATTRIBUTES",
 ]
 
 # Looked up at call time, so a benchmark or a differential test can swap backends;
@@ -143,8 +144,9 @@ _KIND_BY_SYMBOL: dict[bytes, int] = {
     _ENTRIES[name].symbol.encode("ascii"): kind for kind, name in enumerate(_KIND_NAMES)
 }
 
-#: Message attributes (slots), in section order; the three body kinds share slot 5.
-_ATTRS = (
+#: The attribute names of a message's sections, in the spec's section order (§3.2);
+#: the three body kinds share ``body``.
+SECTION_ATTRIBUTES: tuple[str, ...] = (
     "header",
     "delivery_annotations",
     "message_annotations",
@@ -153,6 +155,7 @@ _ATTRS = (
     "body",
     "footer",
 )
+_ATTRS = SECTION_ATTRIBUTES
 _BODY = 5
 _SLOT_OF_KIND = (0, 1, 2, 3, 4, _BODY, _BODY, _BODY, 6)
 

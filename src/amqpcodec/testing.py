@@ -8,15 +8,17 @@ because wrappers compare equal to their base values (``UInt(1) == 1 == True``),
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import struct
 from collections.abc import Mapping
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
-from .message import Message
+from .message import SECTION_ATTRIBUTES, Message
 from .types import Array, Described, Float, double_to_float32_bits
 
-__all__ = ["same_value"]
+__all__ = ["same_value", "value_backends"]
 
 #: Nesting deeper than this compares unequal: far beyond ``Limits.max_depth``, and it
 #: ends the walk through a structure that contains itself.
@@ -24,16 +26,6 @@ _MAX_DEPTH = 4096
 
 _DOUBLE = struct.Struct(">d")
 
-
-_MESSAGE_SECTIONS = (
-    "header",
-    "delivery_annotations",
-    "message_annotations",
-    "properties",
-    "application_properties",
-    "body",
-    "footer",
-)
 
 
 def same_value(a: object, b: object) -> bool:
@@ -88,7 +80,7 @@ def _same(a: object, b: object) -> bool:
             push((x.items, y.items, inner))
             push((x.descriptor, y.descriptor, inner))
         elif isinstance(x, Message):
-            for name in reversed(_MESSAGE_SECTIONS):
+            for name in reversed(SECTION_ATTRIBUTES):
                 push((getattr(x, name), getattr(y, name), inner))
         elif dataclasses.is_dataclass(x) and not isinstance(x, type):
             for field in reversed(dataclasses.fields(x)):
@@ -109,3 +101,17 @@ def _same(a: object, b: object) -> bool:
         elif x != y:
             return False
     return True
+
+
+def value_backends(*, require_compiled: bool = False) -> list[tuple[str, ModuleType]]:
+    """The backend modules importable here, as ``(name, module)``: ``("python",
+    amqpcodec._pure)`` always, then ``("cython", amqpcodec._speedups)`` when it is built,
+    for tests and fuzzers that run both side by side.  With ``require_compiled``, a
+    compiled module that cannot be imported raises its ``ImportError``."""
+    found = [("python", importlib.import_module("amqpcodec._pure"))]
+    try:
+        found.append(("cython", importlib.import_module("amqpcodec._speedups")))
+    except ImportError:
+        if require_compiled:
+            raise
+    return found
