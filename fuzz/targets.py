@@ -58,6 +58,7 @@ from amqpcodec.definitions import Accepted
 from amqpcodec.errors import AMQPCodecError, FramingError, IncompleteError, UnsupportedProtocolError
 from amqpcodec.frames import (
     NEED_DATA,
+    PARTIAL_DELIVERY_OVERHEAD,
     AbortedDelivery,
     Delivery,
     Frame,
@@ -441,7 +442,9 @@ def check_frames(data: bytes) -> None:
 
 # --------------------------------------------------------------------------- assembler
 
-ASSEMBLER_LIMITS = Limits(max_message_size=48)
+#: Two partial deliveries may hold 48 payload bytes together; a lone one up to 2,096
+#: (``PARTIAL_DELIVERY_OVERHEAD``), so both of the assembler's bounds are reachable.
+ASSEMBLER_LIMITS = Limits(max_message_size=2 * PARTIAL_DELIVERY_OVERHEAD + 48)
 #: Field values of the wrong type, as a peer may send them (decoded composites keep them).
 _ODD_VALUES: tuple[Any, ...] = (Symbol("x"), -1, True, ULong(2**40), "s", b"t", [1], UInt(7), 0)
 #: Transfer fields (§2.7.5) an odd value may replace: handle ... aborted.
@@ -558,7 +561,8 @@ def check_assembler(data: bytes) -> None:
 # --------------------------------------------------------------------------- CLI stream
 
 TIGHT_STREAM = Limits(
-    max_frame_size=512, max_depth=8, max_container_items=64, max_map_entries=16, max_message_size=256
+    max_frame_size=512, max_depth=8, max_container_items=64, max_map_entries=16,
+    max_message_size=2 * PARTIAL_DELIVERY_OVERHEAD + 256,
 )
 STREAM_LIMITS = (DEFAULT_LIMITS, TIGHT_STREAM)
 _stream = amqpcodec.cli.stream

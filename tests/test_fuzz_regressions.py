@@ -16,7 +16,9 @@ memory), never timed.
   (More on both fixes: ``test_hostile_decode_budgets.py``.)
 - ``TransferAssembler`` (Part 2 §2.7.5-2.7.8): every detach or end walked every partial
   delivery, and ``max_message_size`` bounded each delivery, not their sum.  Fixed:
-  partial deliveries indexed by channel and handle; their sum bounded too.
+  partial deliveries indexed by channel and handle; their sum bounded too, each
+  counting ``PARTIAL_DELIVERY_OVERHEAD`` besides its payload (a partial delivery without
+  payload was free, so their number was unbounded).
 
 Other findings live with their topic: ``test_hostile_encode.py`` (an encode that never
 ends on shared structure; hook chains losing the path).
@@ -39,7 +41,7 @@ import pytest
 from amqpcodec import DEFAULT_LIMITS, Decimal128, Described, Detach, End, Limits, Transfer, UInt
 from amqpcodec import frames as frames_module
 from amqpcodec.errors import AMQPCodecError, LimitExceededError
-from amqpcodec.frames import Frame, TransferAssembler
+from amqpcodec.frames import PARTIAL_DELIVERY_OVERHEAD, Frame, TransferAssembler
 from amqpcodec.limits import MAX_KEYS_PER_HASH
 from amqpcodec.testing import same_value
 
@@ -235,6 +237,31 @@ def test_interleaved_endless_deliveries_are_bounded() -> None:
                 assembler.feed(Frame(fed, 0, 0, b"", transfer, bytes(size)))
                 fed += size
     assert fed <= limits.max_message_size
+
+
+def test_partial_deliveries_without_payload_are_bounded() -> None:
+    """A first transfer with ``more=True`` and no payload cost no counted bytes but about
+    half a KiB of objects, and a peer may open one on every handle (2**32 per channel, 2**16
+    channels): ever new handles grew memory without bound.  Each partial delivery now counts
+    PARTIAL_DELIVERY_OVERHEAD: LimitExceededError comes after at most max_message_size //
+    PARTIAL_DELIVERY_OVERHEAD of them, and the traced peak stays within max_message_size."""
+    limits = Limits(max_message_size=1 << 20)
+    most = limits.max_message_size // PARTIAL_DELIVERY_OVERHEAD
+    assembler = TransferAssembler(limits=limits)
+    opened = 0
+    tracemalloc.start()
+    try:
+        with pytest.raises(LimitExceededError) as caught:
+            while opened < 64 * most:  # ever new handles, the first 64 on new channels too
+                transfer = Transfer(handle=UInt(opened), delivery_id=UInt(opened), delivery_tag=b"t", more=True)
+                assembler.feed(Frame(opened, 0, opened % 64, b"", transfer, b""))
+                opened += 1
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert opened <= most and caught.value.limit == "max_message_size"
+    assert f"held in {opened + 1} partial deliveries" in str(caught.value)
+    assert peak <= limits.max_message_size
 
 
 def test_colliding_decimal_keys_are_distinct_values() -> None:

@@ -1,7 +1,9 @@
 """``TransferAssembler``: transfer frames to deliveries (OASIS AMQP 1.0 Part 2 §2.6.12-2.6.14
 transfers and deliveries, §2.7.5 transfer: ``more``, ``aborted``, ``settled``, ``state``,
 delivery-id/tag only required on the first frame; §2.7.7 detach and §2.7.8 end end the
-link or session, and with them any partial delivery).
+link or session, and with them any partial delivery).  The memory bound: each delivery's
+payload, and all partial deliveries' payload plus ``PARTIAL_DELIVERY_OVERHEAD`` apiece
+(when there are two or more), within ``max_message_size``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from amqpcodec import (
 )
 from amqpcodec import frames as frames_module
 from amqpcodec.frames import (
+    PARTIAL_DELIVERY_OVERHEAD,
     AbortedDelivery,
     Delivery,
     Frame,
@@ -44,6 +47,8 @@ from amqpcodec.frames import (
     encode_transfer,
 )
 from test_frames import read_all_ways
+
+OVERHEAD = PARTIAL_DELIVERY_OVERHEAD
 
 
 def frames(*encoded: bytes) -> list[Frame]:
@@ -322,13 +327,15 @@ def test_peer_sent_field_types_are_checked(body: str, field: str) -> None:
 
 def test_max_message_size_bounds_all_partial_deliveries_together() -> None:
     # §2.6.14 more / §2.7.5: every link's partial delivery is held until its last frame, so
-    # max_message_size bounds their sum too.  At N (10 bytes held) fine; at N+1 the frame that
-    # would cross it raises, its delivery is discarded and dropped, the others are kept.
-    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    # max_message_size bounds their sum too, each counting its payload plus OVERHEAD.  At N
+    # (10 bytes and two overheads held) fine; at N+1 the frame that would cross it raises,
+    # its delivery is discarded and dropped, the others are kept.
+    limit = 2 * OVERHEAD + 10
+    assembler = TransferAssembler(limits=Limits(max_message_size=limit))
     events = frames(
         t(0, b"123456", handle=0, delivery_id=1, delivery_tag=b"a", more=True),
-        t(1, b"7890", handle=0, delivery_id=2, delivery_tag=b"b", more=True),  # 10 held: fine
-        t(1, b"!", handle=0, more=True),  # 11 held: over
+        t(1, b"7890", handle=0, delivery_id=2, delivery_tag=b"b", more=True),  # N held: fine
+        t(1, b"!", handle=0, more=True),  # N+1 held: over
         t(1, b"dropped", handle=0, more=True),
         t(1, b"dropped", handle=0),
         t(0, b"tail", handle=0),  # the other delivery is intact (and its last frame is not counted)
@@ -339,8 +346,11 @@ def test_max_message_size_bounds_all_partial_deliveries_together() -> None:
         assembler.feed(events[2])
     assert info.value.limit == "max_message_size" and info.value.offset == events[2].offset
     assert info.value.frame_offset == events[2].offset
-    assert "delivery 2 would bring the payload held in 2 partial deliveries to 11 bytes" in str(info.value)
-    assert "max_message_size=10" in str(info.value)
+    assert (
+        f"delivery 2 would bring what is held in 2 partial deliveries to {limit + 1} bytes "
+        f"(11 of payload and {OVERHEAD} for each delivery)"
+    ) in str(info.value)
+    assert f"max_message_size={limit}" in str(info.value)
     assert repr(assembler) == "<TransferAssembler partial=[(0, 0)] dropping=[(1, 0)]>"
     tail = Delivery(0, 0, 1, b"a", 0, False, None, b"123456tail")
     assert feed_all(assembler, events[3:]) == [None, None, tail, None]
@@ -348,21 +358,80 @@ def test_max_message_size_bounds_all_partial_deliveries_together() -> None:
 
 
 def test_the_first_frame_of_a_delivery_counts_towards_the_sum() -> None:
-    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    assembler = TransferAssembler(limits=Limits(max_message_size=3 * OVERHEAD + 10))
     events = frames(
         t(0, b"12345678", handle=0, delivery_id=1, delivery_tag=b"a", more=True),
-        t(0, b"", handle=1, delivery_id=2, delivery_tag=b"b", more=True),  # no payload: nothing held
-        t(0, b"abc", handle=2, delivery_id=3, delivery_tag=b"c", more=True),  # 11: over
+        t(0, b"", handle=1, delivery_id=2, delivery_tag=b"b", more=True),  # no payload: its overhead
+        t(0, b"abc", handle=2, delivery_id=3, delivery_tag=b"c", more=True),  # 3 overheads + 11: over
         t(0, b"0123456789", handle=3, delivery_id=4, delivery_tag=b"d"),  # one frame: its own bound only
         t(0, b"dropped", handle=2, aborted=True),
     )
     assert feed_all(assembler, events[:2]) == [None, None]
     with pytest.raises(LimitExceededError) as info:
         assembler.feed(events[2])
-    assert "delivery 3 would bring the payload held in 3 partial deliveries to 11 bytes" in str(info.value)
+    assert f"held in 3 partial deliveries to {3 * OVERHEAD + 11} bytes (11 of payload" in str(info.value)
     assert repr(assembler) == "<TransferAssembler partial=[(0, 0), (0, 1)] dropping=[(0, 2)]>"
     assert feed_all(assembler, events[3:]) == [Delivery(0, 3, 4, b"d", 0, False, None, b"0123456789"), None]
     assert repr(assembler) == "<TransferAssembler partial=[(0, 0), (0, 1)] dropping=[]>"
+
+
+def test_partial_deliveries_without_payload_count_their_overhead() -> None:
+    # A first frame with more=true and no payload holds a delivery's objects: it counts
+    # OVERHEAD, so max_message_size // OVERHEAD such deliveries fit (N) and one more does
+    # not (N+1), on a new handle or a new channel alike; nor does one payload byte more.
+    assembler = TransferAssembler(limits=Limits(max_message_size=3 * OVERHEAD))
+    empty = [t(n % 2, b"", handle=n, delivery_id=n, delivery_tag=b"t", more=True) for n in range(5)]
+    events = frames(*empty, t(0, b"x", handle=0, more=True), t(1, b"", handle=3), t(0, b"", handle=4))
+    assert feed_all(assembler, events[:3]) == [None, None, None]  # exactly 3 overheads held
+    for event in events[3:6]:  # a fourth delivery, on either channel, or one payload byte
+        with pytest.raises(LimitExceededError) as info:
+            assembler.feed(event)
+        assert info.value.limit == "max_message_size" and info.value.offset == event.offset
+    assert f"to {3 * OVERHEAD + 1} bytes (1 of payload and {OVERHEAD} for each delivery)" in str(info.value)
+    # The state the docstring gives: the refused deliveries are dropped up to their last frame.
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 2), (1, 1)] dropping=[(0, 0), (0, 4), (1, 3)]>"
+    assert feed_all(assembler, events[6:]) == [None, None]
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 2), (1, 1)] dropping=[(0, 0)]>"
+    # An empty continuation adds nothing, and a delivery that leaves frees its whole overhead.
+    (more, last) = frames(t(0, b"", handle=2, more=True), t(0, b"", handle=2))
+    assert assembler.feed(more) is None
+    assert assembler.feed(last) == Delivery(0, 2, 2, b"t", 0, False, None, b"")
+    *again, over = frames(
+        t(1, b"", handle=8, delivery_id=8, delivery_tag=b"u", more=True),
+        t(1, b"", handle=9, delivery_id=9, delivery_tag=b"v", more=True),
+        t(1, b"!", handle=9, more=True),
+    )
+    assert feed_all(assembler, again) == [None, None]
+    with pytest.raises(LimitExceededError):
+        assembler.feed(over)
+
+
+@pytest.mark.parametrize("limit", [0, 10, OVERHEAD - 1, OVERHEAD, 2 * OVERHEAD + 9])
+def test_a_lone_delivery_of_max_message_size_assembles_however_split(limit: int) -> None:
+    # The overhead counts only against the sum of two or more partial deliveries: one
+    # delivery of exactly max_message_size bytes assembles, in one frame or in several
+    # (its last empty), even when max_message_size is below the overhead.
+    body = bytes(range(256)) * (limit // 256) + bytes(limit % 256)
+    split = frames(
+        t(0, body[: limit // 2], handle=0, delivery_id=1, delivery_tag=b"a", more=True),
+        t(0, body[limit // 2 :], handle=0, more=True),
+        t(0, b"", handle=0),
+    )
+    assert feed_all(TransferAssembler(limits=Limits(max_message_size=limit)), split)[-1] == Delivery(
+        0, 0, 1, b"a", 0, False, None, body
+    )
+    # While it is partial, another delivery's first frame (more=true) is over: two overheads
+    # do not fit in these limits; a one-frame delivery does, by its own bound.
+    assembler = TransferAssembler(limits=Limits(max_message_size=limit))
+    other, single = frames(
+        t(0, b"", handle=1, delivery_id=2, delivery_tag=b"b", more=True),
+        t(1, body, handle=1, delivery_id=3, delivery_tag=b"c"),
+    )
+    feed_all(assembler, split[:2])
+    with pytest.raises(LimitExceededError):
+        assembler.feed(other)
+    assert assembler.feed(single) == Delivery(1, 1, 3, b"c", 0, False, None, body)
+    assert feed_all(assembler, split[2:]) == [Delivery(0, 0, 1, b"a", 0, False, None, body)]
 
 
 _FILL = t(0, b"0123456789", handle=0, delivery_id=1, delivery_tag=b"a", more=True)
@@ -382,6 +451,8 @@ RELEASES: dict[str, tuple[list[bytes], type[Exception] | None]] = {
 
 @pytest.mark.parametrize("release", RELEASES)
 def test_every_way_a_partial_delivery_ends_releases_its_bytes(release: str) -> None:
+    # max_message_size=10 is below OVERHEAD: the refill fits only as the lone partial
+    # delivery, so it checks that both the bytes and the count are released.
     assembler = TransferAssembler(limits=Limits(max_message_size=10))
     encoded, error = RELEASES[release]
     refill = t(2, b"9876543210", handle=5, delivery_id=2, delivery_tag=b"b", more=True)
@@ -415,12 +486,17 @@ def _model_feed(state: dict[str, Any], frame: Frame, limit: int) -> Any:
         if performative.aborted or not performative.more:
             dropping.discard(key)
         return None
+    new = key not in partial
     ident, payload = partial.pop(key, (performative.delivery_id, b""))
     if performative.aborted:
         return AbortedDelivery(frame.channel, performative.handle, ident, b"t")
     payload += frame.payload
-    held = sum(len(value) for _, value in partial.values()) + len(payload)
-    if frame.payload and (len(payload) > limit or (performative.more and held > limit)):
+    # What all partial deliveries would hold if this one stays partial: payload plus an
+    # overhead apiece, checked when there would be two or more and this frame adds to it.
+    count = len(partial) + 1
+    held = sum(len(value) for _, value in partial.values()) + len(payload) + OVERHEAD * count
+    adds = bool(frame.payload) or new
+    if len(payload) > limit or (performative.more and adds and count > 1 and held > limit):
         if performative.more:
             dropping.add(key)
         return LimitExceededError
@@ -433,7 +509,11 @@ def _model_feed(state: dict[str, Any], frame: Frame, limit: int) -> Any:
 _OPS = st.tuples(st.integers(0, 9), st.integers(0, 2), st.integers(0, 2), st.integers(0, 7))
 
 
-@given(ops=st.lists(_OPS, max_size=60), limit=st.integers(0, 16))
+#: Limits that leave room for zero to three partial deliveries' overheads and a few bytes.
+_LIMITS = st.builds(lambda overheads, extra: overheads * OVERHEAD + extra, st.integers(0, 3), st.integers(0, 16))
+
+
+@given(ops=st.lists(_OPS, max_size=60), limit=_LIMITS)
 def test_assembler_follows_the_documented_rules(ops: list[tuple[int, int, int, int]], limit: int) -> None:
     # Random transfers, detaches, ends and closes over three channels and three handles,
     # against a plain model of the rules (TransferAssembler's docstring); the assembler's
@@ -463,14 +543,17 @@ def test_assembler_follows_the_documented_rules(ops: list[tuple[int, int, int, i
         keys = sorted(state["partial"])
         assert repr(assembler) == f"<TransferAssembler partial={keys} dropping={sorted(state['dropping'])}>"
         assert pickle.loads(pickle.dumps(assembler)) == assembler
-    # The bytes still held: exactly the model's partial deliveries, so the budget left is exact.
+    # What is still held: exactly the model's partial deliveries, so the budget left for a
+    # new partial delivery (on a new channel) is exact: N bytes fit, N+1 do not.
+    count = len(state["partial"])
     held = sum(len(payload) for _, payload in state["partial"].values())
-    assert held <= limit
+    assert held + OVERHEAD * count <= limit if count > 1 else held <= limit
+    budget = limit - held - OVERHEAD * (count + 1) if count else limit
     transfer = Transfer(handle=UInt(0), delivery_id=UInt(0), delivery_tag=b"t", more=True)
     with pytest.raises(LimitExceededError):
-        copy.deepcopy(assembler).feed(Frame(0, 0, 9, b"", transfer, bytes(limit - held + 1)))
-    if limit > held:
-        assert assembler.feed(Frame(0, 0, 9, b"", transfer, bytes(limit - held))) is None
+        copy.deepcopy(assembler).feed(Frame(0, 0, 9, b"", transfer, bytes(max(budget + 1, 0))))
+    if budget >= 0:
+        assert assembler.feed(Frame(0, 0, 9, b"", transfer, bytes(budget))) is None
 
 
 def _lines_run(action: Callable[[], Any]) -> int:
