@@ -13,7 +13,9 @@ AMQP encoding as keys, elements and field values; lone surrogates and non-ASCII
 symbols in keys, descriptors and fields; keys that break a section's rules (Part 3
 §3.2.5 application-properties: string; §3.2.10 annotations: symbol or ulong); the
 ``max_message_size`` output bound (values that share structure, every check point,
-both backends at every bound); and ``__amqp__`` hook chains bounded by ``max_depth``.
+both backends at every bound); ``__amqp__`` hook chains bounded by ``max_depth``; and
+hooks inside nesting up to ``MAX_DEPTH_CEILING`` (no depth, no Python frame, both
+backends alike, also in message sections and from a deep caller).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+import amqpcodec.message as message_module
 from amqpcodec import (
     DEFAULT_LIMITS,
     AMQPSequence,
@@ -701,3 +704,228 @@ def test_any_value_encodes_within_its_own_size_and_not_one_byte_less(
         for backend in (pure, compiled)
     ] if data else []
     assert len({(error.path, error.args[0]) for error in errors}) <= 1
+
+
+# --------------------------------------------------------------------------- hooks inside deep nesting
+# A hook adds no nesting level, and in the pure backend no Python frame either (its
+# result is encoded in the frame of the compound holding the hooked value), so
+# MAX_DEPTH_CEILING levels of hooked compounds give both backends the same bytes, and
+# one level more the same depth error from ``Limits``, never "nesting exhausted".
+
+
+def _hooks(value: Any, count: int) -> Any:
+    """``value`` behind ``count`` hooks in a row (``_Hooked``)."""
+    for _ in range(count):
+        value = _Hooked(value)
+    return value
+
+
+class _KeyList(list[Any]):
+    """A list usable as a map key (hashed by identity), for the hook-free twin of a hooked key."""
+
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
+
+#: Per shape: the compound levels one step adds, and the step: ``value`` wrapped one step
+#: deeper with ``hooks`` hooks in a row on the way (0: the hook-free twin).
+HOOKED_NESTING: dict[str, tuple[int, Callable[[Any, int], Any]]] = {
+    "list": (1, lambda value, hooks: _hooks([value], hooks)),
+    "tuple": (1, lambda value, hooks: _hooks((value,), hooks)),
+    "map value": (1, lambda value, hooks: _hooks({"k": value}, hooks)),
+    "map key": (2, lambda value, hooks: {_hooks(_KeyList([value]), hooks): None}),
+    "described value": (1, lambda value, hooks: _hooks(Described(Symbol("d"), value), hooks)),
+    "hook returning a described list": (2, lambda value, hooks: _hooks(Described(1, [value]), hooks)),
+    "described descriptor": (2, lambda value, hooks: Described(_hooks([value], hooks), None)),
+    "array of lists": (2, lambda value, hooks: _hooks(Array("list", [[value]]), hooks)),
+    "array descriptor": (2, lambda value, hooks: Array("null", [None], descriptor=_hooks([value], hooks))),
+    "composite field": (
+        4,
+        lambda value, hooks: Open(container_id="c", properties={Symbol("k"): _hooks([value], hooks)}),
+    ),
+}
+
+
+def _hooked_nesting(shape: str, depth: int, hooks: int, leaf: Any = None) -> Any:
+    """``depth`` compound levels of ``shape`` around ``leaf`` (``depth`` a multiple of its step)."""
+    per, step = HOOKED_NESTING[shape]
+    value = leaf
+    for _ in range(depth // per):
+        value = step(value, hooks)
+    return value
+
+
+def _outcome(call: Callable[[], bytes | None]) -> tuple[Any, ...]:
+    """``("bytes", ...)`` or the codec error's class, path and message."""
+    try:
+        return ("bytes", call())
+    except EncodeError as error:
+        return (type(error).__name__, error.path, error.args[0])
+
+
+def _agreed(
+    both_backends: list[tuple[str, ModuleType]], encode: Callable[[ModuleType], Any]
+) -> tuple[Any, ...]:
+    """The one outcome both backends give for ``encode(backend)``, from a caller 200 frames deep."""
+    outcomes = [
+        _at_stack_depth(200, lambda b=backend: _outcome(lambda: encode(b))) for _, backend in both_backends
+    ]
+    assert outcomes[0] == outcomes[1], outcomes
+    return outcomes[0]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("hooks", [1, 3], ids=["1-hook", "3-hooks"])
+@pytest.mark.parametrize("max_depth", [12, MAX_DEPTH_CEILING])
+@pytest.mark.parametrize("shape", HOOKED_NESTING)
+def test_hooked_nesting_at_max_depth_and_one_more_agrees(
+    both_backends: list[tuple[str, ModuleType]], shape: str, max_depth: int, hooks: int
+) -> None:
+    """``max_depth`` levels through hooks: the bytes of the hook-free twin, in both backends
+    alike; one level more (a hooked list at the bottom): both raise the depth error of
+    ``Limits`` at the same path; ``max_depth`` hooks in a row at the bottom still encode,
+    one more is the hook-chain error at the same path."""
+    limits = Limits(max_depth=max_depth)
+    pure = both_backends[0][1]
+    twin = pure.encode(_hooked_nesting(shape, max_depth, 0), limits)
+
+    value = _hooked_nesting(shape, max_depth, hooks)
+    assert _agreed(both_backends, lambda backend: backend.encode(value, limits)) == ("bytes", twin)
+
+    deeper = _hooked_nesting(shape, max_depth, hooks, leaf=_hooks([None], hooks))
+    kind, path, message = _agreed(both_backends, lambda backend: backend.encode(deeper, limits))
+    assert kind == "EncodeError"
+    assert message == f"nesting deeper than max_depth={max_depth} (a container holding itself?)"
+
+    chained = _hooked_nesting(shape, max_depth, hooks, leaf=_hooks(None, max_depth))
+    assert _agreed(both_backends, lambda backend: backend.encode(chained, limits)) == ("bytes", twin)
+    endless = _hooked_nesting(shape, max_depth, hooks, leaf=_hooks(None, max_depth + 1))
+    kind, endless_path, message = _agreed(both_backends, lambda backend: backend.encode(endless, limits))
+    assert (kind, message) == (
+        "EncodeError",
+        f"more than max_depth={max_depth} __amqp__ hooks in a row (a hook returning hooked values forever?)",
+    )
+    assert _anonymous(endless_path) == _anonymous(path)  # the leaf's place, where ``deeper`` put its list
+
+
+def _anonymous(path: str) -> str:
+    """``path`` without the object addresses its map keys' reprs hold."""
+    return re.sub(r" object at 0x[0-9a-f]+", "", path)
+
+
+#: Message sections (Part 3 §3.2) around hooked nesting: the section itself is depth 0,
+#: so ``levels(max_depth)`` levels of hooked lists fill ``max_depth`` exactly.
+HOOKED_SECTIONS: dict[str, tuple[Callable[[int], int], Callable[[Any], Message]]] = {
+    "amqp-value": (lambda depth: depth - 1, lambda value: Message(body=AMQPValue(value))),
+    "amqp-sequence": (lambda depth: depth - 2, lambda value: Message(body=AMQPSequence([value]))),
+    "message-annotations": (
+        lambda depth: depth - 2,
+        lambda value: Message(
+            message_annotations=MessageAnnotations({Symbol("x-k"): value}), body=AMQPValue(1)
+        ),
+    ),
+    "hooked section": (lambda depth: depth - 1, lambda value: Message(body=_HookedValue(value))),
+}
+
+
+class _HookedValue(AMQPValue):
+    """An amqp-value section subclass encoded through its own hook (as ``00 53 77`` value)."""
+
+    __slots__ = ()
+
+    def __amqp__(self) -> Any:
+        return _Hooked(Described(ULong(0x77), _Hooked(self.value)))
+
+
+@pytest.mark.parametrize("max_depth", [12, MAX_DEPTH_CEILING])
+@pytest.mark.parametrize("section", HOOKED_SECTIONS)
+def test_hooked_nesting_in_message_sections_agrees(
+    both_backends: list[tuple[str, ModuleType]], section: str, max_depth: int
+) -> None:
+    """As above, through ``encode_message`` (the hot path) and ``Message.encode``."""
+    levels, make = HOOKED_SECTIONS[section]
+    limits = Limits(max_depth=max_depth)
+    plan = message_module._PLAN
+    fits = make(_hooked_nesting("list", levels(max_depth), 2))
+    twin = make(_hooked_nesting("list", levels(max_depth), 0))
+    outcome = _agreed(both_backends, lambda backend: backend.encode_message(fits, limits, plan))
+    assert outcome == ("bytes", twin.encode(limits=limits))
+    assert _at_stack_depth(200, lambda: fits.encode(limits=limits)) == outcome[1]
+
+    deeper = make(_hooked_nesting("list", levels(max_depth) + 1, 2))
+    kind, _, message = _agreed(both_backends, lambda backend: backend.encode_message(deeper, limits, plan))
+    assert kind == "EncodeError" and f"nesting deeper than max_depth={max_depth}" in message
+    error = _encode_error(lambda: _at_stack_depth(200, lambda: deeper.encode(limits=limits)))
+    assert f"nesting deeper than max_depth={max_depth}" in str(error)
+
+
+class _Probe:
+    """A leaf hook noting how deep the Python stack is when it is applied."""
+
+    def __init__(self) -> None:
+        self.depths: list[int] = []
+
+    def __amqp__(self) -> None:
+        self.depths.append(len(_stack()))
+
+
+@pytest.mark.parametrize("shape", HOOKED_NESTING)
+def test_hooks_cost_no_python_frame(any_backend: ModuleType, shape: str) -> None:
+    """Counted, not timed: the stack at the bottom of 40 levels is as deep with 3 hooks per
+    level as with none (pure: one frame per level; compiled: none)."""
+    depths = []
+    for hooks in (0, 3):
+        probe = _Probe()
+        any_backend.encode([_hooked_nesting(shape, 40, hooks, leaf=probe)], Limits(max_depth=41))
+        depths.append(probe.depths)
+    assert depths[0] == depths[1] and len(depths[0]) == 1
+
+
+class _Recursing:
+    """A hook that calls itself until Python's stack runs out."""
+
+    def __amqp__(self) -> Any:
+        return self.__amqp__()
+
+
+def test_a_hook_exhausting_the_stack_is_an_encode_error_in_both(
+    both_backends: list[tuple[str, ModuleType]],
+) -> None:
+    """The ``RecursionError`` a hook raises becomes one EncodeError, in both backends alike."""
+    value = {"k": [1, _Recursing()]}
+    plan = message_module._PLAN
+    message = Message(body=AMQPValue(value))
+    exhausted = ("EncodeError", "", "nesting exhausted the Python stack before max_depth")
+    for _, backend in both_backends:
+        assert _outcome(lambda backend=backend: backend.encode(value, DEFAULT_LIMITS)) == exhausted
+        assert _outcome(lambda b=backend: b.encode_message(message, DEFAULT_LIMITS, plan)) == exhausted
+    assert _encode_error(lambda: message.encode()).path == "body"
+
+
+@pytest.mark.parametrize("spare", [60, 250, 700], ids=lambda spare: f"{spare}-frames-left")
+def test_hooked_ceiling_depth_from_a_deep_caller_is_never_a_recursion_error(
+    any_backend: ModuleType, spare: int
+) -> None:
+    """``test_ceiling_depth_from_a_deep_caller_is_never_a_recursion_error`` through hooks."""
+    limits = Limits(max_depth=MAX_DEPTH_CEILING)
+    value = _hooked_nesting("list", MAX_DEPTH_CEILING, 2)
+    used = sys.getrecursionlimit() - spare - len(_stack())
+    try:
+        data = _at_stack_depth(used, lambda: any_backend.encode(value, limits))
+    except EncodeError as error:
+        assert error.args[0] == "nesting exhausted the Python stack before max_depth"
+    else:
+        assert data == any_backend.encode(_hooked_nesting("list", MAX_DEPTH_CEILING, 0), limits)
+
+
+def test_a_hooked_base_does_not_outrank_an_encodable_one(both_backends: list[tuple[str, ModuleType]]) -> None:
+    """A class deriving from a hooked class and from ``int`` is an int (its nearest base
+    with an encoder) in both backends, also once the hooked class has been encoded."""
+    for _, backend in both_backends:
+        backend.encode(_Hooked(1), DEFAULT_LIMITS)
+
+    class HookedInt(_Hooked, int):
+        pass
+
+    value = HookedInt(5)
+    value.value = "from the hook"
+    for _, backend in both_backends:
+        assert backend.encode([value], DEFAULT_LIMITS) == b"\xc0\x03\x01\x55\x05"

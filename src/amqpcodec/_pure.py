@@ -30,7 +30,11 @@ so canonical (smallest) encodings cost no second pass.  The output is held to
 ``Limits.max_message_size`` at a few cheap points (``_too_large``: after each
 compound, each ``__amqp__`` hook and each variable-width or compound array element,
 before each string or binary of over 255 bytes, and at the end), never per byte;
-chains of hooks are unrolled in a loop and bounded by ``max_depth``.
+chains of hooks are unrolled in a loop and bounded by ``max_depth``.  As in decoding,
+each nesting level costs one Python frame and no more: a compound applies the hooks of
+its elements (and descriptor) in its own frame (``_unhook``), so hooks add neither
+nesting depth nor frames, and ``MAX_DEPTH_CEILING`` levels through hooks encode as in
+the compiled backend instead of exhausting the Python stack first.
 
 The layers above hand three hot paths down to the backends, so the compiled one runs
 them without a Python frame per field (``_composite``, ``message`` and ``frames``
@@ -974,12 +978,16 @@ def _encoder_for(value: Any) -> Encoder:
 
     Subclasses use their nearest base's encoder (enum members of ``UByte``, ``Symbol``
     ...); a class with an ``__amqp__()`` method (composites, ``Role``) is encoded as the
-    value that method returns; any other ``Mapping`` as a map.
+    value that method returns; any other ``Mapping`` as a map.  A hooked class gets
+    :func:`_e_amqp_hook` and is cached in ``_HOOKED``, never in ``_ENCODERS``, so the
+    compound encoders meet its values on their slow path (:func:`_unhook`).
     """
     cls = type(value)
     encoder = _ENCODERS.get(cls)
     if encoder is not None:
         return encoder
+    if cls in _HOOKED:
+        return _e_amqp_hook
     for base in cls.__mro__[1:]:
         encoder = _ENCODERS.get(base)
         if encoder is _e_composite and not _encodes_as_composite(cls):
@@ -993,27 +1001,60 @@ def _encoder_for(value: Any) -> Encoder:
             encoder = _e_map
         else:
             raise UnsupportedTypeError(f"{cls.__name__} has no AMQP encoding")
-    _ENCODERS[cls] = encoder
+    if encoder is _e_amqp_hook:
+        _HOOKED.add(cls)
+    else:
+        _ENCODERS[cls] = encoder
     return encoder
 
 
-def _e_amqp_hook(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
-    """``value`` encoded as what its ``__amqp__()`` returns.  A result that is hooked
-    again is converted here in turn, at most ``max_depth`` hooks in a row, so a hook
-    returning new hooked values forever is an ``EncodeError`` at ``value``'s path."""
-    converted = value.__amqp__()
-    encoder = _ENCODERS.get(type(converted)) or _encoder_for(converted)
+#: The classes encoded through their own ``__amqp__`` hook (``_encoder_for``).
+_HOOKED: set[type] = set()
+
+
+def _unhook(value: Any, limits: _EncodeLimits) -> tuple[Any, Encoder, bool]:
+    """What to write for a ``value`` whose exact type is not in ``_ENCODERS``:
+    ``(value, its encoder, False)``, or, when its class has an ``__amqp__`` hook,
+    ``(what the hooks return, that one's encoder, True)``.  A hook's result that is
+    hooked again is converted in turn, at most ``max_depth`` hooks in a row, so a hook
+    returning new hooked values forever is an ``EncodeError`` at ``value``'s path.
+
+    The caller writes the result itself and, when it was hooked, then holds the output
+    to ``max_message_size``.  The compound encoders do so in their own frame, so a hook
+    costs no Python frame while its result is encoded (module docstring).  Hooked
+    classes are kept out of ``_ENCODERS`` (in ``_HOOKED``), so a compound's fast path
+    stays one dict lookup and a test against ``None`` per element.
+    """
+    if type(value) not in _HOOKED:
+        encoder = _encoder_for(value)
+        if encoder is not _e_amqp_hook:
+            return value, encoder, False
+    value = value.__amqp__()
     hooks = 1
-    while encoder is _e_amqp_hook:
+    while True:
+        cls = type(value)
+        found = _ENCODERS.get(cls)
+        if found is not None:
+            return value, found, True
+        if cls not in _HOOKED:
+            encoder = _encoder_for(value)
+            if encoder is not _e_amqp_hook:
+                return value, encoder, True
         if hooks >= limits.max_depth:
             raise EncodeError(
                 f"more than max_depth={limits.max_depth} __amqp__ hooks in a row "
                 "(a hook returning hooked values forever?)"
             )
-        converted = converted.__amqp__()
-        encoder = _ENCODERS.get(type(converted)) or _encoder_for(converted)
+        value = value.__amqp__()
         hooks += 1
-    encoder(out, converted, depth, limits)
+
+
+def _e_amqp_hook(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
+    """``value`` encoded as what its ``__amqp__()`` returns (:func:`_unhook`), then the
+    output bound; for the callers that encode one value (``encode``, a message
+    section), where a frame more is no deeper nesting."""
+    value, encoder, _ = _unhook(value, limits)
+    encoder(out, value, depth, limits)
     if len(out) > limits.max_message_size:
         raise _too_large(len(out), limits)
 
@@ -1059,7 +1100,14 @@ def _e_composite(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) 
     out.append(0x00)
     depth += 1
     try:
-        (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
+        encoder = _ENCODERS.get(type(descriptor))
+        if encoder is not None:
+            encoder(out, descriptor, depth, limits)
+        else:  # a new class, or a hook: applied in this frame (_unhook)
+            converted, encoder, hooked = _unhook(descriptor, limits)
+            encoder(out, converted, depth, limits)
+            if hooked and len(out) > limits.max_message_size:
+                raise _too_large(len(out), limits)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(".descriptor") from None
     try:
@@ -1129,8 +1177,14 @@ def _e_list(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> No
     index = 0
     try:
         for index, item in enumerate(value):  # noqa: B007 (index names the path on error)
-            encoder = _ENCODERS.get(type(item)) or _encoder_for(item)
-            encoder(out, item, depth, limits)
+            encoder = _ENCODERS.get(type(item))
+            if encoder is not None:
+                encoder(out, item, depth, limits)
+            else:  # a new class, or a hook: applied in this frame (_unhook)
+                converted, encoder, hooked = _unhook(item, limits)
+                encoder(out, converted, depth, limits)
+                if hooked and len(out) > limits.max_message_size:
+                    raise _too_large(len(out), limits)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(f"[{index}]") from None
     _finish_compound(out, start, count, 0xD0, limits)
@@ -1147,10 +1201,22 @@ def _e_map(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> Non
     key = None
     try:
         for key, item in value.items():
-            encoder = _ENCODERS.get(type(key)) or _encoder_for(key)
-            encoder(out, key, depth, limits)
-            encoder = _ENCODERS.get(type(item)) or _encoder_for(item)
-            encoder(out, item, depth, limits)
+            encoder = _ENCODERS.get(type(key))
+            if encoder is not None:
+                encoder(out, key, depth, limits)
+            else:  # a new class, or a hook: applied in this frame (_unhook)
+                converted, encoder, hooked = _unhook(key, limits)
+                encoder(out, converted, depth, limits)
+                if hooked and len(out) > limits.max_message_size:
+                    raise _too_large(len(out), limits)
+            encoder = _ENCODERS.get(type(item))
+            if encoder is not None:
+                encoder(out, item, depth, limits)
+            else:
+                converted, encoder, hooked = _unhook(item, limits)
+                encoder(out, converted, depth, limits)
+                if hooked and len(out) > limits.max_message_size:
+                    raise _too_large(len(out), limits)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(f"[{key!r}]") from None
     _finish_compound(out, start, 2 * pairs, 0xD1, limits)
@@ -1162,12 +1228,26 @@ def _e_described(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) 
     depth += 1
     descriptor = value.descriptor
     try:
-        (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
+        encoder = _ENCODERS.get(type(descriptor))
+        if encoder is not None:
+            encoder(out, descriptor, depth, limits)
+        else:  # a new class, or a hook: applied in this frame (_unhook)
+            converted, encoder, hooked = _unhook(descriptor, limits)
+            encoder(out, converted, depth, limits)
+            if hooked and len(out) > limits.max_message_size:
+                raise _too_large(len(out), limits)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(".descriptor") from None
     item = value.value
     try:
-        (_ENCODERS.get(type(item)) or _encoder_for(item))(out, item, depth, limits)
+        encoder = _ENCODERS.get(type(item))
+        if encoder is not None:
+            encoder(out, item, depth, limits)
+        else:
+            converted, encoder, hooked = _unhook(item, limits)
+            encoder(out, converted, depth, limits)
+            if hooked and len(out) > limits.max_message_size:
+                raise _too_large(len(out), limits)
     except _ENCODE_FAULTS as error:
         raise _encode_error(error)._at(".value") from None
 
@@ -1201,7 +1281,14 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
         out.append(0x00)
         descriptor = value.descriptor
         try:
-            (_ENCODERS.get(type(descriptor)) or _encoder_for(descriptor))(out, descriptor, depth, limits)
+            encoder = _ENCODERS.get(type(descriptor))
+            if encoder is not None:
+                encoder(out, descriptor, depth, limits)
+            else:  # a new class, or a hook: applied in this frame (_unhook)
+                converted, encoder, hooked = _unhook(descriptor, limits)
+                encoder(out, converted, depth, limits)
+                if hooked and len(out) > limits.max_message_size:
+                    raise _too_large(len(out), limits)
         except _ENCODE_FAULTS as error:
             raise _encode_error(error)._at(".descriptor") from None
     element_type = value.element_type

@@ -2194,7 +2194,8 @@ cdef int enc_value(Writer* w, object value, int depth, Encoder* e) except -1:
 
 cdef int enc_hook(Writer* w, object value, int depth, Encoder* e) except -1:
     """A value encoded as what its ``__amqp__()`` returns (``Role``, message sections):
-    ``_pure._e_amqp_hook``, at most ``max_depth`` hooks in a row, then the output bound."""
+    ``_pure._unhook``, at most ``max_depth`` hooks in a row, then the output bound.  A
+    hook adds no nesting level, as there (where it adds no Python frame either)."""
     cdef object converted = value.__amqp__()
     cdef Kind kind = kind_of_type(type(converted))
     cdef int hooks = 1
@@ -2884,7 +2885,13 @@ cdef inline void split_compound(
 
 
 def encode(value, limits):
-    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding")."""
+    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding").
+
+    Nesting costs no Python frame here, but ``__amqp__`` hooks (and a ``Mapping``'s
+    ``items``) are Python calls: one made with the interpreter's stack spent (a hook
+    recursing, a caller nearly at the recursion limit) raises ``RecursionError``, which
+    becomes the ``EncodeError`` ``_pure.encode`` raises for it, at the top (path ``''``)
+    as there."""
     cdef unsigned char initial[SMALL_BUFFER]
     cdef Writer w
     cdef Encoder e
@@ -2894,7 +2901,7 @@ def encode(value, limits):
         enc_value(&w, value, 0, &e)
         check_output(&e, w.len + w.shift)
         return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
-    except _StackExhausted:
+    except (_StackExhausted, RecursionError):  # RecursionError: from a hook (see ``encode``)
         raise EncodeError("nesting exhausted the Python stack before max_depth") from None
     except _ENCODE_FAULTS as error:
         raise encode_error(error) from None
@@ -2932,7 +2939,7 @@ def encode_message(message, limits, tuple plan):
             elif not enc_section(&w, section, p, &e):
                 return None
         return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
-    except _StackExhausted:
+    except (_StackExhausted, RecursionError):  # RecursionError: from a hook (see ``encode``)
         raise EncodeError("nesting exhausted the Python stack before max_depth") from None
     except _ENCODE_FAULTS as error:
         raise encode_error(error) from None
