@@ -38,7 +38,18 @@ from typing import Any
 
 import pytest
 
-from amqpcodec import DEFAULT_LIMITS, Decimal128, Described, Detach, End, Limits, Transfer, UInt
+from amqpcodec import (
+    DEFAULT_LIMITS,
+    Decimal128,
+    Described,
+    Detach,
+    End,
+    Limits,
+    Modified,
+    Symbol,
+    Transfer,
+    UInt,
+)
 from amqpcodec import frames as frames_module
 from amqpcodec.errors import AMQPCodecError, LimitExceededError
 from amqpcodec.frames import PARTIAL_DELIVERY_OVERHEAD, Frame, TransferAssembler
@@ -262,6 +273,46 @@ def test_partial_deliveries_without_payload_are_bounded() -> None:
     assert opened <= most and caught.value.limit == "max_message_size"
     assert f"held in {opened + 1} partial deliveries" in str(caught.value)
     assert peak <= limits.max_message_size
+
+
+@pytest.mark.parametrize("field", ["state", "delivery_tag"])
+def test_partial_deliveries_with_large_fields_are_bounded(field: str) -> None:
+    """A first transfer's ``state`` (a modified outcome with 300 annotations here, some
+    60 KiB of objects from 7 KiB of wire) or an over-long delivery-tag (§2.8.7 allows 32
+    octets; 16 KiB here) is held with its partial delivery, and only the overhead was
+    counted: 1024 such deliveries fit in 1 MiB and held 58 or 16.5 MiB.  What they hold
+    now counts too, so the traced peak stays within max_message_size."""
+    limits = Limits(max_message_size=1 << 20)
+    assembler = TransferAssembler(limits=limits)
+    opened, refused, annotations = 0, None, None
+    tracemalloc.start()
+    try:
+        while opened < 4096:  # ever new handles
+            if field == "state":
+                annotations = {Symbol(f"x-opt-{opened}-{n}"): f"{opened} {n}" for n in range(300)}
+                fields: dict[str, Any] = {"delivery_tag": b"t", "state": Modified(message_annotations=annotations)}
+            else:
+                fields = {"delivery_tag": opened.to_bytes(4, "big") * 4096}
+            transfer = Transfer(handle=UInt(opened), delivery_id=UInt(opened), more=True, **fields)
+            try:
+                assembler.feed(Frame(opened, 0, 0, b"", transfer, b""))
+            except LimitExceededError as error:
+                refused = error
+                break
+            opened += 1
+        # The refused frame's objects are the caller's: what the assembler holds is within
+        # the limit, and the peak exceeds it by at most that one frame.
+        frame_objects = frames_module._held_size(transfer)
+        del transfer, fields, annotations
+        assert refused is not None
+        refused.__traceback__ = None  # its frames hold the refused transfer
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.limit == "max_message_size" and opened < 100
+    assert f"held in {opened + 1} partial deliveries" in str(refused)
+    assert held <= limits.max_message_size
+    assert peak <= limits.max_message_size + frame_objects
 
 
 def test_colliding_decimal_keys_are_distinct_values() -> None:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from amqpcodec import (
     Accepted,
+    Array,
     Close,
     DecodeError,
     Described,
@@ -29,9 +30,11 @@ from amqpcodec import (
     Flow,
     LimitExceededError,
     Limits,
+    Modified,
     Open,
     Received,
     SaslOutcome,
+    Symbol,
     Transfer,
     UInt,
 )
@@ -404,6 +407,129 @@ def test_partial_deliveries_without_payload_count_their_overhead() -> None:
     assert feed_all(assembler, again) == [None, None]
     with pytest.raises(LimitExceededError):
         assembler.feed(over)
+
+
+# --------------------------------------------------------------------------- what fields hold
+
+
+@pytest.mark.parametrize("excess", [0, 1])
+def test_delivery_tag_octets_past_32_count_towards_the_sum(excess: int) -> None:
+    # §2.8.7 allows delivery-tags of up to 32 octets, which OVERHEAD covers; a longer tag
+    # is kept as sent, and its octets past 32 count (N fits, N+1 does not).
+    assembler = TransferAssembler(limits=Limits(max_message_size=2 * OVERHEAD + 100))
+    first, second = frames(
+        t(0, b"", handle=0, delivery_id=1, delivery_tag=bytes(32), more=True),  # covered
+        t(0, b"", handle=1, delivery_id=2, delivery_tag=bytes(132 + excess), more=True),
+    )
+    assert assembler.feed(first) is None
+    if not excess:
+        assert assembler.feed(second) is None
+        return
+    with pytest.raises(LimitExceededError) as info:
+        assembler.feed(second)
+    assert f"to {2 * OVERHEAD + 101} bytes (0 of payload, 101 in states and long delivery-tags, and" in str(info.value)
+
+
+def _state_annotations(entries: int) -> Modified:
+    return Modified(message_annotations={Symbol(f"x-opt-{n}"): f"value {n}" for n in range(entries)})
+
+
+def _held_state_size(state: Any) -> int:
+    """What the assembler counts for this state as the frame reader decodes it."""
+    (frame,) = frames(t(0, b"", handle=0, delivery_id=0, delivery_tag=b"t", more=True, state=state))
+    size: int = frames_module._held_size(frame.performative.state)
+    return size
+
+
+@pytest.mark.parametrize("short", [0, 1])
+def test_a_partial_deliverys_state_counts_towards_the_sum(short: int) -> None:
+    # The state a first transfer carries (§2.7.5, here a modified outcome with 50
+    # annotations) is held with the delivery: its objects count, so a peer cannot hide
+    # memory in it.  At N (two overheads, 3 payload bytes and the state) fine; N-1 over.
+    state = _state_annotations(50)
+    size = _held_state_size(state)
+    assert size > 50 * 100  # symbol and string objects, and the map
+    assembler = TransferAssembler(limits=Limits(max_message_size=2 * OVERHEAD + 3 + size - short))
+    events = frames(
+        t(0, b"abc", handle=0, delivery_id=1, delivery_tag=b"a", more=True),
+        t(0, b"", handle=1, delivery_id=2, delivery_tag=b"b", more=True, state=state),
+        t(0, b"", handle=1, delivery_tag=b"b", state=Accepted()),
+    )
+    assert assembler.feed(events[0]) is None
+    if short:
+        with pytest.raises(LimitExceededError) as info:
+            assembler.feed(events[1])
+        assert f"(3 of payload, {size} in states and long delivery-tags, and" in str(info.value)
+        return
+    assert assembler.feed(events[1]) is None
+    assert assembler._extra == size
+    assert assembler.feed(events[2]) == Delivery(0, 1, 2, b"b", 0, False, Accepted(), b"")
+    assert assembler._extra == 0 and assembler._held == 3
+
+
+def test_a_continuations_state_replaces_the_counted_one() -> None:
+    # A later transfer's state replaces the delivery's (§2.7.5): the sum moves by the
+    # difference, up when it grows (and raises when that is over), down when it shrinks.
+    small, large = _state_annotations(2), _state_annotations(40)
+    small_size, large_size = _held_state_size(small), _held_state_size(large)
+    limit = 2 * OVERHEAD + large_size
+    assembler = TransferAssembler(limits=Limits(max_message_size=limit))
+    events = frames(
+        t(0, b"", handle=0, delivery_id=1, delivery_tag=b"a", more=True, state=small),
+        t(0, b"", handle=1, delivery_id=2, delivery_tag=b"b", more=True),
+        t(0, b"", handle=0, more=True, state=large),  # large replaces small: exactly N
+        t(0, b"", handle=0, more=True, state=small),  # back down
+        t(0, b"!", handle=1, more=True),  # fits again after the shrink
+        t(0, b"", handle=0, more=True, state=large),  # small -> large with 1 byte more held: over
+    )
+    assert feed_all(assembler, events[:2]) == [None, None]
+    assert assembler._extra == small_size
+    assert assembler.feed(events[2]) is None
+    assert assembler._extra == large_size
+    assert assembler.feed(events[3]) is None and assembler._extra == small_size
+    assert assembler.feed(events[4]) is None
+    with pytest.raises(LimitExceededError) as info:
+        assembler.feed(events[5])
+    assert f"to {limit + 1} bytes (1 of payload, {large_size} in states and long delivery-tags, and" in str(info.value)
+    assert (assembler._count, assembler._held, assembler._extra) == (1, 1, 0)
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 1)] dropping=[(0, 0)]>"
+
+
+@pytest.mark.parametrize("ending", ["detach", "end", "close", "last frame", "aborted"])
+def test_a_released_delivery_frees_its_counted_state(ending: str) -> None:
+    endings = {
+        "detach": encode_frame(Detach(handle=0), 0),
+        "end": encode_frame(End(), 0),
+        "close": encode_frame(Close()),
+        "last frame": t(0, b"", handle=0),
+        "aborted": t(0, b"", handle=0, aborted=True),
+    }
+    state = _state_annotations(10)
+    assembler = TransferAssembler()
+    events = frames(t(0, b"x", handle=0, delivery_id=1, delivery_tag=bytes(40), more=True, state=state), endings[ending])
+    assembler.feed(events[0])
+    assert assembler._extra == 8 + _held_state_size(state)
+    assembler.feed(events[1])
+    assert (assembler._count, assembler._held, assembler._extra) == (0, 0, 0)
+
+
+def test_one_frame_deliveries_are_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only a delivery that stays partial is held, so only then is its state walked.
+    def fail(value: Any) -> int:
+        raise AssertionError("measured")
+
+    monkeypatch.setattr(frames_module, "_held_size", fail)
+    (single,) = frames(t(0, b"x", handle=0, delivery_id=1, delivery_tag=bytes(40), state=_state_annotations(3)))
+    assert TransferAssembler().feed(single) is not None
+
+
+def test_held_size_walks_every_part() -> None:
+    array = Array("uint", [UInt(1), UInt(2)])
+    value = Described(Symbol("d"), [{Symbol("k"): array}, (b"x" * 100,)])
+    parts = [value, value.descriptor, value.value, value.value[0], Symbol("k"), array, array.items]
+    parts += [array.descriptor, UInt(1), UInt(2), value.value[1], b"x" * 100]
+    assert frames_module._held_size(value) == sum(sys.getsizeof(part) for part in parts)
+    assert frames_module._held_size(Accepted()) == sys.getsizeof(Accepted())
 
 
 @pytest.mark.parametrize("limit", [0, 10, OVERHEAD - 1, OVERHEAD, 2 * OVERHEAD + 9])

@@ -67,8 +67,8 @@ Decisions where the contract is silent:
   keep the types a peer sent, so the transfer fields the assembler reads (and a detach's
   handle) are checked: a wrong type is a ``DecodeError`` naming the field.
   ``max_message_size`` bounds each delivery's payload and all partial deliveries
-  together, each counted as its payload plus ``PARTIAL_DELIVERY_OVERHEAD`` (unless it
-  is the only one); after either is exceeded (``LimitExceededError``) the rest of that
+  together, each counted as its payload plus ``PARTIAL_DELIVERY_OVERHEAD`` plus what
+  its ``state`` and its delivery-tag's octets past 32 hold (unless it is the only one); after either is exceeded (``LimitExceededError``) the rest of that
   frame's delivery is dropped silently and the other deliveries are kept.  ``close``
   discards every partial delivery, as ``end`` does its channel's and ``detach`` its link's.
 - ``find_frame_boundary`` only proposes offsets whose header and performative
@@ -81,6 +81,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import struct
+import sys
 from collections.abc import Iterator
 from typing import Any, Final, Literal, NoReturn
 
@@ -98,7 +99,7 @@ from .errors import (
 )
 from .limits import DEFAULT_LIMITS, Limits
 from .performatives import Close, Detach, End, Performative, SaslBody, SaslOutcome, Transfer
-from .types import Described, UInt
+from .types import Array, Described, UInt
 
 __all__ = [
     "FrameReader",
@@ -835,7 +836,7 @@ class AbortedDelivery(_Record):
 class _Partial:
     """A delivery whose last frame has not come yet."""
 
-    __slots__ = ("chunks", "delivery_id", "delivery_tag", "first", "settled", "size", "state")
+    __slots__ = ("chunks", "delivery_id", "delivery_tag", "extra", "first", "settled", "size", "state")
 
     def __init__(self, first: Transfer, delivery_id: int, delivery_tag: bytes) -> None:
         self.first = first
@@ -845,9 +846,12 @@ class _Partial:
         self.size = 0
         self.settled = bool(first.settled)
         self.state = first.state
+        #: :func:`_extra_size` of the tag and the state, as counted in the assembler's sum
+        #: (0 until the delivery is held: a one-frame delivery is never measured).
+        self.extra = 0
 
     def __reduce__(self) -> tuple[Any, ...]:
-        state = (self.chunks, self.size, self.settled, self.state)
+        state = (self.chunks, self.size, self.settled, self.state, self.extra)
         return (_rebuild_partial, (self.first, self.delivery_id, self.delivery_tag, *state))
 
     def __eq__(self, other: object) -> bool:
@@ -857,10 +861,17 @@ class _Partial:
 
 
 def _rebuild_partial(
-    first: Transfer, delivery_id: int, delivery_tag: bytes, chunks: list[bytes], size: int, settled: bool, state: Any
+    first: Transfer,
+    delivery_id: int,
+    delivery_tag: bytes,
+    chunks: list[bytes],
+    size: int,
+    settled: bool,
+    state: Any,
+    extra: int,
 ) -> _Partial:
     partial = _Partial(first, delivery_id, delivery_tag)
-    partial.chunks, partial.size, partial.settled, partial.state = chunks, size, settled, state
+    partial.chunks, partial.size, partial.settled, partial.state, partial.extra = chunks, size, settled, state, extra
     return partial
 
 
@@ -872,9 +883,49 @@ _ZERO = UInt(0)
 #: (CPython 3.11, both backends, frames read by ``FrameReader``): an empty partial
 #: delivery held 438-472 bytes on a new handle of one channel, 605-635 on a new channel
 #: each, 666-670 with a 32-octet delivery-tag (§2.8.7) on a new channel each; rounded up.
-#: A first transfer whose own fields are large (a ``state`` or an over-long delivery-tag)
-#: holds more than this.
+#: What a partial delivery's ``state`` holds, and its delivery-tag's octets beyond 32, are
+#: counted on top (see :func:`_held_size`).
 PARTIAL_DELIVERY_OVERHEAD: Final = 1024
+
+#: Delivery-tag octets that :data:`PARTIAL_DELIVERY_OVERHEAD` already covers (§2.8.7
+#: allows at most 32; longer ones are kept, and their excess counted).
+_COVERED_TAG_OCTETS: Final = 32
+
+_getsizeof = sys.getsizeof
+
+
+def _held_size(value: Any) -> int:
+    """Bytes a decoded value holds in Python objects: ``sys.getsizeof`` of it and of every
+    part (items, keys and values, fields, descriptors), shared objects counted each time
+    they occur, so an upper bound.  Iterative, so any nesting the decoder let through is
+    fine; linear in the value's parts, which its decode already cost."""
+    total = 0
+    stack = [value]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        item = pop()
+        total += _getsizeof(item)
+        if isinstance(item, (list, tuple)):
+            extend(item)
+        elif isinstance(item, dict):
+            extend(item.keys())
+            extend(item.values())
+        elif isinstance(item, Composite):
+            extend([getattr(item, name) for name in item._NAMES])
+        elif isinstance(item, Described):
+            push(item.descriptor)
+            push(item.value)
+        elif isinstance(item, Array):
+            push(item.descriptor)
+            push(item.items)
+    return total
+
+
+def _extra_size(delivery_tag: bytes, state: Any) -> int:
+    """What a partial delivery holds beyond its payload and :data:`PARTIAL_DELIVERY_OVERHEAD`:
+    its delivery-tag's octets past 32 and its ``state``."""
+    extra = max(0, len(delivery_tag) - _COVERED_TAG_OCTETS)
+    return extra if state is None else extra + _held_size(state)
 
 #: The transfer fields the assembler reads, and the Python types their AMQP types decode to
 #: (§2.7.5).  Decoded composites keep what the peer sent, so these are checked here.
@@ -924,7 +975,8 @@ class TransferAssembler:
     channel at once, so ``limits.max_message_size`` bounds both each delivery's payload
     and what all partial deliveries hold together, each counted as its payload plus
     :data:`PARTIAL_DELIVERY_OVERHEAD` bytes for its Python objects (so a delivery without
-    payload is not free).  The sum is checked only when a frame would leave more than one
+    payload is not free) plus what its ``state`` holds and its delivery-tag's octets past
+    the 32 of §2.8.7 (so neither can hide memory in a field).  The sum is checked only when a frame would leave more than one
     delivery partial: a lone partial delivery is bounded by its payload alone, so one
     delivery of ``max_message_size`` bytes assembles however it is split.  The frame that
     would take either over raises :class:`~amqpcodec.errors.LimitExceededError`
@@ -944,7 +996,7 @@ class TransferAssembler:
     however many other deliveries are partial.
     """
 
-    __slots__ = ("_count", "_dropping", "_held", "_partial", "limits")
+    __slots__ = ("_count", "_dropping", "_extra", "_held", "_partial", "limits")
 
     def __init__(self, *, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
@@ -956,6 +1008,8 @@ class TransferAssembler:
         #: for each, bounded by max_message_size whenever there are two or more.
         self._count = 0
         self._held = 0
+        #: The partial deliveries' ``_Partial.extra`` (state, long tags), counted in the sum.
+        self._extra = 0
 
     def __repr__(self) -> str:
         partial = sorted((channel, handle) for channel, links in self._partial.items() for handle in links)
@@ -965,12 +1019,13 @@ class TransferAssembler:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TransferAssembler):
             return NotImplemented
-        return (self.limits, self._partial, self._dropping, self._count, self._held) == (
+        return (self.limits, self._partial, self._dropping, self._count, self._held, self._extra) == (
             other.limits,
             other._partial,
             other._dropping,
             other._count,
             other._held,
+            other._extra,
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -983,6 +1038,7 @@ class TransferAssembler:
             if partial is not None:
                 self._count -= 1
                 self._held -= partial.size
+                self._extra -= partial.extra
                 if not links:
                     del self._partial[channel]
 
@@ -1012,9 +1068,10 @@ class TransferAssembler:
                 if links is not None:
                     self._count -= len(links)
                     self._held -= sum(partial.size for partial in links.values())
+                    self._extra -= sum(partial.extra for partial in links.values())
                 self._dropping.pop(channel, None)
             elif type(transfer) is Close:
-                self._partial, self._dropping, self._count, self._held = {}, {}, 0, 0
+                self._partial, self._dropping, self._count, self._held, self._extra = {}, {}, 0, 0, 0
             return None
         _check_transfer(transfer, frame)
         handle = int(transfer.handle)
@@ -1039,6 +1096,8 @@ class TransferAssembler:
                     frame.offset,
                 )
             partial = _Partial(transfer, delivery_id, delivery_tag)
+            # What this frame adds to the sum besides payload and overhead, if it is held.
+            extra = _extra_size(delivery_tag, transfer.state) if transfer.more and not transfer.aborted else 0
         else:
             first = partial.first
             for name in ("delivery_id", "delivery_tag", "message_format"):
@@ -1056,8 +1115,13 @@ class TransferAssembler:
                     )
             if transfer.settled:
                 partial.settled = True
+            extra = 0
             if transfer.state is not None:
                 partial.state = transfer.state
+                if transfer.more and not transfer.aborted:
+                    # The new state replaces the old: the sum moves by the difference, applied
+                    # below once the frame is accepted (a release before that takes the old).
+                    extra = _extra_size(partial.delivery_tag, transfer.state) - partial.extra
         first = partial.first
         more = bool(transfer.more) and not transfer.aborted
         if not more and held:
@@ -1076,16 +1140,18 @@ class TransferAssembler:
             )
         # The sum: checked when this frame leaves the delivery partial and adds to what is
         # held (payload, or the overhead of a new delivery), unless the delivery is alone.
-        if more and (payload or not held):
+        if more and (payload or not held or extra > 0):
             count = self._count + (not held)
             payload_held = self._held + len(payload)
-            total = payload_held + PARTIAL_DELIVERY_OVERHEAD * count
+            extra_held = self._extra + extra
+            total = payload_held + extra_held + PARTIAL_DELIVERY_OVERHEAD * count
             if count > 1 and total > limit:
                 self._release(channel, handle)
                 self._dropping.setdefault(channel, set()).add(handle)
+                fields = f", {extra_held} in states and long delivery-tags," if extra_held else ""
                 raise self._over(
                     f"delivery {first.delivery_id} would bring what is held in {count} partial "
-                    f"deliveries to {total} bytes ({payload_held} of payload and "
+                    f"deliveries to {total} bytes ({payload_held} of payload{fields} and "
                     f"{PARTIAL_DELIVERY_OVERHEAD} for each delivery), over max_message_size={limit} "
                     f"(which bounds their sum as well as each delivery's payload)",
                     frame,
@@ -1096,6 +1162,8 @@ class TransferAssembler:
             if more:
                 self._held += len(payload)
         if more:
+            self._extra += extra
+            partial.extra += extra
             if not held:
                 if links is None:
                     links = self._partial[channel] = {}
