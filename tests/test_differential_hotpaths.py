@@ -538,6 +538,12 @@ def test_decode_frame_agrees_on_mutated_frames(
         "0000000e 02 00 0000 00 53 99 c0 01 00 ff",  # unknown descriptor, payload after it
         "0000000c 02 00 0000 a1 01 61 40",  # not described
         "0000000c 02 00 0000 00 53 14 45",  # a transfer without its mandatory handle
+        "0000000e 02 00 0000 00 53 14 a1 01 61",  # a transfer that is not a list
+        "0000000e 02 00 0000 00 53 18 c0 01 00",  # a close as a list8 of no fields
+        "00000010 02 00 0000 00 53 18 d0 00000000",  # a list32 cut short
+        "00000014 02 00 0000 00 53 18 d0 00000004 00000000",  # a close as a list32
+        "00000013 02 00 0000 00 80 0000000000000018 45",  # a full-width ulong descriptor
+        "0000001b 02 00 0000 00 a3 0f 616d71703a636c6f73653a6c697374 45",  # a symbolic descriptor
         "0000000d 02 00 0000 00 53 14 c0 03",  # cut inside the performative
         "00000007 02 00 0000",  # SIZE < 8
         "00000010 05 00 0000 00000000 00000000",  # DOFF past SIZE

@@ -428,83 +428,113 @@ def _check_filled(pos: int, stop: int, off: int, code: int) -> None:
 
 def _list(code: int, width: int) -> Handler:
     def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
-        _check_depth(depth, limits, off, code)
+        if depth >= limits.max_depth:
+            _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
-        _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
+        if count > stop - pos or count > limits.max_container_items:
+            _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
         items: list[Any] = []
         append = items.append
         decoders = _DECODERS
+        inline = _INLINE_SCALARS
+        text = _bytes_decode if type(buf) is bytes else str
         depth += 1
         try:
             for _ in range(count):
                 if pos >= stop:
                     raise _truncated("list element", pos, 1, stop)
                 code_ = buf[pos]
-                # Inline fast paths for null and a valid str8 (composite fields are
-                # mostly these); every other case, faults included, takes the handler.
-                if code_ == 0x40:
-                    append(None)
-                    pos += 1
-                    continue
-                if code_ == 0xA1 and pos + 1 < stop:
-                    text_stop = pos + 2 + buf[pos + 1]
-                    if text_stop <= stop:
-                        try:
-                            append(str(buf[pos + 2 : text_stop], "utf-8"))
-                            pos = text_stop
-                            continue
-                        except UnicodeDecodeError:
-                            pass
+                # Inline fast paths (_INLINE_SCALARS, str8, sym8) for the values composite
+                # fields mostly hold; every other case, faults included, takes the
+                # handler, which raises the exact error.
+                scalar = inline[code_]
+                if scalar is not None:
+                    scalar_width, unpack, wrap = scalar
+                    if not scalar_width:
+                        append(wrap)
+                        pos += 1
+                        continue
+                    at = pos + 1
+                    if at + scalar_width <= stop:
+                        value = unpack(buf, at)[0]
+                        append(value if wrap is None else _new_int(wrap, value))
+                        pos = at + scalar_width
+                        continue
+                elif code_ == 0xA1 and pos + 1 < stop and (text_stop := pos + 2 + buf[pos + 1]) <= stop:
+                    try:
+                        append(text(buf[pos + 2 : text_stop], "utf-8"))
+                        pos = text_stop
+                        continue
+                    except UnicodeDecodeError:
+                        pass
+                elif code_ == 0xA3 and pos + 1 < stop and (text_stop := pos + 2 + buf[pos + 1]) <= stop:
+                    try:
+                        append(_new_str(Symbol, text(buf[pos + 2 : text_stop], "ascii")))
+                        pos = text_stop
+                        continue
+                    except UnicodeDecodeError:
+                        pass
                 value, pos = decoders[code_](buf, pos + 1, stop, depth, limits)
                 append(value)
         except IncompleteError as error:
             raise _inside_compound(error, code) from None
-        _check_filled(pos, stop, off, code)
+        if pos != stop:
+            _check_filled(pos, stop, off, code)
         return items, stop
 
     return handler
 
 
 def _map(code: int, width: int) -> Handler:
-    """Maps (§1.6.23) decode every entry first, then build the dict in one step; only
-    if that shows a duplicate or unhashable key is the map walked again to say where."""
+    """Maps (§1.6.23) insert each entry as it is decoded; a duplicate or unhashable key
+    is only noted, so that a fault later in the map is reported first (as if every
+    entry were decoded before the dict is built), and then the map is walked again to
+    say where."""
 
     def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
-        _check_depth(depth, limits, off, code)
+        if depth >= limits.max_depth:
+            _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
         _check_map_count(count, stop - pos, limits, off, code)
         first = pos
+        pairs = count >> 1
         decoders = _DECODERS
-        keys: list[Any] = []
-        values: list[Any] = []
-        add_key = keys.append
-        add_value = values.append
+        inline = _INLINE_SCALARS
+        text = _bytes_decode if type(buf) is bytes else str
+        result: dict[Any, Any] = {}
+        unhashable = False
         hashes: dict[int, int] | None = None  # keys per hash, of keys a peer can collide
         depth += 1
         try:
-            for _ in range(count >> 1):
+            for _ in range(pairs):
                 if pos >= stop:
                     raise _truncated("map key", pos, 1, stop)
                 key_code = buf[pos]
-                # Inline fast path for the usual str8 key; anything unusual (including
-                # every fault) goes through the handler, which raises the exact error.
-                if key_code == 0xA1 and pos + 1 < stop and pos + 2 + buf[pos + 1] <= stop:
-                    key_stop = pos + 2 + buf[pos + 1]
+                # Inline fast paths for the usual str8 and sym8 keys (hashed with
+                # SipHash, so not counted); anything unusual (including every fault)
+                # goes through the handler, which raises the exact error.
+                if key_code == 0xA1 and pos + 1 < stop and (key_stop := pos + 2 + buf[pos + 1]) <= stop:
                     try:
-                        key = str(buf[pos + 2 : key_stop], "utf-8")
-                        pos = key_stop
+                        key = text(buf[pos + 2 : key_stop], "utf-8")
                     except UnicodeDecodeError:
-                        key, pos = decoders[key_code](buf, pos + 1, stop, depth, limits)
+                        key, key_stop = decoders[key_code](buf, pos + 1, stop, depth, limits)
+                    pos = key_stop
+                elif key_code == 0xA3 and pos + 1 < stop and (key_stop := pos + 2 + buf[pos + 1]) <= stop:
+                    try:
+                        key = _new_str(Symbol, text(buf[pos + 2 : key_stop], "ascii"))
+                    except UnicodeDecodeError:
+                        key, key_stop = decoders[key_code](buf, pos + 1, stop, depth, limits)
+                    pos = key_stop
                 else:
                     key_at = pos
                     key, pos = decoders[key_code](buf, pos + 1, stop, depth, limits)
                     if type(key) not in _SIPHASHED:
-                        # Count the key under its hash; an unhashable key is left to
-                        # the dict, which reports it once the whole map is read.
+                        # Count the key under its hash; an unhashable key is noted
+                        # and reported once the whole map is read.
                         try:
                             hashed = hash(key)
                         except TypeError:
-                            pass
+                            unhashable = True
                         else:
                             if hashes is None:
                                 hashes = {}
@@ -515,29 +545,43 @@ def _map(code: int, width: int) -> Handler:
                 if pos >= stop:
                     raise _truncated("map value", pos, 1, stop)
                 value_code = buf[pos]
-                if value_code == 0xA1 and pos + 1 < stop and pos + 2 + buf[pos + 1] <= stop:
-                    value_stop = pos + 2 + buf[pos + 1]
-                    try:
-                        value = str(buf[pos + 2 : value_stop], "utf-8")
-                        pos = value_stop
-                    except UnicodeDecodeError:
+                scalar = inline[value_code]
+                if scalar is not None:
+                    scalar_width, unpack, wrap = scalar
+                    if not scalar_width:
+                        value = wrap
+                        pos += 1
+                    elif (at := pos + 1) + scalar_width <= stop:
+                        value = unpack(buf, at)[0]
+                        if wrap is not None:
+                            value = _new_int(wrap, value)
+                        pos = at + scalar_width
+                    else:
                         value, pos = decoders[value_code](buf, pos + 1, stop, depth, limits)
+                elif value_code == 0xA1 and pos + 1 < stop and (value_stop := pos + 2 + buf[pos + 1]) <= stop:
+                    try:
+                        value = text(buf[pos + 2 : value_stop], "utf-8")
+                    except UnicodeDecodeError:
+                        value, value_stop = decoders[value_code](buf, pos + 1, stop, depth, limits)
+                    pos = value_stop
                 else:
                     value, pos = decoders[value_code](buf, pos + 1, stop, depth, limits)
-                add_key(key)
-                add_value(value)
+                if not unhashable:
+                    result[key] = value
         except IncompleteError as error:
             raise _inside_compound(error, code) from None
-        _check_filled(pos, stop, off, code)
-        try:
-            result = dict(zip(keys, values))
-        except TypeError:
-            result = {}
-        if len(result) != len(keys):
-            raise _first_bad_key(buf, first, len(keys), stop, depth, limits, code)
+        if pos != stop:
+            _check_filled(pos, stop, off, code)
+        if unhashable or len(result) != pairs:
+            raise _first_bad_key(buf, first, pairs, stop, depth, limits, code)
         return result, stop
 
     return handler
+
+
+#: ``bytes.decode``, unbound: the list and map loops decode text with it (faster than
+#: ``str(b, encoding)``) when the input is ``bytes``, and with ``str`` for a view.
+_bytes_decode = bytes.decode
 
 
 #: Key types CPython hashes with SipHash under a per-process key: a peer cannot aim
@@ -730,6 +774,43 @@ def _build_decoders() -> list[Handler]:
 
 
 _DECODERS = _build_decoders()
+
+
+def _build_inline_scalars() -> list[tuple[int, Any, Any] | None]:
+    """What the list and map loops decode in place rather than through ``_DECODERS``
+    (one Python call less per value): per constructor, ``(width, unpack_from, wrap)``
+    for a fixed-width number (``unpack_from(buf, at)[0]``, made a ``wrap`` unless that
+    is ``None``), ``(0, None, value)`` for a constant, ``None`` for the rest.  The same
+    values the handlers return; a truncated number still goes to its handler, which
+    raises."""
+    table: list[tuple[int, Any, Any] | None] = [None] * 256
+    C = Code
+    for constant_code, handler in ((C.NULL, _d_null), (C.TRUE, _d_true), (C.FALSE, _d_false)):
+        table[constant_code] = (0, None, handler(b"", 0, 0, 0, None)[0])  # type: ignore[arg-type]
+    table[C.UINT0] = (0, None, _UINT_ZERO)
+    table[C.ULONG0] = (0, None, _ULONG_ZERO)
+    numbers = (
+        (C.UBYTE, _u8, UByte),
+        (C.USHORT, _u16, UShort),
+        (C.UINT, _u32, UInt),
+        (C.SMALLUINT, _u8, UInt),
+        (C.ULONG, _u64, ULong),
+        (C.SMALLULONG, _u8, ULong),
+        (C.BYTE, _i8, Byte),
+        (C.SHORT, _i16, Short),
+        (C.INT, _i32, Int),
+        (C.SMALLINT, _i8, Int),
+        (C.LONG, _i64, None),
+        (C.SMALLLONG, _i8, None),
+        (C.DOUBLE, _f64, None),
+        (C.TIMESTAMP, _i64, Timestamp),
+    )
+    for number_code, fmt, wrap in numbers:
+        table[number_code] = (fmt.size, fmt.unpack_from, wrap)
+    return table
+
+
+_INLINE_SCALARS = _build_inline_scalars()
 
 
 def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | None = None) -> tuple[Any, int]:
@@ -1553,8 +1634,7 @@ def build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) ->
         for set_slot in setters[count:]:
             set_slot(obj, None)
         return obj
-    for index, (set_slot, mandatory, wire_type, members, path) in enumerate(plan):
-        value = values[index] if index < count else None
+    for (set_slot, mandatory, wire_type, members, path), value in zip(plan, values):
         if value is None:
             if mandatory:
                 raise DecodeError(f"{path} is mandatory but absent", field=path)
@@ -1563,6 +1643,10 @@ def build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) ->
         elif type(value) is Described:
             value = to_typed(value, registry)
         set_slot(obj, value)
+    for set_slot, mandatory, _, _, path in plan[count:]:  # the fields not sent
+        if mandatory:
+            raise DecodeError(f"{path} is mandatory but absent", field=path)
+        set_slot(obj, None)
     return obj
 
 
@@ -1647,6 +1731,7 @@ def decode_message(cls: Any, buf: Any, limits: Limits, plan: tuple[Any, ...]) ->
 
 _DESCRIBED = int(Code.DESCRIBED)
 _SMALLULONG = int(Code.SMALLULONG)
+_LIST_CODES = frozenset((int(Code.LIST0), int(Code.LIST8), int(Code.LIST32)))
 
 
 def scan_message(cls: Any, raw: bytes, limits: Limits, plan: tuple[Any, ...]) -> Any:
@@ -1800,11 +1885,24 @@ def decode_frame(
     if body_at < stop:
         if buf[body_at] != _DESCRIBED:
             return None
+        bounds = _Bounds(limits, None)
+        cls = None
+        if body_at + 4 <= stop and buf[body_at + 1] == _SMALLULONG:
+            # The usual form, 00 53 <code> <list>, of a known performative: its list
+            # is decoded and built straight away (what to_typed would do with the
+            # Described, one object less).
+            cls = registry.get(buf[body_at + 2])
+            if cls is not None and buf[body_at + 3] not in _LIST_CODES:
+                cls = None
         try:
-            value, used = _d_described(buf, body_at + 1, stop, 0, _Bounds(limits, None))
+            if cls is not None:
+                fields, used = _DECODERS[buf[body_at + 3]](buf, body_at + 4, stop, 1, bounds)
+                performative = build_composite(cls, fields, registry)
+            else:
+                value, used = _d_described(buf, body_at + 1, stop, 0, bounds)
+                performative = to_typed(value, registry)
         except RecursionError:
             raise _deep_section(body_at) from None
-        performative = to_typed(value, registry)
         if not isinstance(performative, body_class) and type(performative) is not Described:
             return None
         if used < stop:
