@@ -40,6 +40,7 @@ import pytest
 
 from amqpcodec import (
     DEFAULT_LIMITS,
+    Accepted,
     Decimal128,
     Described,
     Detach,
@@ -313,6 +314,43 @@ def test_partial_deliveries_with_large_fields_are_bounded(field: str) -> None:
     assert f"held in {opened + 1} partial deliveries" in str(refused)
     assert held <= limits.max_message_size
     assert peak <= limits.max_message_size + frame_objects
+
+
+def test_replaced_states_are_not_held() -> None:
+    """A continuation's state replaces the delivery's, and the sum counts the new one
+    only; the partial delivery kept its first transfer, and with it the first state:
+    937 partial deliveries whose 300-annotation state was replaced by ``accepted`` held
+    55.6 MB under a 1 MiB limit.  Now it keeps only the first transfer's fields."""
+    limits = Limits(max_message_size=1 << 20)
+    assembler = TransferAssembler(limits=limits)
+    opened, refused = 0, None
+    tracemalloc.start()
+    try:
+        while opened < 2048:
+            annotations = {Symbol(f"x-opt-{opened}-{n}"): f"{opened} {n}" for n in range(300)}
+            first = Transfer(
+                handle=UInt(opened),
+                delivery_id=UInt(opened),
+                delivery_tag=b"t",
+                more=True,
+                state=Modified(message_annotations=annotations),
+            )
+            try:
+                assembler.feed(Frame(2 * opened, 0, 0, b"", first, b""))
+                replace = Transfer(handle=UInt(opened), more=True, state=Accepted())
+                assembler.feed(Frame(2 * opened + 1, 0, 0, b"", replace, b""))
+            except LimitExceededError as error:
+                refused = error
+                break
+            opened += 1
+        del first, annotations
+        assert refused is not None
+        refused.__traceback__ = None  # its frames hold the refused transfer
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert refused.limit == "max_message_size" and opened > 900  # each counts 1 KiB and an accepted
+    assert held <= limits.max_message_size
 
 
 def test_colliding_decimal_keys_are_distinct_values() -> None:

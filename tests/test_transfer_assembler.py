@@ -12,6 +12,7 @@ import copy
 import pickle
 import random
 import sys
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -530,6 +531,8 @@ def test_held_size_walks_every_part() -> None:
     parts += [array.descriptor, UInt(1), UInt(2), value.value[1], b"x" * 100]
     assert frames_module._held_size(value) == sum(sys.getsizeof(part) for part in parts)
     assert frames_module._held_size(Accepted()) == sys.getsizeof(Accepted())
+    value_uuid = uuid.UUID(int=1 << 100)  # its int is an object of its own
+    assert frames_module._held_size(value_uuid) == sys.getsizeof(value_uuid) + sys.getsizeof(value_uuid.int)
 
 
 @pytest.mark.parametrize("limit", [0, 10, OVERHEAD - 1, OVERHEAD, 2 * OVERHEAD + 9])
