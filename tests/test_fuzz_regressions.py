@@ -353,6 +353,37 @@ def test_replaced_states_are_not_held() -> None:
     assert held <= limits.max_message_size
 
 
+def test_refused_deliveries_on_new_handles_are_bounded() -> None:
+    """With the partial deliveries at their bound, every new delivery is refused and its
+    remaining frames dropped by (channel, handle); a peer opening deliveries on ever new
+    handles grew that index without bound (20,000 refusals: 2.7 MB).  At most
+    max_message_size // DROPPED_DELIVERY_OVERHEAD are remembered now."""
+    limits = Limits(max_message_size=1 << 16)
+    assembler = TransferAssembler(limits=limits)
+    full = limits.max_message_size // PARTIAL_DELIVERY_OVERHEAD
+    for handle in range(full):
+        transfer = Transfer(handle=UInt(handle), delivery_id=UInt(handle), delivery_tag=b"t", more=True)
+        assert assembler.feed(Frame(handle, 0, 0, b"", transfer, b"")) is None
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        refused = 0
+        for handle in range(full, full + 20_000):
+            transfer = Transfer(handle=UInt(handle), delivery_id=UInt(handle), delivery_tag=b"t", more=True)
+            try:
+                assembler.feed(Frame(handle, 0, handle % 64, b"", transfer, b""))
+            except LimitExceededError as error:
+                error.__traceback__ = None
+                refused += 1
+        del transfer
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert refused == 20_000
+    assert assembler._dropped == limits.max_message_size // frames_module.DROPPED_DELIVERY_OVERHEAD
+    assert grown <= limits.max_message_size
+
+
 def test_colliding_decimal_keys_are_distinct_values() -> None:
     """The decimal128 reproducer really is a set of distinct decimals sharing one hash."""
     values = [Decimal(12345 + k * MODULUS) for k in range(4)]

@@ -41,6 +41,7 @@ from amqpcodec import (
 )
 from amqpcodec import frames as frames_module
 from amqpcodec.frames import (
+    DROPPED_DELIVERY_OVERHEAD,
     PARTIAL_DELIVERY_OVERHEAD,
     AbortedDelivery,
     Delivery,
@@ -53,6 +54,7 @@ from amqpcodec.frames import (
 from test_frames import read_all_ways
 
 OVERHEAD = PARTIAL_DELIVERY_OVERHEAD
+DROPPED = DROPPED_DELIVERY_OVERHEAD
 
 
 def frames(*encoded: bytes) -> list[Frame]:
@@ -410,6 +412,48 @@ def test_partial_deliveries_without_payload_count_their_overhead() -> None:
         assembler.feed(over)
 
 
+# --------------------------------------------------------------------------- deliveries being dropped
+
+
+@pytest.mark.parametrize("limit", [10, 2 * OVERHEAD + 3])
+def test_refused_deliveries_are_remembered_up_to_their_bound(limit: int) -> None:
+    # A refused delivery's remaining frames are dropped by (channel, handle), for at most
+    # max(1, max_message_size // DROPPED) deliveries at once (N); the next one (N+1) is
+    # refused all the same but not remembered, and the error says so: its continuation
+    # is then read as it comes (here a DecodeError, having no delivery-id).
+    most = max(1, limit // DROPPED)
+    assembler = TransferAssembler(limits=Limits(max_message_size=limit))
+    over = frames(*(t(0, bytes(limit + 1), handle=n, delivery_id=n, delivery_tag=b"t", more=True) for n in range(most + 1)))
+    for n, event in enumerate(over):
+        with pytest.raises(LimitExceededError) as info:
+            assembler.feed(event)
+        assert ("not recognised" in str(info.value)) == (n == most)
+    assert f"{most} refused deliveries are already being dropped" in str(info.value)
+    assert assembler._dropped == most
+    assert repr(assembler).endswith(f"dropping={[(0, n) for n in range(most)]}>")
+    (continuation,) = frames(t(0, b"rest", handle=most, more=True))
+    with pytest.raises(DecodeError, match="no delivery-id"):
+        assembler.feed(continuation)
+    # Finishing a dropped delivery makes room for the next refused one.
+    last, again = frames(t(0, b"", handle=0), t(0, bytes(limit + 1), handle=99, delivery_id=99, delivery_tag=b"u", more=True))
+    assert assembler.feed(last) is None and assembler._dropped == most - 1
+    with pytest.raises(LimitExceededError) as info:
+        assembler.feed(again)
+    assert "not recognised" not in str(info.value) and assembler._dropped == most
+
+
+@pytest.mark.parametrize("ending", ["detach", "end", "close"])
+def test_ending_a_link_forgets_its_dropped_delivery(ending: str) -> None:
+    endings = {"detach": encode_frame(Detach(handle=1), 2), "end": encode_frame(End(), 2), "close": encode_frame(Close())}
+    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    over, end = frames(t(2, bytes(11), handle=1, delivery_id=1, delivery_tag=b"t", more=True), endings[ending])
+    with pytest.raises(LimitExceededError):
+        assembler.feed(over)
+    assert assembler._dropped == 1
+    assembler.feed(end)
+    assert assembler._dropped == 0 and repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+
+
 # --------------------------------------------------------------------------- what fields hold
 
 
@@ -626,8 +670,8 @@ def _model_feed(state: dict[str, Any], frame: Frame, limit: int) -> Any:
     held = sum(len(value) for _, value in partial.values()) + len(payload) + OVERHEAD * count
     adds = bool(frame.payload) or new
     if len(payload) > limit or (performative.more and adds and count > 1 and held > limit):
-        if performative.more:
-            dropping.add(key)
+        if performative.more and len(dropping) < max(1, limit // DROPPED):
+            dropping.add(key)  # its remaining frames are dropped, while there is room to remember it
         return LimitExceededError
     if performative.more:
         partial[key] = (ident, payload)

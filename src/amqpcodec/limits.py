@@ -57,7 +57,8 @@ class Limits:
     - ``max_message_size``: most bytes of one message or assembled delivery, and of
       all the partial deliveries a ``TransferAssembler`` holds together (their
       payload plus ``frames.PARTIAL_DELIVERY_OVERHEAD`` apiece, plus what their
-      ``state`` and delivery-tag octets past 32 hold).  It
+      ``state`` and delivery-tag octets past 32 hold; and the refused deliveries it
+      remembers, ``frames.DROPPED_DELIVERY_OVERHEAD`` apiece).  It
       also bounds encoded output: ``encode``, ``Message.encode`` (and
       ``encode_frame``, with the default limits) raise ``EncodeError`` (its message
       naming ``max_message_size``, ``.path`` the value being written) once their
