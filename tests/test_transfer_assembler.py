@@ -428,7 +428,8 @@ def test_refused_deliveries_are_remembered_up_to_their_bound(limit: int) -> None
         with pytest.raises(LimitExceededError) as info:
             assembler.feed(event)
         assert ("not recognised" in str(info.value)) == (n == most)
-    assert f"{most} refused deliveries are already being dropped" in str(info.value)
+    refused = "delivery is" if most == 1 else "deliveries are"
+    assert f"; {most} refused {refused} already being dropped, the most remembered at once" in str(info.value)
     assert assembler._dropped == most
     assert repr(assembler).endswith(f"dropping={[(0, n) for n in range(most)]}>")
     (continuation,) = frames(t(0, b"rest", handle=most, more=True))

@@ -1008,7 +1008,9 @@ class TransferAssembler:
     several.  While joining a delivery it holds at most twice that.
 
     Deliveries being dropped are remembered by (channel, handle) alone, at most
-    ``max(1, max_message_size // DROPPED_DELIVERY_OVERHEAD)`` of them at once.  A refused
+    ``max(1, max_message_size // DROPPED_DELIVERY_OVERHEAD)`` of them at once: a budget
+    of its own, so with it the assembler holds about twice ``max_message_size`` at most
+    (that many bytes, counted so, of each).  A refused
     delivery beyond that is not remembered (the error says so): its later frames are
     then taken as they come, a DecodeError for a continuation without delivery-id, or a
     new delivery for one that repeats it.  Only a peer that leaves that many refused
@@ -1081,10 +1083,11 @@ class TransferAssembler:
         bound on such deliveries allows; else say so (for the error message)."""
         most = max(1, self.limits.max_message_size // DROPPED_DELIVERY_OVERHEAD)
         if self._dropped >= most:
+            deliveries = "delivery is" if most == 1 else "deliveries are"
             return (
-                f"; {self._dropped} refused deliveries are already being dropped, the most "
-                f"max_message_size allows ({DROPPED_DELIVERY_OVERHEAD} bytes each), so the "
-                f"rest of this one is not recognised"
+                f"; {most} refused {deliveries} already being dropped, the most remembered at once "
+                f"(max(1, max_message_size // {DROPPED_DELIVERY_OVERHEAD})), so the rest of this "
+                f"one is not recognised"
             )
         self._dropping.setdefault(channel, set()).add(handle)
         self._dropped += 1

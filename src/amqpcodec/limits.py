@@ -57,8 +57,10 @@ class Limits:
     - ``max_message_size``: most bytes of one message or assembled delivery, and of
       all the partial deliveries a ``TransferAssembler`` holds together (their
       payload plus ``frames.PARTIAL_DELIVERY_OVERHEAD`` apiece, plus what their
-      ``state`` and delivery-tag octets past 32 hold; and the refused deliveries it
-      remembers, ``frames.DROPPED_DELIVERY_OVERHEAD`` apiece).  It
+      ``state`` and delivery-tag octets past 32 hold); and, as a separate budget,
+      the refused deliveries it remembers to drop (at most ``max(1, max_message_size
+      // frames.DROPPED_DELIVERY_OVERHEAD)`` at once), so an assembler holds about
+      twice ``max_message_size`` at most.  It
       also bounds encoded output: ``encode``, ``Message.encode`` (and
       ``encode_frame``, with the default limits) raise ``EncodeError`` (its message
       naming ``max_message_size``, ``.path`` the value being written) once their
