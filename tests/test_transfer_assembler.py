@@ -412,6 +412,28 @@ def test_partial_deliveries_without_payload_count_their_overhead() -> None:
         assembler.feed(over)
 
 
+@pytest.mark.parametrize("make_copy", [copy.copy, copy.deepcopy, lambda a: pickle.loads(pickle.dumps(a))])
+def test_a_copy_is_independent(make_copy: Callable[[TransferAssembler], TransferAssembler]) -> None:
+    # Any copy of an assembler holds its own partial and dropped deliveries: feeding
+    # the copy leaves the original as it was.
+    assembler = TransferAssembler(limits=Limits(max_message_size=10))
+    events = frames(
+        t(0, b"abc", handle=0, delivery_id=1, delivery_tag=b"a", more=True),
+        t(0, bytes(11), handle=1, delivery_id=2, delivery_tag=b"b", more=True),
+    )
+    assembler.feed(events[0])
+    with pytest.raises(LimitExceededError):
+        assembler.feed(events[1])
+    before = pickle.dumps(assembler)
+    duplicate = make_copy(assembler)
+    assert duplicate == assembler
+    for ending in frames(t(0, b"de", handle=0), encode_frame(Detach(handle=1), 0)):
+        duplicate.feed(ending)
+    assert repr(duplicate) == "<TransferAssembler partial=[] dropping=[]>"
+    assert pickle.dumps(assembler) == before
+    assert repr(assembler) == "<TransferAssembler partial=[(0, 0)] dropping=[(0, 1)]>"
+
+
 # --------------------------------------------------------------------------- deliveries being dropped
 
 

@@ -78,6 +78,7 @@ Decisions where the contract is silent:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import struct
@@ -1057,6 +1058,12 @@ class TransferAssembler:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __copy__(self) -> TransferAssembler:
+        """An independent assembler in the same state (as ``copy.deepcopy`` makes): a
+        shallow copy would share the partial deliveries with this one, and feeding
+        either would then corrupt the other's counts."""
+        return copy.deepcopy(self)
 
     def _release(self, channel: int, handle: int) -> None:
         """Forget the partial delivery of (channel, handle), if any."""
