@@ -89,6 +89,7 @@ def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
             getattr(error, "constructor", None),
             getattr(error, "limit", None),
             getattr(error, "path", None),
+            getattr(error, "field", None),
             error.args[0] if error.args else "",
         )
     except Exception as error:  # not part of the contract, but still the same in both

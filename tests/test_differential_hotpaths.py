@@ -32,7 +32,7 @@ import amqpcodec.message as message_module
 from amqpcodec import _pure
 from amqpcodec import strategies as ast
 from amqpcodec._composite import REGISTRY, hot_backend
-from amqpcodec.errors import AMQPCodecError, DecodeError
+from amqpcodec.errors import DecodeError
 from amqpcodec.frames import FrameReader, encode_frame
 from amqpcodec.limits import DEFAULT_LIMITS, Limits
 from amqpcodec.message import (
@@ -48,6 +48,7 @@ from amqpcodec.message import (
 from amqpcodec.performatives import Attach, Disposition, Flow, Performative, SaslInit, Transfer
 from amqpcodec.testing import same_value
 from amqpcodec.types import Described, Symbol, UByte, UInt, ULong
+from test_differential import outcome, same_outcome
 
 Backends = list[tuple[str, ModuleType]]
 
@@ -68,30 +69,6 @@ def h(text: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- outcomes
-
-
-def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
-    """What a call did, in a form two backends can be compared by."""
-    try:
-        return ("value", call())
-    except AMQPCodecError as error:
-        return (
-            type(error),
-            getattr(error, "offset", None),
-            getattr(error, "constructor", None),
-            getattr(error, "limit", None),
-            getattr(error, "path", None),
-            getattr(error, "field", None),
-            error.args[0] if error.args else "",
-        )
-    except Exception as error:  # not part of the contract, but still the same in both
-        return (type(error), str(error))
-
-
-def same_outcome(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    if a[0] == "value" and b[0] == "value":
-        return same_value(a[1], b[1])
-    return a == b
 
 
 def agree(backends: Backends, call: Callable[[ModuleType], Any]) -> tuple[Any, ...]:

@@ -198,7 +198,7 @@ def _partial_deliveries(assembler: TransferAssembler, count: int) -> None:
         assembler.feed(Frame(handle, 0, 0, b"", transfer, b"x"))
 
 
-def _lines_run(path: str, action: Callable[[], Any]) -> int:
+def lines_run(path: str, action: Callable[[], Any]) -> int:
     """How many lines of the source file ``path`` run during ``action`` (sys.settrace)."""
     count = 0
 
@@ -230,7 +230,7 @@ def test_detach_and_end_cost_does_not_grow_with_partial_deliveries(performative:
     assembler = TransferAssembler()
     _partial_deliveries(assembler, PARTIALS)
     frame = Frame(0, 0, 1, b"", performative, b"")
-    lines = _lines_run(frames_module.__file__, lambda: [assembler.feed(frame) for _ in range(PARTIALS)])
+    lines = lines_run(frames_module.__file__, lambda: [assembler.feed(frame) for _ in range(PARTIALS)])
     assert lines <= 100 * PARTIALS
 
 

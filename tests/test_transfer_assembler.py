@@ -52,6 +52,7 @@ from amqpcodec.frames import (
     encode_transfer,
 )
 from test_frames import read_all_ways
+from test_fuzz_regressions import lines_run
 
 OVERHEAD = PARTIAL_DELIVERY_OVERHEAD
 DROPPED = DROPPED_DELIVERY_OVERHEAD
@@ -752,27 +753,6 @@ def test_assembler_follows_the_documented_rules(ops: list[tuple[int, int, int, i
         assert assembler.feed(Frame(0, 0, 9, b"", transfer, bytes(budget))) is None
 
 
-def _lines_run(action: Callable[[], Any]) -> int:
-    """Lines of frames.py run during ``action`` (the assembler is pure Python): work counted, not timed."""
-    count = 0
-
-    def local(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
-        count += event == "line"
-        return local
-
-    def calls(frame: Any, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename == frames_module.__file__ else None
-
-    previous = sys.gettrace()
-    sys.settrace(calls)
-    try:
-        action()
-    finally:
-        sys.settrace(previous)
-    return count
-
-
 @pytest.mark.parametrize("how", ["detach", "end"])
 def test_discarding_each_partial_delivery_in_turn_costs_linear_work(how: str) -> None:
     # Partial deliveries are indexed channel -> handle: P detaches (or ends) of P partial
@@ -789,7 +769,7 @@ def test_discarding_each_partial_delivery_in_turn_costs_linear_work(how: str) ->
             else Frame(n, 0, n, b"", End(), b"")
             for n in range(count)
         ]
-        lines = _lines_run(lambda: [assembler.feed(frame) for frame in ends])
+        lines = lines_run(frames_module.__file__, lambda: [assembler.feed(frame) for frame in ends])
         assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
         return lines
 
