@@ -727,35 +727,49 @@ def _d_uuid(buf: Any, off: int) -> _uuid.UUID:
     return value
 
 
+#: The fixed-width numbers: constructor, the name its errors use, its ``struct`` format
+#: and the class it decodes to (``None``: a plain ``int`` or ``float``).  Both the
+#: handlers (``_build_decoders``) and the list and map loops (``_INLINE_SCALARS``) read it.
+_NUMBERS: tuple[tuple[int, str, struct.Struct, type | None], ...] = (
+    (Code.UBYTE, "ubyte", _u8, UByte),
+    (Code.USHORT, "ushort", _u16, UShort),
+    (Code.UINT, "uint", _u32, UInt),
+    (Code.SMALLUINT, "smalluint", _u8, UInt),
+    (Code.ULONG, "ulong", _u64, ULong),
+    (Code.SMALLULONG, "smallulong", _u8, ULong),
+    (Code.BYTE, "byte", _i8, Byte),
+    (Code.SHORT, "short", _i16, Short),
+    (Code.INT, "int", _i32, Int),
+    (Code.SMALLINT, "smallint", _i8, Int),
+    (Code.LONG, "long", _i64, None),
+    (Code.SMALLLONG, "smalllong", _i8, None),
+    (Code.DOUBLE, "double", _f64, None),
+    (Code.TIMESTAMP, "timestamp", _i64, Timestamp),
+)
+
+
 def _build_decoders() -> list[Handler]:
     table: list[Handler] = [_d_unknown] * 256
     C = Code
+    for number_code, name, fmt, cls in _NUMBERS:
+        if fmt is _u8:
+            table[number_code] = _unsigned8(name, cls)  # type: ignore[arg-type]
+        elif fmt is _i8:
+            table[number_code] = _signed8(name, cls)
+        else:
+            table[number_code] = _unpacked(name, fmt, cls)
     table[C.DESCRIBED] = _d_described
     table[C.NULL] = _d_null
     table[C.BOOLEAN] = _d_boolean
     table[C.TRUE] = _d_true
     table[C.FALSE] = _d_false
-    table[C.UBYTE] = _unsigned8("ubyte", UByte)
-    table[C.USHORT] = _unpacked("ushort", _u16, UShort)
-    table[C.UINT] = _unpacked("uint", _u32, UInt)
-    table[C.SMALLUINT] = _unsigned8("smalluint", UInt)
     table[C.UINT0] = _d_uint0
-    table[C.ULONG] = _unpacked("ulong", _u64, ULong)
-    table[C.SMALLULONG] = _unsigned8("smallulong", ULong)
     table[C.ULONG0] = _d_ulong0
-    table[C.BYTE] = _signed8("byte", Byte)
-    table[C.SHORT] = _unpacked("short", _i16, Short)
-    table[C.INT] = _unpacked("int", _i32, Int)
-    table[C.SMALLINT] = _signed8("smallint", Int)
-    table[C.LONG] = _unpacked("long", _i64)
-    table[C.SMALLLONG] = _signed8("smalllong", None)
     table[C.FLOAT] = _fixed(4, "float", _d_float)
-    table[C.DOUBLE] = _unpacked("double", _f64)
     table[C.DECIMAL32] = _fixed(4, "decimal32", _d_decimal(32, Decimal32))
     table[C.DECIMAL64] = _fixed(8, "decimal64", _d_decimal(64, Decimal64))
     table[C.DECIMAL128] = _fixed(16, "decimal128", _d_decimal(128, Decimal128))
     table[C.CHAR] = _fixed(4, "char", _d_char)
-    table[C.TIMESTAMP] = _unpacked("timestamp", _i64, Timestamp)
     table[C.UUID] = _fixed(16, "uuid", _d_uuid)
     table[C.VBIN8] = _d_vbin8
     table[C.VBIN32] = _variable(4, "vbin32", C.VBIN32, _c_binary)
@@ -789,23 +803,7 @@ def _build_inline_scalars() -> list[tuple[int, Any, Any] | None]:
         table[constant_code] = (0, None, handler(b"", 0, 0, 0, None)[0])  # type: ignore[arg-type]
     table[C.UINT0] = (0, None, _UINT_ZERO)
     table[C.ULONG0] = (0, None, _ULONG_ZERO)
-    numbers = (
-        (C.UBYTE, _u8, UByte),
-        (C.USHORT, _u16, UShort),
-        (C.UINT, _u32, UInt),
-        (C.SMALLUINT, _u8, UInt),
-        (C.ULONG, _u64, ULong),
-        (C.SMALLULONG, _u8, ULong),
-        (C.BYTE, _i8, Byte),
-        (C.SHORT, _i16, Short),
-        (C.INT, _i32, Int),
-        (C.SMALLINT, _i8, Int),
-        (C.LONG, _i64, None),
-        (C.SMALLLONG, _i8, None),
-        (C.DOUBLE, _f64, None),
-        (C.TIMESTAMP, _i64, Timestamp),
-    )
-    for number_code, fmt, wrap in numbers:
+    for number_code, _, fmt, wrap in _NUMBERS:
         table[number_code] = (fmt.size, fmt.unpack_from, wrap)
     return table
 
