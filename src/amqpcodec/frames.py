@@ -1137,6 +1137,7 @@ class TransferAssembler:
         links = self._partial.get(channel)
         partial = None if links is None else links.get(handle)
         held = partial is not None
+        more = bool(transfer.more) and not transfer.aborted
         if partial is None:
             delivery_id, delivery_tag = transfer.delivery_id, transfer.delivery_tag
             if delivery_id is None or delivery_tag is None:
@@ -1151,7 +1152,7 @@ class TransferAssembler:
                 )
             partial = _Partial(transfer, delivery_id, delivery_tag)
             # What this frame adds to the sum besides payload and overhead, if it is held.
-            extra = _extra_size(delivery_tag, transfer.state) if transfer.more and not transfer.aborted else 0
+            extra = _extra_size(delivery_tag, transfer.state) if more else 0
         else:
             for name in ("delivery_id", "delivery_tag", "message_format"):
                 value = getattr(transfer, name)
@@ -1170,12 +1171,11 @@ class TransferAssembler:
                 partial.settled = True
             extra = 0
             if transfer.state is not None:
-                if transfer.more and not transfer.aborted:
+                if more:
                     # The new state replaces the old: the sum moves by the difference, applied
                     # below once the frame is accepted (a release before that takes the old).
                     extra = _extra_size(partial.delivery_tag, transfer.state) - partial.extra
                 partial.state = transfer.state
-        more = bool(transfer.more) and not transfer.aborted
         if not more and held:
             self._release(channel, handle)  # the delivery leaves the assembler with this frame
         if transfer.aborted:
