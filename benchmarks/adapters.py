@@ -23,18 +23,15 @@ Codecs that cannot do a payload's work have no adapter for it; :data:`CANNOT` sa
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import importlib
 import importlib.metadata
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import amqpcodec
-import amqpcodec.frames as _frames
-import amqpcodec.message as _message
 from amqpcodec import (
     DEFAULT_LIMITS,
     Byte,
@@ -50,6 +47,7 @@ from amqpcodec import (
     ULong,
     UShort,
 )
+from amqpcodec._backend import Backend, BackendName, get_backend, use_backend
 from amqpcodec.message import AMQPValue, Message
 from amqpcodec.testing import same_value
 
@@ -78,7 +76,7 @@ __all__ = [
 ]
 
 #: Our two backends, by label; a label's module is :func:`backend_module`.
-OURS = {"amqpcodec-cython": "amqpcodec._speedups", "amqpcodec-python": "amqpcodec._pure"}
+OURS: dict[str, BackendName] = {"amqpcodec-cython": "cython", "amqpcodec-python": "python"}
 #: Peers by label: (module imported to run it, distribution name for its version).
 PEERS = {
     "proton": ("proton", "python-qpid-proton"),
@@ -126,27 +124,10 @@ def codec_versions() -> dict[str, str]:
     return versions
 
 
-def backend_module(label: str) -> ModuleType:
-    return importlib.import_module(OURS[label])
-
-
-_PATCHED = (amqpcodec, _message, _frames)
-
-
-@contextlib.contextmanager
-def use_backend(module: ModuleType) -> Iterator[None]:
-    """Run the message and frame layers (and the top-level functions) on ``module``'s
-    value codec; both backends share those layers, only the hot functions differ."""
-    saved = [(target, target._decode_prefix, target._encode) for target in _PATCHED]
-    for target in _PATCHED:
-        target._decode_prefix = module.decode_prefix  # type: ignore[attr-defined]
-        target._encode = module.encode  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        for target, decode_prefix, encode in saved:
-            target._decode_prefix = decode_prefix  # type: ignore[attr-defined]
-            target._encode = encode  # type: ignore[attr-defined]
+def backend_module(label: str) -> Backend:
+    """Our backend called ``label`` (a key of :data:`OURS`); run code on it with
+    :func:`use_backend`, the library's one backend switch."""
+    return get_backend(OURS[label])
 
 
 # --------------------------------------------------------------------------- reading a decoded message

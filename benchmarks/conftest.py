@@ -1,33 +1,30 @@
 """Benchmarks put both backends and every installed peer side by side in one process.
 
-Fixtures: ``backend`` (each backend module), ``ours`` (each backend's label, with the
+Fixtures: ``backend`` (each backend's value codec), ``ours`` (each backend's label, with the
 message and frame layers running on it), ``timed`` (check a codec's result, then time
 it in a group) and ``peer`` (import a peer or skip).
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import importlib
 from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from amqpcodec._backend import Backend
+from amqpcodec.testing import value_backends
+
 from .adapters import CANNOT, OURS, PEERS, use_backend
 
 
-def backends() -> list[tuple[str, ModuleType]]:
-    found = [("python", importlib.import_module("amqpcodec._pure"))]
-    with contextlib.suppress(ImportError):
-        found.append(("cython", importlib.import_module("amqpcodec._speedups")))
-    return found
+def backends() -> list[tuple[str, Backend]]:
+    return value_backends()
 
 
 @pytest.fixture(params=[name for name, _ in backends()])
-def backend(request: pytest.FixtureRequest) -> ModuleType:
+def backend(request: pytest.FixtureRequest) -> Backend:
     return dict(backends())[request.param]
 
 
@@ -35,7 +32,7 @@ def backend(request: pytest.FixtureRequest) -> ModuleType:
 def ours(request: pytest.FixtureRequest) -> Iterator[str]:
     """Our codec's label; message and frame layers run on that backend meanwhile."""
     label: str = request.param
-    with use_backend(importlib.import_module(OURS[label])):
+    with use_backend(OURS[label]):
         yield label
 
 

@@ -57,19 +57,18 @@ deep-described-uuid      153    574  (2276 at 512 entries)
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import random
 import struct
 import sys
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from amqpcodec import DEFAULT_LIMITS, LimitExceededError, Limits
+from amqpcodec._backend import Backend
 from amqpcodec.limits import MAX_KEYS_PER_HASH
+from amqpcodec.testing import value_backends
 
 MODULUS = sys.hash_info.modulus
 SIZES = (256, 512, 1024, 2048, 4096, 8192)
@@ -77,14 +76,7 @@ DEEP_SIZES = (128, 256, 512)
 _HEADER = struct.Struct(">BII")
 
 
-def _backends() -> list[tuple[str, ModuleType]]:
-    found = [("python", importlib.import_module("amqpcodec._pure"))]
-    with contextlib.suppress(ImportError):
-        found.append(("cython", importlib.import_module("amqpcodec._speedups")))
-    return found
-
-
-BACKENDS = _backends()
+BACKENDS = value_backends()
 
 
 def _ulong(k: int) -> bytes:
@@ -134,7 +126,7 @@ def colliding_map(kind: str, entries: int) -> bytes:
     return _HEADER.pack(0xD1, len(body) + 4, 2 * entries) + body
 
 
-def decode_or_refuse(backend: ModuleType, data: bytes, limits: Limits) -> Any:
+def decode_or_refuse(backend: Backend, data: bytes, limits: Limits) -> Any:
     """The decoded map, or the ``LimitExceededError`` that refuses it."""
     try:
         return backend.decode_prefix(data, 0, limits)
@@ -144,7 +136,7 @@ def decode_or_refuse(backend: ModuleType, data: bytes, limits: Limits) -> Any:
 
 @pytest.mark.parametrize("backend", [module for _, module in BACKENDS], ids=[name for name, _ in BACKENDS])
 @pytest.mark.parametrize(("kind", "entries"), CASES, ids=[f"{kind}-{entries}" for kind, entries in CASES])
-def test_decode_map_of_colliding_keys(benchmark: Any, backend: ModuleType, kind: str, entries: int) -> None:
+def test_decode_map_of_colliding_keys(benchmark: Any, backend: Backend, kind: str, entries: int) -> None:
     if benchmark.disabled and entries > (128 if kind.startswith("deep") else 1024):
         pytest.skip("untimed smoke run: the large maps only when timed")
     key, _, colliding = KEYS[kind]

@@ -13,12 +13,12 @@ CI runs it with ``--benchmark-disable`` as a smoke test; timings are never asser
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from amqpcodec import DEFAULT_LIMITS
+from amqpcodec._backend import Backend
 from amqpcodec.testing import same_value
 
 from .adapters import check_decoded, check_encoded, message_decoder, message_encoder
@@ -28,8 +28,8 @@ VALUE = mixed_map_100()
 AMQP_PEERS = ("proton", "azure-pyamqp", "rbfly")
 
 
-def _backend_label(backend: ModuleType) -> str:
-    return "amqpcodec-cython" if backend.__name__.endswith("_speedups") else "amqpcodec-python"
+def _backend_label(backend: Backend) -> str:
+    return f"amqpcodec-{backend.name}"
 
 
 def _pamqp_form(value: Any) -> Any:
@@ -55,7 +55,7 @@ def test_decode_amqpcodec(timed: Any, ours: str) -> None:
     )
 
 
-def test_decode_value_api_amqpcodec(timed: Any, backend: ModuleType) -> None:
+def test_decode_value_api_amqpcodec(timed: Any, backend: Backend) -> None:
     data = backend.encode(VALUE, DEFAULT_LIMITS)
 
     def check(result: tuple[Any, int]) -> None:
@@ -120,7 +120,7 @@ def test_encode_amqpcodec(timed: Any, ours: str) -> None:
     )
 
 
-def test_encode_value_api_amqpcodec(timed: Any, backend: ModuleType) -> None:
+def test_encode_value_api_amqpcodec(timed: Any, backend: Backend) -> None:
     def check(data: bytes) -> None:
         assert same_value(backend.decode_prefix(data, 0, DEFAULT_LIMITS)[0], VALUE)
 

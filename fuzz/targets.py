@@ -1,8 +1,8 @@
 """The fuzz targets: one check per layer, each run on both value backends side by side.
 
 Strategy: every ``check_<harness>(data)`` runs its layer on ``data`` once per value
-backend (``_pure`` and, when built, ``_speedups``; the message, frame and CLI layers run
-on a backend through :func:`using`) and raises :class:`ContractBreach` when
+backend (pure and, when built, compiled; the message, frame and CLI layers run on a
+backend through :func:`using`) and raises :class:`ContractBreach` when
 
 - anything but an :class:`~amqpcodec.errors.AMQPCodecError` escapes a public entry
   point (API.md "Limits and errors"), or anything at all escapes the CLI's decoder;
@@ -41,19 +41,17 @@ import os
 import pickle
 import random
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import Any, NoReturn
 
 import amqpcodec
-import amqpcodec._backend
 import amqpcodec.cli
 import amqpcodec.cli.render
 import amqpcodec.cli.stream
 import amqpcodec.cli.values
 from amqpcodec import DEFAULT_LIMITS, Limits
+from amqpcodec._backend import Backend, use_backend
 from amqpcodec.definitions import Accepted
 from amqpcodec.errors import AMQPCodecError, FramingError, IncompleteError, UnsupportedProtocolError
 from amqpcodec.frames import (
@@ -97,53 +95,10 @@ class ContractBreach(AssertionError):
 BACKENDS = value_backends(require_compiled=bool(os.environ.get("CI")))
 
 
-def _hot_functions(module: ModuleType) -> dict[str, Any]:
-    """The public functions a backend module defines itself (its hot functions)."""
-    return {
-        name: value
-        for name, value in vars(module).items()
-        if not name.startswith("_") and callable(value) and getattr(value, "__module__", None) == module.__name__
-    }
-
-
-def _patch_sites() -> list[tuple[ModuleType, str, str | None]]:
-    """Every module-level name in amqpcodec bound to the live backend (``None``) or to one
-    of its hot functions (that function's name): what :func:`using` rebinds."""
-    live = amqpcodec._backend.backend
-    hot = _hot_functions(live)
-    shared = set(hot).intersection(*(_hot_functions(module) for _, module in BACKENDS))
-    by_id = {id(hot[name]): name for name in shared}
-    sites: list[tuple[ModuleType, str, str | None]] = []
-    for module_name, module in sorted(sys.modules.items()):
-        if not module_name.startswith("amqpcodec") or module is None:
-            continue
-        if any(module is backend for _, backend in BACKENDS):
-            continue
-        for attr, value in vars(module).items():
-            if module_name == "amqpcodec" and attr == live.__name__.rpartition(".")[2]:
-                continue  # the package's submodule attribute, not a binding of the backend
-            if value is live:
-                sites.append((module, attr, None))
-            elif id(value) in by_id and value is hot[by_id[id(value)]]:
-                sites.append((module, attr, by_id[id(value)]))
-    return sites
-
-
-_SITES = _patch_sites()
-
-
-@contextlib.contextmanager
-def using(backend: ModuleType) -> Iterator[None]:
-    """Run the message, frame and CLI layers on ``backend`` (API.md: only the hot
-    functions exist twice; every class and layer is shared)."""
-    saved = [(module, attr, vars(module)[attr]) for module, attr, _ in _SITES]
-    for module, attr, name in _SITES:
-        setattr(module, attr, backend if name is None else getattr(backend, name))
-    try:
-        yield
-    finally:
-        for module, attr, value in saved:
-            setattr(module, attr, value)
+def using(backend: Backend) -> contextlib.AbstractContextManager[Backend]:
+    """Run the message, frame and CLI layers on ``backend`` (only the value codec exists
+    twice; every class and layer is shared): the one backend switch, ``use_backend``."""
+    return use_backend(backend)
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -205,7 +160,7 @@ TIGHT_VALUES = Limits(max_depth=3, max_container_items=4, max_map_entries=2)
 VALUE_LIMITS = (DEFAULT_LIMITS, TIGHT_VALUES)
 
 
-def _value(who: str, backend: ModuleType, data: bytes, buffer: Any, start: int, limits: Limits) -> Outcome:
+def _value(who: str, backend: Backend, data: bytes, buffer: Any, start: int, limits: Limits) -> Outcome:
     try:
         value, end = backend.decode_prefix(buffer, start, limits)
     except Exception as error:

@@ -11,12 +11,13 @@ Hypothesis: the ``ci`` profile (default) is derandomized so CI is repeatable; se
 from __future__ import annotations
 
 import os
-from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from amqpcodec._backend import Backend
 from amqpcodec.testing import value_backends
+from tests.helpers.environment import UNDER_ASAN
 
 settings.register_profile(
     "ci",
@@ -31,10 +32,6 @@ settings.register_profile("long", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-#: Running under AddressSanitizer, as README "Development" runs it: ``LD_PRELOAD`` naming
-#: libasan, or ``ASAN_OPTIONS`` set.  ASan maps terabytes of shadow memory at start, so a
-#: child process (which inherits ``LD_PRELOAD``) cannot start under an ``RLIMIT_AS`` cap.
-UNDER_ASAN = "asan" in os.environ.get("LD_PRELOAD", "").lower() or "ASAN_OPTIONS" in os.environ
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,13 +54,13 @@ BACKENDS = value_backends(require_compiled=bool(os.environ.get("CI")))
 
 
 @pytest.fixture(params=[name for name, _ in BACKENDS])
-def any_backend(request: pytest.FixtureRequest) -> ModuleType:
-    """Each importable backend module in turn (both, in CI)."""
+def any_backend(request: pytest.FixtureRequest) -> Backend:
+    """Each importable backend in turn (both, in CI)."""
     return dict(BACKENDS)[request.param]
 
 
 @pytest.fixture
-def both_backends() -> list[tuple[str, ModuleType]]:
+def both_backends() -> list[tuple[str, Backend]]:
     """All importable backends at once, for side-by-side comparisons."""
     if len(BACKENDS) < 2:
         pytest.skip("the compiled backend is not built")

@@ -24,11 +24,13 @@ import amqpcodec
 _PACKAGE_ROOT = str(Path(amqpcodec.__file__).resolve().parent.parent)
 
 _REPORT = """
-import amqpcodec, amqpcodec._backend as b
+import sys, amqpcodec, amqpcodec._backend as b
+live = b.current()
+module = sys.modules[live.decode_prefix.__module__]
 print(amqpcodec.IMPLEMENTATION)
-print(b.backend.__name__)
-print(amqpcodec._encode is b.backend.encode and amqpcodec._decode_prefix is b.backend.decode_prefix)
-print(getattr(b.backend, "__file__", ""))
+print(module.__name__)
+print(live.name == amqpcodec.IMPLEMENTATION and live.encode is module.encode and (live.compiled is module) == (live.name == "cython"))
+print(getattr(module, "__file__", ""))
 """
 
 
@@ -85,8 +87,8 @@ def test_this_process_runs_the_backend_its_environment_asks_for() -> None:
 
     if _flag_set(os.environ.get("AMQPCODEC_PUREPYTHON")) or platform.python_implementation() != "CPython":
         assert amqpcodec.IMPLEMENTATION == "python"
-        assert _backend.backend.__name__ == "amqpcodec._pure"
+        assert _backend.current().compiled is None
     else:
         assert amqpcodec.IMPLEMENTATION == "cython"
-        assert _backend.backend.__name__ == "amqpcodec._speedups"
-    assert amqpcodec.IMPLEMENTATION == _backend.IMPLEMENTATION
+        assert _backend.current().compiled is not None
+    assert amqpcodec.IMPLEMENTATION == _backend.IMPLEMENTATION == _backend.current().name

@@ -18,7 +18,6 @@ import datetime as dt
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -29,8 +28,9 @@ from hypothesis import strategies as st
 
 from amqpcodec import _pure
 from amqpcodec import strategies as ast
+from amqpcodec._backend import Backend
 from amqpcodec._spec import Code
-from amqpcodec.errors import AMQPCodecError, EncodeError, LimitExceededError
+from amqpcodec.errors import EncodeError, LimitExceededError
 from amqpcodec.limits import DEFAULT_LIMITS, MAX_DEPTH_CEILING, Limits
 from amqpcodec.testing import same_value
 from amqpcodec.types import (
@@ -52,8 +52,9 @@ from amqpcodec.types import (
     UShort,
     _new_array,
 )
+from tests.helpers.outcomes import outcome, same_outcome
 
-Backends = list[tuple[str, ModuleType]]
+Backends = list[tuple[str, Backend]]
 
 fixture_settings = settings(
     suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
@@ -76,30 +77,6 @@ def case_id(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- outcomes
-
-
-def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
-    """What a call did, in a form two backends can be compared by."""
-    try:
-        return ("value", call())
-    except AMQPCodecError as error:
-        return (
-            type(error),
-            getattr(error, "offset", None),
-            getattr(error, "constructor", None),
-            getattr(error, "limit", None),
-            getattr(error, "path", None),
-            getattr(error, "field", None),
-            error.args[0] if error.args else "",
-        )
-    except Exception as error:  # not part of the contract, but still the same in both
-        return (type(error), str(error))
-
-
-def same_outcome(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    if a[0] == "value" and b[0] == "value":
-        return same_value(a[1], b[1])
-    return a == b
 
 
 def decode_outcomes(backends: Backends, data: Any, offset: int, limits: Limits) -> list[tuple[Any, ...]]:

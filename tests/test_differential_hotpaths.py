@@ -1,38 +1,38 @@
-"""The hot paths of the composite, message and frame layers: compiled against pure.
+"""The compiled hot paths of the composite, message and frame layers, against the
+layers' own Python code (the reference, and all the pure backend runs).
 
-Both backends carry ``to_typed``, ``build_composite``, ``decode_message``,
-``scan_message``, ``encode_message``, ``decode_frame`` and an encoder fast path for
-composites.  Here,
-side by side (STYLE.md habit 4), they must give ``same_value`` results, ``None`` in the
-same cases, or the same error (class, ``offset``, ``constructor``, ``limit``,
-``path``, ``field`` and message), on valid input and on mutated bytes.  And because a
-hot path is a shortcut, never a second opinion, whatever it returns must be what the
-layer's general path gives for the same input: a composite's ``__amqp__`` encoding,
-``_decode_eager``, ``_scan``, the sections encoded one by one, ``FrameReader`` without
-the hot path.
+The compiled module adds ``to_typed``, ``build_composite``, ``decode_message``,
+``scan_message``, ``encode_message``, ``decode_frame`` (``_seam.CompiledPaths``) and an
+encoder fast path for composites.  A hot path is a shortcut, never a second opinion:
+whatever it returns must be what the layer's Python code gives for the same input (a
+composite's ``__amqp__`` encoding, ``_decode_eager``, ``_scan``, the sections encoded
+one by one, ``FrameReader`` on the pure backend), and where it declines (``None``) or
+raises, the public entry point must still give, on the compiled backend, exactly the
+outcome it gives on the pure one (class, ``offset``, ``constructor``, ``limit``,
+``path``, ``field`` and message), on valid input and on mutated bytes.
 
-Skipped when the compiled backend is not built (``both_backends``), except in CI.
+Skipped when the compiled backend is not built (``compiled``), except in CI.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
-from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import amqpcodec
 import amqpcodec.frames as frames_module
 import amqpcodec.message as message_module
-from amqpcodec import _pure
 from amqpcodec import strategies as ast
-from amqpcodec._composite import REGISTRY, hot_backend
-from amqpcodec.errors import DecodeError
+from amqpcodec._backend import Backend, current, get_backend, use_backend
+from amqpcodec._composite import REGISTRY, _build_composite, _to_typed
+from amqpcodec._seam import CompiledPaths
+from amqpcodec.errors import DecodeError, EncodeError
 from amqpcodec.frames import FrameReader, encode_frame
 from amqpcodec.limits import DEFAULT_LIMITS, Limits
 from amqpcodec.message import (
@@ -48,9 +48,9 @@ from amqpcodec.message import (
 from amqpcodec.performatives import Attach, Disposition, Flow, Performative, SaslInit, Transfer
 from amqpcodec.testing import same_value
 from amqpcodec.types import Described, Symbol, UByte, UInt, ULong
-from test_differential import outcome, same_outcome
+from tests.helpers.outcomes import outcome, same_outcome
 
-Backends = list[tuple[str, ModuleType]]
+Backends = list[tuple[str, Backend]]
 
 fixture_settings = settings(
     suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture]
@@ -62,21 +62,52 @@ COMPOSITE_CLASSES = sorted(set(REGISTRY.values()), key=lambda cls: cls.SPEC.code
 PERFORMATIVES = [cls for cls in COMPOSITE_CLASSES if issubclass(cls, Performative)]
 MESSAGE_PLAN = message_module._PLAN
 FRAME_PLAN = frames_module._FRAME_PLAN
+PURE = get_backend("python")
 
 
 def h(text: str) -> bytes:
     return bytes.fromhex(text.replace(" ", ""))
 
 
+@pytest.fixture
+def compiled(both_backends: Backends) -> CompiledPaths:
+    """The compiled module's hot paths (``both_backends`` skips when it is not built)."""
+    paths = both_backends[1][1].compiled
+    assert paths is not None
+    return paths
+
+
 # --------------------------------------------------------------------------- outcomes
 
 
-def agree(backends: Backends, call: Callable[[ModuleType], Any]) -> tuple[Any, ...]:
-    """Both backends' outcomes of ``call(backend)``, asserted the same; the pure one returned."""
-    (_, pure), (_, compiled) = backends
-    expected, found = outcome(lambda: call(pure)), outcome(lambda: call(compiled))
+def agree(backends: Backends, call: Callable[[], Any]) -> tuple[Any, ...]:
+    """The outcomes of ``call()`` on each backend, asserted the same; the pure one returned."""
+    found = []
+    for _, backend in backends:
+        with use_backend(backend):
+            found.append(outcome(call))
+    expected, other = found
+    assert same_outcome(expected, other), (expected, other)
+    return expected
+
+
+def same(hot: Callable[..., Any], reference: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
+    """The outcomes of a compiled hot path and of its Python reference, asserted the same."""
+    expected, found = on_pure(lambda: reference(*args)), outcome(lambda: hot(*args))
     assert same_outcome(expected, found), (expected, found)
     return expected
+
+
+def paths(backends: Backends) -> CompiledPaths:
+    found = backends[1][1].compiled
+    assert found is not None
+    return found
+
+
+def on_pure(call: Callable[[], Any]) -> tuple[Any, ...]:
+    """The outcome of ``call()`` on the pure backend: the layers' Python code alone."""
+    with use_backend(PURE):
+        return outcome(call)
 
 
 @st.composite
@@ -120,7 +151,7 @@ def _as_sent(cls: Any, fields: list[Any], filler: Any) -> Any:
             if fields[index] is None:
                 fields[index] = filler
     try:
-        return _pure.build_composite(cls, fields, REGISTRY)
+        return _build_composite(cls, fields, REGISTRY)
     except DecodeError:
         return None
 
@@ -146,7 +177,7 @@ def test_composites_encode_as_their_described_form(
             outcome(lambda b=backend: b.encode(composite, limits)),
             outcome(lambda b=backend: b.encode(composite.__amqp__(), limits)),
         )
-    agree(both_backends, lambda b: b.encode([composite, {Symbol("k"): composite}], limits))
+    agree(both_backends, lambda: current().encode([composite, {Symbol("k"): composite}], limits))
 
 
 def _forced(composite: Any, **fields: Any) -> Any:
@@ -173,7 +204,7 @@ def test_composite_encode_errors_agree(
     both_backends: Backends, fields: dict[str, Any], limits: Limits
 ) -> None:
     transfer = _forced(Transfer(handle=1, delivery_id=2, delivery_tag=b"t"), **fields)
-    expected = agree(both_backends, lambda b: b.encode(transfer, limits))
+    expected = agree(both_backends, lambda: current().encode(transfer, limits))
     for _, backend in both_backends:
         assert outcome(lambda b=backend: b.encode(transfer.__amqp__(), limits)) == expected
 
@@ -208,20 +239,21 @@ FIELD_VALUES = st.one_of(
 
 @fixture_settings
 @given(descriptor=DESCRIPTORS, fields=st.lists(FIELD_VALUES, max_size=16))
-def test_to_typed_agrees(both_backends: Backends, descriptor: Any, fields: list[Any]) -> None:
+def test_to_typed_agrees(compiled: CompiledPaths, descriptor: Any, fields: list[Any]) -> None:
     """Typed or not, mandatory fields, enum members, nested composites, too many fields."""
     value = Described(descriptor, fields)
-    agree(both_backends, lambda b: b.to_typed(value, REGISTRY))
-    agree(both_backends, lambda b: b.build_composite(REGISTRY[descriptor], fields, REGISTRY))
+    same(compiled.to_typed, _to_typed, value, REGISTRY)
+    same(compiled.build_composite, _build_composite, REGISTRY[descriptor], fields, REGISTRY)
 
 
 @fixture_settings
 @given(composite=composites())
 def test_to_typed_rebuilds_what_was_encoded(both_backends: Backends, composite: Any) -> None:
-    data = _pure.encode(composite, DEFAULT_LIMITS)
+    data = PURE.encode(composite, DEFAULT_LIMITS)
     for _, backend in both_backends:
-        described, _ = backend.decode_prefix(data, 0, DEFAULT_LIMITS)
-        assert backend.encode(backend.to_typed(described, REGISTRY), DEFAULT_LIMITS) == data
+        with use_backend(backend):
+            described = amqpcodec.decode(data)
+            assert amqpcodec.encode(amqpcodec.to_typed(described)) == data
 
 
 @pytest.mark.parametrize(
@@ -238,8 +270,8 @@ def test_to_typed_rebuilds_what_was_encoded(both_backends: Backends, composite: 
     ],
     ids=repr,
 )
-def test_to_typed_corners(both_backends: Backends, value: Any) -> None:
-    agree(both_backends, lambda b: b.to_typed(value, REGISTRY))
+def test_to_typed_corners(compiled: CompiledPaths, value: Any) -> None:
+    same(compiled.to_typed, _to_typed, value, REGISTRY)
 
 
 # --------------------------------------------------------------------------- messages
@@ -271,14 +303,16 @@ def general_encoding(message: Message) -> bytes:
     for attr in message_module._ATTRS:
         section = getattr(message, attr)
         for part in section if type(section) is tuple else () if section is None else (section,):
-            parts.append(_pure.encode(part, DEFAULT_LIMITS))
+            parts.append(PURE.encode(part, DEFAULT_LIMITS))
     return b"".join(parts)
 
 
 def check_decode_message(backends: Backends, data: bytes, limits: Limits) -> None:
-    """Both backends agree; a message returned is the general walk's; an error, one of its."""
-    result = agree(backends, lambda b: b.decode_message(Message, data, limits, MESSAGE_PLAN))
-    general = outcome(lambda: message_module._decode_eager(Message, data, limits))
+    """A message the hot path returns is the general walk's; an error, one of its; and
+    ``Message.decode`` gives the same outcome on both backends."""
+    result = outcome(lambda: paths(backends).decode_message(Message, data, limits, MESSAGE_PLAN))
+    general = on_pure(lambda: message_module._decode_eager(Message, data, limits))
+    agree(backends, lambda: Message.decode(data, limits=limits))
     if result[0] == "value" and result[1] is not None:
         assert general[0] == "value" and same_value(result[1], general[1]), (data.hex(), result, general)
     elif result[0] != "value":
@@ -291,8 +325,7 @@ def test_decode_message_agrees_on_messages(both_backends: Backends, message: Mes
     data = general_encoding(message)
     check_decode_message(both_backends, data, limits)
     if limits is DEFAULT_LIMITS:
-        for _, backend in both_backends:
-            assert same_value(backend.decode_message(Message, data, limits, MESSAGE_PLAN), message)
+        assert same_value(paths(both_backends).decode_message(Message, data, limits, MESSAGE_PLAN), message)
 
 
 @fixture_settings
@@ -333,9 +366,9 @@ def test_decode_message_corners(both_backends: Backends, data: str, limits: Limi
 def test_decode_message_reads_any_buffer(both_backends: Backends) -> None:
     data = Message(header=Header(durable=True), body=b"x").encode()
     for wrap in (bytes, bytearray, memoryview):
-        agree(
-            both_backends, lambda b, w=wrap: b.decode_message(Message, w(data), DEFAULT_LIMITS, MESSAGE_PLAN)
-        )
+        found = paths(both_backends).decode_message(Message, wrap(data), DEFAULT_LIMITS, MESSAGE_PLAN)
+        assert same_value(found, Message.decode(data))
+        agree(both_backends, lambda w=wrap: Message.decode(w(data)))
 
 
 def sections(message: Message) -> tuple[Any, ...]:
@@ -343,20 +376,25 @@ def sections(message: Message) -> tuple[Any, ...]:
 
 
 def check_scan_message(backends: Backends, data: bytes, limits: Limits) -> None:
-    """Both backends agree on the lazy message (its spans, every section as read) or on
-    None; a message returned is the general scan's, section for section."""
-    found = [outcome(lambda b=b: b.scan_message(Message, data, limits, MESSAGE_PLAN)) for _, b in backends]
-    assert [result[0] for result in found] == ["value", "value"], found
-    (_, pure), (_, compiled) = found
-    if pure is None or compiled is None:
-        assert pure is None and compiled is None
+    """A lazy message the hot path returns is the general scan's (its spans, every
+    section as read); it never raises; and a lazy ``Message.decode`` gives the same
+    outcome, section for section, on both backends."""
+    result = outcome(lambda: paths(backends).scan_message(Message, data, limits, MESSAGE_PLAN))
+    assert result[0] == "value", result
+    both = []
+    for _, backend in backends:
+        with use_backend(backend):
+            lazy = outcome(lambda: Message.decode(data, lazy=True, limits=limits))
+            both.append(sections(lazy[1]) if lazy[0] == "value" else lazy)
+    assert same_outcome(*both), both
+    if result[1] is None:
         return
-    general = outcome(lambda: message_module._scan(Message, data, limits))
+    general = on_pure(lambda: message_module._scan(Message, data, limits))
     assert general[0] == "value", (data.hex(), general)
-    for lazy in (pure, compiled):
-        assert lazy._raw is data and lazy._spans == general[1]._spans and lazy._limits is limits
-    assert same_outcome(sections(pure), sections(general[1]))
-    assert same_outcome(sections(compiled), sections(general[1]))
+    compiled = result[1]
+    assert compiled._raw is data and compiled._spans == general[1]._spans and compiled._limits is limits
+    with use_backend(PURE):
+        assert same_outcome(sections(compiled), sections(general[1]))
 
 
 @fixture_settings
@@ -375,9 +413,19 @@ def test_scan_message_agrees_on_mutated_messages(both_backends: Backends, data: 
 @fixture_settings
 @given(message=MESSAGES, limits=st.sampled_from(LIMITS))
 def test_encode_message_agrees(both_backends: Backends, message: Message, limits: Limits) -> None:
-    result = agree(both_backends, lambda b: b.encode_message(message, limits, MESSAGE_PLAN))
+    check_encode_message(both_backends, message, limits)
+
+
+def check_encode_message(backends: Backends, message: Message, limits: Limits) -> tuple[Any, ...]:
+    """Bytes the hot path returns are the sections encoded one by one; an error, one the
+    layer raises too; and ``Message.encode`` gives the same outcome on both backends."""
+    result = outcome(lambda: paths(backends).encode_message(message, limits, MESSAGE_PLAN))
+    general = agree(backends, lambda: message.encode(limits=limits))
     if result[0] == "value" and result[1] is not None:
-        assert result[1] == general_encoding(message)
+        assert result[1] == general_encoding(message) and general == result
+    elif result[0] != "value":
+        assert issubclass(result[0], EncodeError) and general[0] != "value", (result, general)
+    return result
 
 
 @pytest.mark.parametrize(
@@ -405,7 +453,7 @@ def test_encode_message_agrees(both_backends: Backends, message: Message, limits
 )
 @pytest.mark.parametrize("limits", LIMITS, ids=["default", "tight"])
 def test_encode_message_corners(both_backends: Backends, message: Message, limits: Limits) -> None:
-    agree(both_backends, lambda b: b.encode_message(message, limits, MESSAGE_PLAN))
+    check_encode_message(both_backends, message, limits)
 
 
 def test_encode_message_keeps_subclasses_hooks(both_backends: Backends) -> None:
@@ -417,49 +465,30 @@ def test_encode_message_keeps_subclasses_hooks(both_backends: Backends) -> None:
 
     message = Message(message_annotations={"a": 1}, application_properties=ApplicationProperties({"b": 2}))
     object.__setattr__(message, "message_annotations", Annotations({"a": 1}))
-    result = agree(both_backends, lambda b: b.encode_message(message, DEFAULT_LIMITS, MESSAGE_PLAN))
+    result = check_encode_message(both_backends, message, DEFAULT_LIMITS)
     assert result[1] == general_encoding(message)
 
 
 # --------------------------------------------------------------------------- frames
 
 
-@contextlib.contextmanager
-def general_path_only() -> Iterator[None]:
-    """``FrameReader`` with its hot path declined, so it reads every frame itself."""
-
-    class Declines:
-        @staticmethod
-        def decode_frame(*args: Any) -> None:
-            return None
-
-        to_typed = staticmethod(_pure.to_typed)
-
-    saved = frames_module._hot, frames_module._hot_key
-    frames_module._hot, frames_module._hot_key = Declines, frames_module._decode_prefix
-    try:
-        yield
-    finally:
-        frames_module._hot, frames_module._hot_key = saved
-
-
 def general_frame(data: bytes, pos: int, limits: Limits, max_frame_size: int) -> tuple[Any, ...]:
+    """What ``FrameReader`` reads at ``pos`` on the pure backend (no hot path)."""
     reader = FrameReader(limits=limits, expect_header=False)
     reader._phase = frames_module._AMQP
     reader._max_frame_size = max_frame_size
     reader.feed(data)
     reader._pos = pos
-    with general_path_only():
-        return outcome(reader.next_event)
+    return on_pure(reader.next_event)
 
 
 def check_decode_frame(
     backends: Backends, data: bytes, pos: int = 0, limits: Limits = DEFAULT_LIMITS, max_frame_size: int = 4096
 ) -> tuple[Any, ...]:
-    """Both backends agree (from a bytearray, as the reader holds it); a frame returned is
-    the one ``FrameReader`` reads by itself; an error, one it raises too."""
+    """A frame the hot path returns (from a bytearray, as the reader holds it) is the one
+    ``FrameReader`` reads by itself; an error, one it raises too."""
     buf = bytearray(data)
-    result = agree(backends, lambda b: b.decode_frame(buf, pos, 100, max_frame_size, limits, FRAME_PLAN))
+    result = outcome(lambda: paths(backends).decode_frame(buf, pos, 100, max_frame_size, limits, FRAME_PLAN))
     general = general_frame(data, pos, limits, max_frame_size)
     if result[0] == "value" and result[1] is not None:
         frame, end = result[1]
@@ -535,8 +564,9 @@ def test_decode_frame_corners(both_backends: Backends, data: str, limits: Limits
 
 
 @pytest.mark.parametrize("pos", [-1, 3])
-def test_decode_frame_offset_outside_the_buffer(both_backends: Backends, pos: int) -> None:
-    agree(both_backends, lambda b: b.decode_frame(bytearray(2), pos, 0, 512, DEFAULT_LIMITS, FRAME_PLAN))
+def test_decode_frame_offset_outside_the_buffer(compiled: CompiledPaths, pos: int) -> None:
+    with pytest.raises(ValueError, match=f"offset {pos} is outside the 2-byte input"):
+        compiled.decode_frame(bytearray(2), pos, 0, 512, DEFAULT_LIMITS, FRAME_PLAN)
 
 
 def test_frame_reader_on_both_backends(both_backends: Backends) -> None:
@@ -554,27 +584,34 @@ def test_frame_reader_on_both_backends(both_backends: Backends) -> None:
     )
     events = []
     for _, backend in both_backends:
-        saved = frames_module._decode_prefix
-        frames_module._decode_prefix = backend.decode_prefix
-        try:
+        with use_backend(backend):
             reader = FrameReader(expect_header=False)
             reader.feed(stream)
             events.append(list(reader))
-        finally:
-            frames_module._decode_prefix = saved
     assert len(events[0]) == 5 and same_value(events[0], events[1])
 
 
-def test_sasl_frames_take_the_general_path(both_backends: Backends) -> None:
+def test_sasl_frames_take_the_general_path(compiled: CompiledPaths) -> None:
     frame = encode_frame(SaslInit(mechanism=Symbol("PLAIN")))
-    for _, backend in both_backends:
-        assert backend.decode_frame(bytearray(frame), 0, 0, 512, DEFAULT_LIMITS, FRAME_PLAN) is None
+    assert compiled.decode_frame(bytearray(frame), 0, 0, 512, DEFAULT_LIMITS, FRAME_PLAN) is None
 
 
 # --------------------------------------------------------------------------- which backend runs them
 
 
-def test_hot_functions_follow_the_swapped_decode_prefix(both_backends: Backends) -> None:
-    for _, backend in both_backends:
-        assert hot_backend(backend.decode_prefix) is backend
-    assert hot_backend(lambda data, offset, limits: None) is message_module.backend
+def test_the_layers_follow_the_switch(both_backends: Backends) -> None:
+    """``use_backend`` alone decides what the layers run: a counting value codec sees
+    every value the message layer decodes on it, and none once the block ends."""
+    calls: list[int] = []
+    pure = both_backends[0][1]
+
+    def counting(data: Any, offset: int, limits: Limits, budget: list[int] | None = None) -> tuple[Any, int]:
+        calls.append(offset)
+        return pure.decode_prefix(data, offset, limits, budget)
+
+    data = Message(header=Header(durable=True), body=AMQPValue("x")).encode()
+    with use_backend(dataclasses.replace(pure, decode_prefix=counting)):
+        assert Message.decode(data) == Message.decode(data)
+    assert len(calls) == 4
+    Message.decode(data)
+    assert len(calls) == 4

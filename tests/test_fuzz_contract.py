@@ -23,7 +23,6 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -53,6 +52,7 @@ from amqpcodec import (
     encode,
 )
 from amqpcodec import strategies as ast
+from amqpcodec._backend import Backend, get_backend
 from amqpcodec._spec import ENCODINGS
 from amqpcodec.limits import MAX_DEPTH_CEILING
 from amqpcodec.testing import same_value
@@ -67,7 +67,7 @@ TIGHT = Limits(max_depth=3, max_container_items=4, max_map_entries=2)
 _u32 = struct.Struct(">I")
 
 
-def _decodes_or_fails_cleanly(backend: ModuleType, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
+def _decodes_or_fails_cleanly(backend: Backend, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Decode ``data``: a value (which must re-encode losslessly) or an AMQPCodecError.
 
     Anything else escaping fails the test with its own traceback.
@@ -95,13 +95,13 @@ structured_bytes = st.lists(_bytes_of_interest, max_size=48).map(bytes)
 
 @fuzz
 @given(data=st.binary(max_size=64))
-def test_arbitrary_bytes(any_backend: ModuleType, data: bytes) -> None:
+def test_arbitrary_bytes(any_backend: Backend, data: bytes) -> None:
     _decodes_or_fails_cleanly(any_backend, data)
 
 
 @fuzz
 @given(data=structured_bytes)
-def test_bytes_made_of_constructors(any_backend: ModuleType, data: bytes) -> None:
+def test_bytes_made_of_constructors(any_backend: Backend, data: bytes) -> None:
     _decodes_or_fails_cleanly(any_backend, data)
     _decodes_or_fails_cleanly(any_backend, data, TIGHT)
 
@@ -130,7 +130,7 @@ def mutated_encodings(draw: st.DrawFn) -> bytes:
 
 @fuzz
 @given(data=mutated_encodings())
-def test_mutated_encodings(any_backend: ModuleType, data: bytes) -> None:
+def test_mutated_encodings(any_backend: Backend, data: bytes) -> None:
     _decodes_or_fails_cleanly(any_backend, data)
     _decodes_or_fails_cleanly(any_backend, data, TIGHT)
 
@@ -208,7 +208,7 @@ def _map_with_keys(*keys: str) -> tuple[bytes, int]:
         ("00 53 01 45",),  # Described(1, [])
     ],
 )
-def test_map_keys_python_cannot_hold(any_backend: ModuleType, keys: tuple[str, ...]) -> None:
+def test_map_keys_python_cannot_hold(any_backend: Backend, keys: tuple[str, ...]) -> None:
     data, offset = _map_with_keys(*keys)
     with pytest.raises(DecodeError) as caught:
         any_backend.decode_prefix(data, 0, DEFAULT_LIMITS)
@@ -216,7 +216,7 @@ def test_map_keys_python_cannot_hold(any_backend: ModuleType, keys: tuple[str, .
     assert caught.value.offset == offset
 
 
-def test_nan_keys_are_distinct(any_backend: ModuleType) -> None:
+def test_nan_keys_are_distinct(any_backend: Backend) -> None:
     data, _ = _map_with_keys("82 7ff8000000000000", "82 7ff8000000000000")
     decoded, _ = any_backend.decode_prefix(data, 0, DEFAULT_LIMITS)
     assert len(decoded) == 2
@@ -270,7 +270,7 @@ NESTINGS = {
 
 
 @pytest.mark.parametrize("kind", NESTINGS)
-def test_100000_nested_levels_hit_max_depth(any_backend: ModuleType, kind: str) -> None:
+def test_100000_nested_levels_hit_max_depth(any_backend: Backend, kind: str) -> None:
     build, offset_of = NESTINGS[kind]
     data = build(100_000)
     with pytest.raises(LimitExceededError) as caught:
@@ -284,7 +284,7 @@ def test_100000_nested_levels_hit_max_depth(any_backend: ModuleType, kind: str) 
 
 @pytest.mark.parametrize("kind", NESTINGS)
 @pytest.mark.parametrize("depth", [1, 2, 7, 100, MAX_DEPTH_CEILING])
-def test_max_depth_decode_at_n_and_n_plus_1(any_backend: ModuleType, kind: str, depth: int) -> None:
+def test_max_depth_decode_at_n_and_n_plus_1(any_backend: Backend, kind: str, depth: int) -> None:
     build, offset_of = NESTINGS[kind]
     limits = Limits(max_depth=depth)
     data = build(depth)
@@ -324,7 +324,7 @@ def _nest(kind: str, levels: int) -> Any:
 @pytest.mark.parametrize("kind", ["list", "map", "array", "described", "mixed"])
 @pytest.mark.parametrize("depth", [1, 2, 7, 100, MAX_DEPTH_CEILING])
 def test_max_depth_encode_at_n_and_n_plus_1(
-    request: pytest.FixtureRequest, any_backend: ModuleType, kind: str, depth: int
+    request: pytest.FixtureRequest, any_backend: Backend, kind: str, depth: int
 ) -> None:
     limits = Limits(max_depth=depth)
     if kind == "mixed" and depth == 1:
@@ -350,7 +350,8 @@ try:
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 except (ImportError, ValueError, OSError):
     pass  # no address-space limit here (Windows): the timeout still bounds a runaway decoder
-backend = importlib.import_module(sys.argv[1])
+from amqpcodec._backend import get_backend
+backend = get_backend(sys.argv[1])
 from amqpcodec.limits import DEFAULT_LIMITS
 results = []
 for data in sys.argv[2:]:
@@ -363,13 +364,13 @@ print(json.dumps(results))
 """
 
 
-def _decode_in_a_small_address_space(backend: ModuleType, inputs: list[bytes]) -> list[list[Any]]:
+def _decode_in_a_small_address_space(backend: Backend, inputs: list[bytes]) -> list[list[Any]]:
     """Decode each input in a child process limited to 1 GiB of address space, so a
     decoder that allocated what a count claims fails with MemoryError instead of taking
     the machine down; a decoder that looped over the count would hit the timeout."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     completed = subprocess.run(
-        [sys.executable, "-c", _BOUNDED_RUN, backend.__name__, *(data.hex() for data in inputs)],
+        [sys.executable, "-c", _BOUNDED_RUN, backend.name, *(data.hex() for data in inputs)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -412,14 +413,14 @@ _CODEC_ERRORS = {"DecodeError", "IncompleteError", "LimitExceededError"}
 
 @functools.cache
 def _hostile_results(backend_name: str) -> dict[str, list[Any]]:
-    backend = sys.modules[backend_name]
+    backend = get_backend(backend_name)  # type: ignore[arg-type]
     results = _decode_in_a_small_address_space(backend, [data for _, data, _, _ in HOSTILE_COUNTS])
     return dict(zip([name for name, *_ in HOSTILE_COUNTS], results, strict=True))
 
 
 @pytest.mark.address_space_cap
-def test_hostile_counts_fail_fast_without_allocating(any_backend: ModuleType) -> None:
-    results = _hostile_results(any_backend.__name__)
+def test_hostile_counts_fail_fast_without_allocating(any_backend: Backend) -> None:
+    results = _hostile_results(any_backend.name)
     assert {name: error for name, (error, _) in results.items() if error not in _CODEC_ERRORS} == {}
 
 
@@ -430,9 +431,9 @@ def test_hostile_counts_fail_fast_without_allocating(any_backend: ModuleType) ->
     ids=[n for n, *_ in HOSTILE_COUNTS],
 )
 def test_hostile_counts_raise_the_right_error(
-    request: pytest.FixtureRequest, any_backend: ModuleType, name: str, error: str, limit: str | None
+    request: pytest.FixtureRequest, any_backend: Backend, name: str, error: str, limit: str | None
 ) -> None:
-    assert _hostile_results(any_backend.__name__)[name] == [error, limit]
+    assert _hostile_results(any_backend.name)[name] == [error, limit]
 
 
 def _list8(items: bytes, count: int) -> bytes:
@@ -493,7 +494,7 @@ COUNT_LIMITS: list[tuple[str, Limits, Any, Any, str]] = [
 )
 def test_count_limits_at_n_and_n_plus_1(
     request: pytest.FixtureRequest,
-    any_backend: ModuleType,
+    any_backend: Backend,
     name: str,
     limits: Limits,
     wire: Any,
@@ -526,7 +527,7 @@ def test_zero_width_array_elements_decode() -> None:
 # --- the encoder's errors --------------------------------------------------------------------
 
 
-def test_a_list_containing_itself(any_backend: ModuleType) -> None:
+def test_a_list_containing_itself(any_backend: Backend) -> None:
     loop: list[Any] = []
     loop.append(loop)
     for limits in (DEFAULT_LIMITS, Limits(max_depth=MAX_DEPTH_CEILING)):
@@ -536,7 +537,7 @@ def test_a_list_containing_itself(any_backend: ModuleType) -> None:
         assert caught.value.path.count("[0]") == limits.max_depth
 
 
-def test_other_self_containing_values(any_backend: ModuleType) -> None:
+def test_other_self_containing_values(any_backend: Backend) -> None:
     mapping: dict[str, Any] = {}
     mapping["a"] = mapping
     with pytest.raises(EncodeError) as caught:
@@ -568,7 +569,7 @@ def test_other_self_containing_values(any_backend: ModuleType) -> None:
     ids=lambda v: type(v).__name__ if not isinstance(v, str) else repr(v),
 )
 def test_unsupported_types(
-    request: pytest.FixtureRequest, any_backend: ModuleType, value: Any, path: str
+    request: pytest.FixtureRequest, any_backend: Backend, value: Any, path: str
 ) -> None:
     with pytest.raises(UnsupportedTypeError) as caught:
         any_backend.encode(value, DEFAULT_LIMITS)
@@ -587,7 +588,7 @@ def test_unsupported_types(
         (Described(1, "\udc00"), ".value"),
     ],
 )
-def test_lone_surrogates_are_encode_errors(any_backend: ModuleType, value: Any, path: str) -> None:
+def test_lone_surrogates_are_encode_errors(any_backend: Backend, value: Any, path: str) -> None:
     with pytest.raises(EncodeError) as caught:
         any_backend.encode(value, DEFAULT_LIMITS)
     assert caught.value.path == path
@@ -628,14 +629,14 @@ def test_wrappers_refuse_what_they_cannot_hold(make: Any) -> None:
         (memoryview(b"abcd")[::2], ""),
     ],
 )
-def test_out_of_range_values_are_encode_errors(any_backend: ModuleType, value: Any, path: str) -> None:
+def test_out_of_range_values_are_encode_errors(any_backend: Backend, value: Any, path: str) -> None:
     with pytest.raises(EncodeError) as caught:
         any_backend.encode(value, DEFAULT_LIMITS)
     assert not isinstance(caught.value, UnsupportedTypeError)
     assert caught.value.path == path
 
 
-def test_naive_datetimes_are_encode_errors(any_backend: ModuleType) -> None:
+def test_naive_datetimes_are_encode_errors(any_backend: Backend) -> None:
     with pytest.raises(EncodeError) as caught:
         any_backend.encode([dt.datetime(2024, 1, 1)], DEFAULT_LIMITS)
     assert caught.value.path == "[0]"
@@ -655,7 +656,7 @@ BYPASSED = [
 
 @pytest.mark.parametrize("value", BYPASSED)
 def test_wrappers_built_around_their_checks_are_encode_errors(
-    request: pytest.FixtureRequest, any_backend: ModuleType, value: Any
+    request: pytest.FixtureRequest, any_backend: Backend, value: Any
 ) -> None:
     with pytest.raises(EncodeError) as caught:
         any_backend.encode([value], DEFAULT_LIMITS)

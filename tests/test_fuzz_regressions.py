@@ -33,7 +33,6 @@ import tracemalloc
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -52,10 +51,12 @@ from amqpcodec import (
     UInt,
 )
 from amqpcodec import frames as frames_module
+from amqpcodec._backend import Backend
 from amqpcodec.errors import AMQPCodecError, LimitExceededError
 from amqpcodec.frames import PARTIAL_DELIVERY_OVERHEAD, Frame, TransferAssembler
 from amqpcodec.limits import MAX_KEYS_PER_HASH
 from amqpcodec.testing import same_value
+from tests.helpers.tracing import lines_run
 
 MODULUS = sys.hash_info.modulus
 _MAP32 = struct.Struct(">BII")
@@ -113,7 +114,7 @@ def count_comparisons(monkeypatch: pytest.MonkeyPatch, cls: type, budget: int) -
 
 
 @pytest.mark.parametrize("kind", COLLIDING)
-def test_keys_sharing_a_hash_decode(any_backend: ModuleType, kind: str) -> None:
+def test_keys_sharing_a_hash_decode(any_backend: Backend, kind: str) -> None:
     """The reproducer's keys do share a hash; MAX_KEYS_PER_HASH of them decode, one more
     is refused at that key's constructor."""
     for k in (0, 1):
@@ -136,7 +137,7 @@ def test_keys_sharing_a_hash_decode(any_backend: ModuleType, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", COLLIDING)
 def test_keys_sharing_a_hash_cost_linear_comparisons(
-    any_backend: ModuleType, kind: str, monkeypatch: pytest.MonkeyPatch
+    any_backend: Backend, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At the default max_map_entries, building the map compares keys O(N) times: the
     map is refused at its first key over MAX_KEYS_PER_HASH sharing a hash."""
@@ -169,7 +170,7 @@ def _peak_bytes(action: Callable[[], Any]) -> int:
         tracemalloc.stop()
 
 
-def test_one_zero_width_array_at_max_container_items(any_backend: ModuleType) -> None:
+def test_one_zero_width_array_at_max_container_items(any_backend: Backend) -> None:
     """The documented decision: an array of zero-width elements is bounded by
     max_container_items alone (8 MiB of item pointers from 10 bytes)."""
     (array,), _ = any_backend.decode_prefix(zero_width_arrays(1), 0, DEFAULT_LIMITS)
@@ -180,7 +181,7 @@ def test_one_zero_width_array_at_max_container_items(any_backend: ModuleType) ->
         )
 
 
-def test_many_zero_width_arrays_stay_bounded(any_backend: ModuleType) -> None:
+def test_many_zero_width_arrays_stay_bounded(any_backend: Backend) -> None:
     """Four such arrays (49 bytes) may not cost four times one array's memory: their
     elements share one budget of max_container_items per decode."""
     limits = Limits(max_container_items=1 << 17)
@@ -196,28 +197,6 @@ def _partial_deliveries(assembler: TransferAssembler, count: int) -> None:
     for handle in range(count):
         transfer = Transfer(handle=handle, delivery_id=handle, delivery_tag=b"t", more=True)
         assembler.feed(Frame(handle, 0, 0, b"", transfer, b"x"))
-
-
-def lines_run(path: str, action: Callable[[], Any]) -> int:
-    """How many lines of the source file ``path`` run during ``action`` (sys.settrace)."""
-    count = 0
-
-    def local(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    def calls(frame: Any, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename == path else None
-
-    previous = sys.gettrace()
-    sys.settrace(calls)
-    try:
-        action()
-    finally:
-        sys.settrace(previous)
-    return count
 
 
 PARTIALS = 300

@@ -19,18 +19,18 @@ import struct
 import sys
 import uuid
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from amqpcodec import Message
+from amqpcodec._backend import Backend
 from amqpcodec.errors import AMQPCodecError, DecodeError, LimitExceededError
 from amqpcodec.limits import DEFAULT_LIMITS, MAX_KEYS_PER_HASH, Limits
 from amqpcodec.testing import same_value
 from amqpcodec.types import ULong
 
-Backends = list[tuple[str, ModuleType]]
+Backends = list[tuple[str, Backend]]
 
 MODULUS = sys.hash_info.modulus
 _HEADER32 = struct.Struct(">BII")
@@ -104,14 +104,14 @@ def test_integers_share_a_hash_at_most_thirteen_times() -> None:
 
 
 @pytest.mark.parametrize("target", [0, -2, 5])
-def test_integer_keys_sharing_a_hash_are_never_refused(any_backend: ModuleType, target: int) -> None:
+def test_integer_keys_sharing_a_hash_are_never_refused(any_backend: Backend, target: int) -> None:
     keys = _integers_with_hash(target)
     decoded, _ = any_backend.decode_prefix(map32([integer_key(n) + b"\x40" for n in keys]), 0, DEFAULT_LIMITS)
     assert sorted(decoded) == keys
     assert [type(key) for key in decoded] == [ULong if n >= 2**63 else int for n in keys]
 
 
-def test_keys_per_hash_at_n_and_n_plus_1_golden(any_backend: ModuleType) -> None:
+def test_keys_per_hash_at_n_and_n_plus_1_golden(any_backend: Backend) -> None:
     """16 uuid keys sharing a hash decode; the 17th is refused at its constructor."""
     entries = [uuid_key(k) + b"\x40" for k in range(MAX_KEYS_PER_HASH + 1)]
     decoded, _ = any_backend.decode_prefix(map32(entries[:-1]), 0, DEFAULT_LIMITS)
@@ -127,14 +127,14 @@ def test_keys_per_hash_at_n_and_n_plus_1_golden(any_backend: ModuleType) -> None
     )
 
 
-def test_keys_are_counted_per_map(any_backend: ModuleType) -> None:
+def test_keys_are_counted_per_map(any_backend: Backend) -> None:
     full = map32([uuid_key(k) + b"\x40" for k in range(MAX_KEYS_PER_HASH)])
     decoded, _ = any_backend.decode_prefix(list32([full, full, full]), 0, DEFAULT_LIMITS)
     assert [len(m) for m in decoded] == [MAX_KEYS_PER_HASH] * 3
 
 
 def test_full_hash_groups_at_max_map_entries_cost_few_comparisons(
-    any_backend: ModuleType, monkeypatch: pytest.MonkeyPatch
+    any_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worst map that decodes: max_map_entries keys in groups of MAX_KEYS_PER_HASH
     sharing a hash.  A key is compared only with keys of its own hash (at most 15;
@@ -209,7 +209,7 @@ def list8(items: list[bytes]) -> bytes:
 TEN = Limits(max_container_items=10)
 
 
-def test_zero_width_budget_at_n_and_n_plus_1_golden(any_backend: ModuleType) -> None:
+def test_zero_width_budget_at_n_and_n_plus_1_golden(any_backend: Backend) -> None:
     """Arrays of 4, 4 and 2 nulls fill a budget of 10; one more element is refused at
     the third array's offset (after its constructor), naming what was left."""
     decoded, _ = any_backend.decode_prefix(list8([array8(4), array8(4), array8(2)]), 0, TEN)
@@ -226,20 +226,20 @@ def test_zero_width_budget_at_n_and_n_plus_1_golden(any_backend: ModuleType) -> 
 
 
 @pytest.mark.parametrize("constructor", [0x40, 0x41, 0x42, 0x43, 0x44, 0x45])
-def test_every_zero_width_constructor_takes_from_the_budget(any_backend: ModuleType, constructor: int) -> None:
+def test_every_zero_width_constructor_takes_from_the_budget(any_backend: Backend, constructor: int) -> None:
     described = array8(5, constructor, descriptor=b"\x00\x53\x07")
     any_backend.decode_prefix(list8([array8(5, constructor), described]), 0, TEN)
     with pytest.raises(LimitExceededError):
         any_backend.decode_prefix(list8([array8(6, constructor), described]), 0, TEN)
 
 
-def test_arrays_with_bytes_per_element_take_nothing(any_backend: ModuleType) -> None:
+def test_arrays_with_bytes_per_element_take_nothing(any_backend: Backend) -> None:
     ubytes = bytes([0xE0, 12, 10, 0x50]) + bytes(10)
     decoded, _ = any_backend.decode_prefix(list8([ubytes, ubytes, array8(10), ubytes]), 0, TEN)
     assert [len(array.items) for array in decoded] == [10, 10, 10, 10]
 
 
-def test_the_budget_spans_maps_descriptors_and_nesting(any_backend: ModuleType) -> None:
+def test_the_budget_spans_maps_descriptors_and_nesting(any_backend: Backend) -> None:
     nested = list8([map32([b"\x52\x01" + array8(3)]), b"\x00" + array8(3) + list8([array8(3)])])
     any_backend.decode_prefix(nested, 0, TEN)
     with pytest.raises(LimitExceededError) as caught:
@@ -247,7 +247,7 @@ def test_the_budget_spans_maps_descriptors_and_nesting(any_backend: ModuleType) 
     assert caught.value.limit == "max_container_items"
 
 
-def test_each_call_has_its_own_budget_unless_one_is_shared(any_backend: ModuleType) -> None:
+def test_each_call_has_its_own_budget_unless_one_is_shared(any_backend: Backend) -> None:
     data = array8(7)
     for _ in range(3):
         any_backend.decode_prefix(data, 0, TEN)
@@ -259,7 +259,7 @@ def test_each_call_has_its_own_budget_unless_one_is_shared(any_backend: ModuleTy
     assert budget == [3] and "only 3 of max_container_items=10" in caught.value.args[0]
 
 
-def test_a_map_walked_again_for_its_bad_key_is_not_charged_twice(any_backend: ModuleType) -> None:
+def test_a_map_walked_again_for_its_bad_key_is_not_charged_twice(any_backend: Backend) -> None:
     """A duplicate key is found by decoding the map's entries again (``_pure``): its
     zero-width arrays were charged once, so the error is the duplicate, not the budget."""
     data = map32([b"\x52\x01" + array8(6), b"\x52\x01\x40"])

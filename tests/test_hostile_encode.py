@@ -31,7 +31,6 @@ import types
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -64,6 +63,7 @@ from amqpcodec import (
     UnsupportedTypeError,
 )
 from amqpcodec import strategies as ast
+from amqpcodec._backend import Backend, use_backend
 from amqpcodec.frames import encode_frame
 from amqpcodec.limits import MAX_DEPTH_CEILING
 
@@ -132,7 +132,7 @@ SELF_CONTAINING = {
 @pytest.mark.parametrize(
     "limits", [DEFAULT_LIMITS, Limits(max_depth=MAX_DEPTH_CEILING)], ids=["default", "ceiling"]
 )
-def test_containers_holding_themselves(any_backend: ModuleType, name: str, limits: Limits) -> None:
+def test_containers_holding_themselves(any_backend: Backend, name: str, limits: Limits) -> None:
     make, path = SELF_CONTAINING[name]
     error = _encode_error(lambda: any_backend.encode(make(), limits))
     assert not isinstance(error, UnsupportedTypeError)
@@ -141,7 +141,7 @@ def test_containers_holding_themselves(any_backend: ModuleType, name: str, limit
 
 
 @pytest.mark.parametrize("name", SELF_CONTAINING)
-def test_self_containing_values_agree(both_backends: list[tuple[str, ModuleType]], name: str) -> None:
+def test_self_containing_values_agree(both_backends: list[tuple[str, Backend]], name: str) -> None:
     make = SELF_CONTAINING[name][0]
     (_, pure), (_, compiled) = both_backends
     first = _encode_error(lambda: pure.encode(make(), DEFAULT_LIMITS))
@@ -211,7 +211,7 @@ def _nested(kind: str, levels: int) -> Any:
 
 
 @pytest.mark.parametrize("kind", ["list", "tuple", "map", "described", "array"])
-def test_nesting_100000_levels_is_an_encode_error(any_backend: ModuleType, kind: str) -> None:
+def test_nesting_100000_levels_is_an_encode_error(any_backend: Backend, kind: str) -> None:
     value = _nested(kind, 100_000)
     error = _encode_error(lambda: any_backend.encode(value, DEFAULT_LIMITS))
     assert f"max_depth={DEPTH}" in str(error)
@@ -227,7 +227,7 @@ def _at_stack_depth(frames: int, call: Callable[[], Any]) -> Any:
 
 @pytest.mark.parametrize("spare", [60, 250, 700], ids=lambda spare: f"{spare}-frames-left")
 def test_ceiling_depth_from_a_deep_caller_is_never_a_recursion_error(
-    any_backend: ModuleType, spare: int
+    any_backend: Backend, spare: int
 ) -> None:
     """MAX_DEPTH_CEILING nested lists, encoded and decoded from a caller that has used all
     but ``spare`` frames of the recursion limit: bytes, a value, or a codec error."""
@@ -277,7 +277,7 @@ UNSUPPORTED = [
 
 
 @pytest.mark.parametrize("value", UNSUPPORTED, ids=lambda value: type(value).__name__)
-def test_unsupported_types_anywhere(any_backend: ModuleType, value: Any) -> None:
+def test_unsupported_types_anywhere(any_backend: Backend, value: Any) -> None:
     for container, path in [
         (value, ""),
         ({value: 1} if _hashable(value) else {"k": value}, f"[{value!r}]" if _hashable(value) else "['k']"),
@@ -299,7 +299,7 @@ def _hashable(value: Any) -> bool:
     return True
 
 
-def test_a_generator_is_not_a_list(any_backend: ModuleType) -> None:
+def test_a_generator_is_not_a_list(any_backend: Backend) -> None:
     items = (n for n in range(3))
     error = _encode_error(lambda: any_backend.encode([items], DEFAULT_LIMITS))
     assert isinstance(error, UnsupportedTypeError) and error.path == "[0]"
@@ -349,7 +349,7 @@ def test_unsupported_types_in_messages_and_frames(call: Callable[[], Any], path:
     ids=lambda value: repr(value)[:30],
 )
 def test_values_that_cannot_be_encoded_name_their_path(
-    any_backend: ModuleType, value: Any, path: str
+    any_backend: Backend, value: Any, path: str
 ) -> None:
     error = _encode_error(lambda: any_backend.encode(value, DEFAULT_LIMITS))
     assert not isinstance(error, UnsupportedTypeError)
@@ -494,7 +494,7 @@ def counted() -> Iterator[type[_Counted]]:
     _Counted.calls = 0
 
 
-def test_shared_structure_encodes_in_full(any_backend: ModuleType, counted: type[_Counted]) -> None:
+def test_shared_structure_encodes_in_full(any_backend: Backend, counted: type[_Counted]) -> None:
     data = any_backend.encode(_shared(8), DEFAULT_LIMITS)
     assert counted.calls == 256 and data.count(b"\x40") == 256
 
@@ -518,12 +518,12 @@ class _Again:
         return _Again()
 
 
-def test_endless_hooks_are_encode_errors(any_backend: ModuleType) -> None:
+def test_endless_hooks_are_encode_errors(any_backend: Backend) -> None:
     error = _encode_error(lambda: any_backend.encode([_Again()], DEFAULT_LIMITS))
     assert not isinstance(error, UnsupportedTypeError)
 
 
-def test_endless_hooks_name_their_path(any_backend: ModuleType) -> None:
+def test_endless_hooks_name_their_path(any_backend: Backend) -> None:
     """A hook chain is bounded by max_depth hooks in a row; the error names the hooked value."""
     error = _encode_error(lambda: any_backend.encode({"k": [1, _Again()]}, DEFAULT_LIMITS))
     assert error.path == "['k'][1]"
@@ -540,7 +540,7 @@ class _Chain:
         return _Chain(self.length - 1) if self.length > 1 else "end"
 
 
-def test_hook_chains_at_max_depth_and_one_more(any_backend: ModuleType) -> None:
+def test_hook_chains_at_max_depth_and_one_more(any_backend: Backend) -> None:
     limits = Limits(max_depth=5)
     assert any_backend.encode([_Chain(5)], limits) == any_backend.encode(["end"], limits)
     error = _encode_error(lambda: any_backend.encode([_Chain(6)], limits))
@@ -550,7 +550,7 @@ def test_hook_chains_at_max_depth_and_one_more(any_backend: ModuleType) -> None:
     )
 
 
-def test_hook_chains_do_not_count_as_nesting(any_backend: ModuleType) -> None:
+def test_hook_chains_do_not_count_as_nesting(any_backend: Backend) -> None:
     """A hooked value is encoded at its own depth: hooks add no nesting level."""
     limits = Limits(max_depth=3)
     assert any_backend.encode([[_Chain(3)]], limits) == any_backend.encode([["end"]], limits)
@@ -581,7 +581,7 @@ OUTPUT_CASES = _output_cases()
 
 
 @pytest.mark.parametrize("name", OUTPUT_CASES)
-def test_output_bound_at_n_and_n_minus_1(any_backend: ModuleType, name: str) -> None:
+def test_output_bound_at_n_and_n_minus_1(any_backend: Backend, name: str) -> None:
     value = OUTPUT_CASES[name]
     data = any_backend.encode(value, DEFAULT_LIMITS)
     assert any_backend.encode(value, Limits(max_message_size=len(data))) == data
@@ -591,7 +591,7 @@ def test_output_bound_at_n_and_n_minus_1(any_backend: ModuleType, name: str) -> 
 
 @pytest.mark.parametrize("name", OUTPUT_CASES)
 def test_backends_stop_at_the_same_value_for_every_bound(
-    both_backends: list[tuple[str, ModuleType]], name: str
+    both_backends: list[tuple[str, Backend]], name: str
 ) -> None:
     (_, pure), (_, compiled) = both_backends
     value = OUTPUT_CASES[name]
@@ -607,7 +607,7 @@ def test_backends_stop_at_the_same_value_for_every_bound(
         assert outcomes[0] == outcomes[1], (bound, outcomes)
 
 
-def test_output_bound_paths_golden(any_backend: ModuleType) -> None:
+def test_output_bound_paths_golden(any_backend: Backend) -> None:
     """Where each check point stops (``Limits`` docstring), for max_message_size=100."""
     limits = Limits(max_message_size=100)
     cases = [
@@ -629,7 +629,7 @@ def test_output_bound_paths_golden(any_backend: ModuleType) -> None:
         ), value
 
 
-def test_a_long_binary_is_refused_before_it_is_copied(any_backend: ModuleType) -> None:
+def test_a_long_binary_is_refused_before_it_is_copied(any_backend: Backend) -> None:
     payload = bytes(1 << 20)
     tracemalloc.start()
     try:
@@ -654,7 +654,7 @@ def test_a_long_binary_is_refused_before_it_is_copied(any_backend: ModuleType) -
     ids=["tuple", "dict", "described", "array of lists", "array of maps", "hook", "composite"],
 )
 def test_shared_structure_stops_through_every_container(
-    both_backends: list[tuple[str, ModuleType]], counted: type[_Counted], make: Callable[[Any], Any]
+    both_backends: list[tuple[str, Backend]], counted: type[_Counted], make: Callable[[Any], Any]
 ) -> None:
     """2**30 leaves or more behind each kind of container: both backends stop at once, alike."""
     value: Any = [_Counted()]
@@ -692,7 +692,7 @@ def test_a_many_section_body_stops_at_the_section_that_passes_the_bound() -> Non
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=100)
 @given(value=ast.values())
 def test_any_value_encodes_within_its_own_size_and_not_one_byte_less(
-    both_backends: list[tuple[str, ModuleType]], value: Any
+    both_backends: list[tuple[str, Backend]], value: Any
 ) -> None:
     """Every check counts the least the output can come to, in both backends alike."""
     (_, pure), (_, compiled) = both_backends
@@ -763,7 +763,7 @@ def _outcome(call: Callable[[], bytes | None]) -> tuple[Any, ...]:
 
 
 def _agreed(
-    both_backends: list[tuple[str, ModuleType]], encode: Callable[[ModuleType], Any]
+    both_backends: list[tuple[str, Backend]], encode: Callable[[Backend], Any]
 ) -> tuple[Any, ...]:
     """The one outcome both backends give for ``encode(backend)``, from a caller 200 frames deep."""
     outcomes = [
@@ -777,7 +777,7 @@ def _agreed(
 @pytest.mark.parametrize("max_depth", [12, MAX_DEPTH_CEILING])
 @pytest.mark.parametrize("shape", HOOKED_NESTING)
 def test_hooked_nesting_at_max_depth_and_one_more_agrees(
-    both_backends: list[tuple[str, ModuleType]], shape: str, max_depth: int, hooks: int
+    both_backends: list[tuple[str, Backend]], shape: str, max_depth: int, hooks: int
 ) -> None:
     """``max_depth`` levels through hooks: the bytes of the hook-free twin, in both backends
     alike; one level more (a hooked list at the bottom): both raise the depth error of
@@ -804,6 +804,12 @@ def test_hooked_nesting_at_max_depth_and_one_more_agrees(
         f"more than max_depth={max_depth} __amqp__ hooks in a row (a hook returning hooked values forever?)",
     )
     assert _anonymous(endless_path) == _anonymous(path)  # the leaf's place, where ``deeper`` put its list
+
+
+def _on(backend: Backend, call: Callable[[], Any]) -> Any:
+    """``call()`` with the layers on ``backend``."""
+    with use_backend(backend):
+        return call()
 
 
 def _anonymous(path: str) -> str:
@@ -838,21 +844,26 @@ class _HookedValue(AMQPValue):
 @pytest.mark.parametrize("max_depth", [12, MAX_DEPTH_CEILING])
 @pytest.mark.parametrize("section", HOOKED_SECTIONS)
 def test_hooked_nesting_in_message_sections_agrees(
-    both_backends: list[tuple[str, ModuleType]], section: str, max_depth: int
+    both_backends: list[tuple[str, Backend]], section: str, max_depth: int
 ) -> None:
-    """As above, through ``encode_message`` (the hot path) and ``Message.encode``."""
+    """As above, through ``Message.encode`` on each backend and the compiled hot path
+    (``encode_message``)."""
     levels, make = HOOKED_SECTIONS[section]
     limits = Limits(max_depth=max_depth)
     plan = message_module._PLAN
+    compiled = both_backends[1][1].compiled
+    assert compiled is not None
     fits = make(_hooked_nesting("list", levels(max_depth), 2))
     twin = make(_hooked_nesting("list", levels(max_depth), 0))
-    outcome = _agreed(both_backends, lambda backend: backend.encode_message(fits, limits, plan))
+    outcome = _agreed(both_backends, lambda backend: _on(backend, lambda: fits.encode(limits=limits)))
     assert outcome == ("bytes", twin.encode(limits=limits))
-    assert _at_stack_depth(200, lambda: fits.encode(limits=limits)) == outcome[1]
+    assert _at_stack_depth(200, lambda: compiled.encode_message(fits, limits, plan)) == outcome[1]
 
     deeper = make(_hooked_nesting("list", levels(max_depth) + 1, 2))
-    kind, _, message = _agreed(both_backends, lambda backend: backend.encode_message(deeper, limits, plan))
+    kind, _, message = _agreed(both_backends, lambda backend: _on(backend, lambda: deeper.encode(limits=limits)))
     assert kind == "EncodeError" and f"nesting deeper than max_depth={max_depth}" in message
+    hot = _at_stack_depth(200, lambda: _outcome(lambda: compiled.encode_message(deeper, limits, plan)))
+    assert hot[0] == "EncodeError" and f"nesting deeper than max_depth={max_depth}" in hot[2]
     error = _encode_error(lambda: _at_stack_depth(200, lambda: deeper.encode(limits=limits)))
     assert f"nesting deeper than max_depth={max_depth}" in str(error)
 
@@ -868,7 +879,7 @@ class _Probe:
 
 
 @pytest.mark.parametrize("shape", HOOKED_NESTING)
-def test_hooks_cost_no_python_frame(any_backend: ModuleType, shape: str) -> None:
+def test_hooks_cost_no_python_frame(any_backend: Backend, shape: str) -> None:
     """Counted, not timed: the stack at the bottom of 40 levels is as deep with 3 hooks per
     level as with none (pure: one frame per level; compiled: none)."""
     depths = []
@@ -887,7 +898,7 @@ class _Recursing:
 
 
 def test_a_hook_exhausting_the_stack_is_an_encode_error_in_both(
-    both_backends: list[tuple[str, ModuleType]],
+    both_backends: list[tuple[str, Backend]],
 ) -> None:
     """The ``RecursionError`` a hook raises becomes one EncodeError, in both backends alike."""
     value = {"k": [1, _Recursing()]}
@@ -896,13 +907,15 @@ def test_a_hook_exhausting_the_stack_is_an_encode_error_in_both(
     exhausted = ("EncodeError", "", "nesting exhausted the Python stack before max_depth")
     for _, backend in both_backends:
         assert _outcome(lambda backend=backend: backend.encode(value, DEFAULT_LIMITS)) == exhausted
-        assert _outcome(lambda b=backend: b.encode_message(message, DEFAULT_LIMITS, plan)) == exhausted
+        if backend.compiled is not None:
+            assert _outcome(lambda b=backend.compiled: b.encode_message(message, DEFAULT_LIMITS, plan)) == exhausted
+        assert _on(backend, lambda: _encode_error(lambda: message.encode()).path) == "body"
     assert _encode_error(lambda: message.encode()).path == "body"
 
 
 @pytest.mark.parametrize("spare", [60, 250, 700], ids=lambda spare: f"{spare}-frames-left")
 def test_hooked_ceiling_depth_from_a_deep_caller_is_never_a_recursion_error(
-    any_backend: ModuleType, spare: int
+    any_backend: Backend, spare: int
 ) -> None:
     """``test_ceiling_depth_from_a_deep_caller_is_never_a_recursion_error`` through hooks."""
     limits = Limits(max_depth=MAX_DEPTH_CEILING)
@@ -916,7 +929,7 @@ def test_hooked_ceiling_depth_from_a_deep_caller_is_never_a_recursion_error(
         assert data == any_backend.encode(_hooked_nesting("list", MAX_DEPTH_CEILING, 0), limits)
 
 
-def test_a_hooked_base_does_not_outrank_an_encodable_one(both_backends: list[tuple[str, ModuleType]]) -> None:
+def test_a_hooked_base_does_not_outrank_an_encodable_one(both_backends: list[tuple[str, Backend]]) -> None:
     """A class deriving from a hooked class and from ``int`` is an int (its nearest base
     with an encoder) in both backends, also once the hooked class has been encoded."""
     for _, backend in both_backends:

@@ -19,7 +19,6 @@ import os
 import struct
 import subprocess
 import sys
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -33,10 +32,11 @@ from amqpcodec import (
     Transfer,
     decode,
 )
+from amqpcodec._backend import Backend, get_backend
 from amqpcodec.errors import AMQPCodecError, FramingError
 from amqpcodec.frames import NEED_DATA, Frame, FrameReader, ProtocolHeader, TransferAssembler, encode_frame
 from amqpcodec.message import Message
-from conftest import UNDER_ASAN
+from tests.helpers.environment import UNDER_ASAN
 
 AMQP_HEADER = b"AMQP\x00\x01\x00\x00"
 _HEADER = struct.Struct(">BII")  # constructor, size, count of a 32-bit compound
@@ -71,7 +71,7 @@ def million() -> bytes:
 DEPTH_FAULT = 9 * DEFAULT_LIMITS.max_depth + 1
 
 
-def test_a_million_nested_list32_headers_hit_max_depth(any_backend: ModuleType) -> None:
+def test_a_million_nested_list32_headers_hit_max_depth(any_backend: Backend) -> None:
     with pytest.raises(LimitExceededError) as caught:
         any_backend.decode_prefix(million(), 0, DEFAULT_LIMITS)
     assert caught.value.limit == "max_depth"
@@ -269,13 +269,13 @@ print(json.dumps(results))
 """
 
 
-def run_capped(backend: ModuleType, child: str, path: str, *args: str) -> dict[str, Any]:
+def run_capped(backend: Backend, child: str, path: str, *args: str) -> dict[str, Any]:
     """Run ``child`` (a script that sets RLIMIT_AS to ``CAP``) with ``path`` and ``args``
     on ``backend`` (chosen the official way, by ``AMQPCODEC_PUREPYTHON``); its JSON output."""
     pytest.importorskip("resource", reason="no address-space limit on this platform")
     if UNDER_ASAN:
         pytest.skip("ASan cannot run in a capped address space")
-    pure = backend.__name__.endswith("_pure")
+    pure = backend.name == "python"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path), AMQPCODEC_PUREPYTHON="1" if pure else "0")
     completed = subprocess.run(
         [sys.executable, "-c", child, path, *args], capture_output=True, text=True, timeout=300, env=env
@@ -288,28 +288,28 @@ def run_capped(backend: ModuleType, child: str, path: str, *args: str) -> dict[s
 
 @functools.cache
 def _capped_results(backend_name: str) -> dict[str, Any]:
-    return run_capped(sys.modules[backend_name], _CHILD, __file__, *SCENARIOS)
+    return run_capped(get_backend(backend_name), _CHILD, __file__, *SCENARIOS)  # type: ignore[arg-type]
 
 
-def test_frame_size_of_4gib_is_refused_after_its_header(any_backend: ModuleType) -> None:
-    result = _capped_results(any_backend.__name__)["scenario_frame_size_4gib"]
+def test_frame_size_of_4gib_is_refused_after_its_header(any_backend: Backend) -> None:
+    result = _capped_results(any_backend.name)["scenario_frame_size_4gib"]
     assert result == ["FramingError", None, 8, True, 8]
 
 
-def test_frame_size_of_4gib_allowed_buffers_at_most_max_buffered_bytes(any_backend: ModuleType) -> None:
-    result = _capped_results(any_backend.__name__)["scenario_frame_size_4gib_allowed"]
+def test_frame_size_of_4gib_allowed_buffers_at_most_max_buffered_bytes(any_backend: Backend) -> None:
+    result = _capped_results(any_backend.name)["scenario_frame_size_4gib_allowed"]
     assert result[:2] == ["LimitExceededError", "max_buffered_bytes"]
     assert result[3:] == [True, DEFAULT_LIMITS.max_buffered_bytes - (1 << 16) + 8]
 
 
-def test_frame_body_claiming_4gib_costs_that_frame(any_backend: ModuleType) -> None:
+def test_frame_body_claiming_4gib_costs_that_frame(any_backend: Backend) -> None:
     # The tag's size field (at 12) points past the end of the transfer's list8.
-    result = _capped_results(any_backend.__name__)["scenario_frame_body_claims_4gib"]
+    result = _capped_results(any_backend.name)["scenario_frame_body_claims_4gib"]
     assert result == ["DecodeError", None, 12, "Close"]
 
 
-def test_endless_delivery_stops_at_max_message_size(any_backend: ModuleType) -> None:
-    result = _capped_results(any_backend.__name__)["scenario_endless_delivery"]
+def test_endless_delivery_stops_at_max_message_size(any_backend: Backend) -> None:
+    result = _capped_results(any_backend.name)["scenario_endless_delivery"]
     frames_in_limit = DEFAULT_LIMITS.max_message_size >> 16
     assert result == [
         "LimitExceededError",
@@ -323,10 +323,10 @@ def test_endless_delivery_stops_at_max_message_size(any_backend: ModuleType) -> 
 
 
 @pytest.mark.parametrize("name", HUGE_SECTIONS)
-def test_sections_claiming_4gib_are_refused(any_backend: ModuleType, name: str) -> None:
+def test_sections_claiming_4gib_are_refused(any_backend: Backend, name: str) -> None:
     _, error, limit, offset = HUGE_SECTIONS[name]
     expected = [error, limit, offset]
-    found = _capped_results(any_backend.__name__)["scenario_sections_claim_4gib"][name]
+    found = _capped_results(any_backend.name)["scenario_sections_claim_4gib"][name]
     if error == "IncompleteError":
         assert found == [expected, expected]
     else:

@@ -62,7 +62,7 @@ from amqpcodec.message import (
     Properties,
 )
 from amqpcodec.testing import same_value
-from message_helpers import ATTRS
+from tests.helpers.messages import ATTRS
 
 UTC = dt.timezone.utc
 

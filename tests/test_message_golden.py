@@ -56,7 +56,7 @@ from amqpcodec.message import (
     Properties,
 )
 from amqpcodec.testing import same_value
-from message_helpers import ATTRS, W1
+from tests.helpers.messages import ATTRS, W1
 
 
 def h(*parts: str) -> bytes:

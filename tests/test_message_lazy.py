@@ -9,7 +9,10 @@ Hex literals are written by hand from the spec.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pickle
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import amqpcodec.message as message_module
+from amqpcodec._backend import current, use_backend
 from amqpcodec import DecodeError, IncompleteError, LimitExceededError, Limits, Symbol, UInt
 from amqpcodec.message import (
     AMQPValue,
@@ -26,7 +30,7 @@ from amqpcodec.message import (
     Properties,
 )
 from amqpcodec.testing import same_value
-from message_helpers import ATTRS, W1
+from tests.helpers.messages import ATTRS, W1
 
 
 def h(text: str) -> bytes:
@@ -34,17 +38,18 @@ def h(text: str) -> bytes:
 
 
 @pytest.fixture
-def decode_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the value decoder's calls made by the message layer."""
+def decode_calls() -> Iterator[list[int]]:
+    """Counts the value decoder's calls made by the message layer (the live backend,
+    its value decoder wrapped)."""
     calls: list[int] = []
-    real = message_module._decode_prefix
+    live = current()
 
-    def counting(data: Any, offset: int, limits: Any) -> Any:
+    def counting(data: Any, offset: int, limits: Any, budget: list[int] | None = None) -> Any:
         calls.append(offset)
-        return real(data, offset, limits)
+        return live.decode_prefix(data, offset, limits, budget)
 
-    monkeypatch.setattr(message_module, "_decode_prefix", counting)
-    return calls
+    with use_backend(dataclasses.replace(live, decode_prefix=counting)):
+        yield calls
 
 
 def test_nothing_is_decoded_until_accessed(decode_calls: list[int]) -> None:

@@ -61,7 +61,7 @@ from amqpcodec import (
 )
 from amqpcodec.frames import Frame, FrameReader, encode_frame
 from amqpcodec.performatives import Performative, SaslBody
-from test_frames import read_all_ways
+from tests.helpers.streams import read_all_ways
 
 
 def h(text: str) -> bytes:

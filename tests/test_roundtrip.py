@@ -20,7 +20,6 @@ import datetime as dt
 import struct
 import uuid
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -50,6 +49,7 @@ from amqpcodec import (
     encode,
 )
 from amqpcodec import strategies as ast
+from amqpcodec._backend import Backend
 from amqpcodec._spec import TYPE_NAMES, Code
 from amqpcodec.testing import same_value
 from amqpcodec.types import float32_bits_to_double
@@ -90,7 +90,7 @@ def test_each_type_round_trips(type_name: str, data: st.DataObject) -> None:
 
 @with_fixture
 @given(value=ast.values())
-def test_each_backend_round_trips(any_backend: ModuleType, value: Any) -> None:
+def test_each_backend_round_trips(any_backend: Backend, value: Any) -> None:
     data = any_backend.encode(value, DEFAULT_LIMITS)
     assert data == encode(value)
     decoded, end = any_backend.decode_prefix(data, 0, DEFAULT_LIMITS)
@@ -468,7 +468,7 @@ def test_every_buffer_type_decodes_like_bytes(value: Any) -> None:
 @with_fixture
 @given(value=ast.values(max_leaves=6), before=st.binary(max_size=5), after=st.binary(max_size=5))
 def test_a_slice_of_a_larger_buffer_decodes_alone(
-    any_backend: ModuleType, value: Any, before: bytes, after: bytes
+    any_backend: Backend, value: Any, before: bytes, after: bytes
 ) -> None:
     encoded = encode(value)
     whole = bytearray(before + encoded + after)
@@ -482,7 +482,7 @@ def test_a_slice_of_a_larger_buffer_decodes_alone(
 
 @with_fixture
 @given(value=ast.values(max_leaves=6))
-def test_decoded_values_do_not_share_the_input_buffer(any_backend: ModuleType, value: Any) -> None:
+def test_decoded_values_do_not_share_the_input_buffer(any_backend: Backend, value: Any) -> None:
     buffer = bytearray(encode(value))
     decoded, _ = any_backend.decode_prefix(buffer, 0, DEFAULT_LIMITS)
     buffer[:] = b"\xff" * len(buffer)

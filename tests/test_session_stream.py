@@ -45,7 +45,7 @@ from amqpcodec.frames import (
     encode_frame,
     encode_transfer,
 )
-from test_frames import read_all_ways
+from tests.helpers.streams import read_all_ways
 
 MAX_FRAME_SIZE = 512
 SPLIT, ABORTED = 20, 30

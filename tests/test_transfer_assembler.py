@@ -51,8 +51,8 @@ from amqpcodec.frames import (
     encode_frame,
     encode_transfer,
 )
-from test_frames import read_all_ways
-from test_fuzz_regressions import lines_run
+from tests.helpers.streams import read_all_ways
+from tests.helpers.tracing import lines_run
 
 OVERHEAD = PARTIAL_DELIVERY_OVERHEAD
 DROPPED = DROPPED_DELIVERY_OVERHEAD

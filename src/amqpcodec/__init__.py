@@ -13,7 +13,7 @@ from . import frames as _frames
 from . import message as _message
 from . import performatives as _performatives
 from . import transactions as _transactions
-from ._backend import IMPLEMENTATION, backend
+from ._backend import IMPLEMENTATION, current
 from ._composite import field_path, to_typed
 from .definitions import *  # noqa: F403
 from .errors import (
@@ -98,10 +98,6 @@ __all__ = [
     *_message.__all__,
 ]
 
-_encode = backend.encode
-_decode_prefix = backend.decode_prefix
-
-
 def encode(value: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The canonical AMQP 1.0 encoding of ``value`` (Part 1 §1.6; README "Canonical encoding").
 
@@ -109,7 +105,7 @@ def encode(value: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     rules and :class:`UnsupportedTypeError` for a Python type with no AMQP encoding.
     """
     try:
-        return _encode(value, limits)  # type: ignore[no-any-return]
+        return current().encode(value, limits)
     except EncodeError as error:
         error.path = field_path(value, error.path)
         raise
@@ -122,12 +118,12 @@ def decode_prefix(data: Any, offset: int = 0, *, limits: Limits = DEFAULT_LIMITS
     when the input ends inside the value, :class:`DecodeError` for invalid bytes and
     :class:`LimitExceededError` when ``limits`` are breached; every error has ``.offset``.
     """
-    return _decode_prefix(data, offset, limits)  # type: ignore[no-any-return]
+    return current().decode_prefix(data, offset, limits)
 
 
 def decode(data: Any, *, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Decode exactly one value; bytes after it raise :class:`TrailingBytesError`."""
-    value, end = _decode_prefix(data, 0, limits)
+    value, end = current().decode_prefix(data, 0, limits)
     total = memoryview(data).nbytes if type(data) is not bytes else len(data)
     if end != total:
         raise TrailingBytesError(f"{total - end} bytes after the value", value=value, offset=end)

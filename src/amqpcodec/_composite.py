@@ -28,17 +28,16 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-import sys
 from collections.abc import Callable, Mapping
-from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
-from ._backend import backend
+from ._backend import current
+from ._seam import CompositeStep
 from ._spec import COMPOSITES, RESTRICTED, CompositeSpec, Field
-from .errors import EncodeError
+from .errors import DecodeError, EncodeError
 from .types import Array, Described, Symbol, UByte, UInt, ULong, _new_described, coerce
 
-__all__ = ["Composite", "composite", "to_typed", "register_enum", "field_path", "hot_backend", "REGISTRY"]
+__all__ = ["Composite", "composite", "to_typed", "build_composite", "register_enum", "field_path", "REGISTRY"]
 
 #: Known composite classes by numeric descriptor and by symbolic descriptor.
 REGISTRY: dict[Any, type[Composite]] = {}
@@ -168,7 +167,7 @@ class Composite:
     _NAMES: ClassVar[tuple[str, ...]]
     _CONVERTERS: ClassVar[tuple[Callable[[Any], Any], ...]]
     _DEFAULTS: ClassVar[dict[str, Any]]
-    _PLAN: ClassVar[tuple[tuple[Any, ...], ...]]
+    _PLAN: ClassVar[tuple[CompositeStep, ...]]
 
     @classmethod
     def _prepare(cls) -> None:
@@ -218,7 +217,7 @@ class Composite:
         value with a known descriptor becomes its class.  Everything else is kept.
         Raises ``DecodeError`` for more values than fields, or a mandatory field absent.
         """
-        return backend.build_composite(cls, values, REGISTRY)
+        return build_composite(cls, values)
 
     # --- conveniences ------------------------------------------------------------------
 
@@ -264,10 +263,9 @@ def _rebuild(cls: type[Composite], values: list[Any]) -> Any:
 _DECODED_CLASS: dict[str, type] = {"boolean": bool, "ubyte": UByte, "uint": UInt, "symbol": Symbol}
 
 
-def _decode_step(cls: type[Composite], field: Field, name: str) -> tuple[Any, ...]:
-    """(slot setter, mandatory, enum wire type, enum members by value, path) for one field:
-    what the backends' ``build_composite`` reads (the compiled one sets the slot through
-    the setter's descriptor, ``setter.__self__``)."""
+def _decode_step(cls: type[Composite], field: Field, name: str) -> CompositeStep:
+    """How ``field`` is filled when a ``cls`` is decoded (:func:`build_composite`, and the
+    compiled twin, which sets the slot through the setter's descriptor)."""
     enum_cls = _ENUMS.get(field.type)
     wire_type: type | None = None
     members: dict[Any, Any] = {}
@@ -275,26 +273,103 @@ def _decode_step(cls: type[Composite], field: Field, name: str) -> tuple[Any, ..
         wire_type = _DECODED_CLASS[RESTRICTED[field.type]]
         members = {member.value: member for member in enum_cls}
     slot = next(klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__)
-    return (slot.__set__, field.mandatory, wire_type, members, f"{cls.SPEC.name}.{name}")
+    return CompositeStep(slot.__set__, field.mandatory, wire_type, members, f"{cls.SPEC.name}.{name}")
 
 
-def hot_backend(decode_prefix: Any) -> ModuleType:
-    """The backend module a layer's (possibly swapped) ``decode_prefix`` comes from, so
-    its hot functions run on the same backend; the selected backend when it comes from
-    none (a test's wrapper)."""
-    module = sys.modules.get(getattr(decode_prefix, "__module__", None) or "")
-    if module is not None and getattr(module, "decode_prefix", None) is decode_prefix:
-        return module
-    return backend
+def to_typed(value: Any, registry: Mapping[Any, Any] = REGISTRY) -> Any:
+    """``value`` as its composite class when it is a ``Described`` whose descriptor is a
+    key of ``registry`` (numeric or symbolic; by default every known class), else
+    ``value`` unchanged.
 
-
-def to_typed(value: Any) -> Any:
-    """The typed class for a described value with a known descriptor, else ``value`` unchanged.
-
-    Numeric and symbolic descriptors are both recognised.  Raises ``DecodeError`` when a
-    known descriptor describes something that is not a list, or a mandatory field is absent.
+    Raises ``DecodeError`` when a known descriptor describes something that is not a
+    list, or a mandatory field is absent.
     """
-    return backend.to_typed(value, REGISTRY)
+    compiled = current().compiled
+    if compiled is not None:
+        return compiled.to_typed(value, registry)
+    return _to_typed(value, registry)
+
+
+def build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any] = REGISTRY) -> Any:
+    """A ``cls`` composite from a described list's decoded items, as sent (Part 1 §1.4):
+    see :func:`_build_composite`, the reference the compiled twin is tested against."""
+    compiled = current().compiled
+    if compiled is not None:
+        return compiled.build_composite(cls, values, registry)
+    return _build_composite(cls, values, registry)
+
+
+def _to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
+    if type(value) is not Described:
+        return value
+    try:
+        cls = registry.get(value.descriptor)
+    except TypeError:  # an unhashable descriptor names no class
+        return value
+    if cls is None:
+        return value
+    body = value.value
+    if type(body) is not list:
+        raise DecodeError(f"{cls.SPEC.name} must be a described list, not {type(body).__name__}")
+    return _build_composite(cls, body, registry)
+
+
+def _build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) -> Any:
+    """Each slot is set through ``cls._PLAN``: an absent field is ``None`` (a
+    ``DecodeError`` naming it if mandatory), a restricted-type value of exactly its wire
+    type becomes its enum member, a ``Described`` goes through :func:`_to_typed`;
+    everything else is kept.  More items than fields is a ``DecodeError``."""
+    plan, setters = _build_plan(cls)
+    count = len(values)
+    if count > len(plan):
+        raise DecodeError(
+            f"{cls.SPEC.name} has {count} fields; the spec defines {len(plan)}",
+            field=cls.SPEC.name,
+        )
+    obj = _new_object(cls)
+    if setters:  # no mandatory or restricted-type field: only described values to look at
+        for set_slot, value in zip(setters, values):
+            if type(value) is Described:
+                value = _to_typed(value, registry)
+            set_slot(obj, value)
+        for set_slot in setters[count:]:
+            set_slot(obj, None)
+        return obj
+    for step, value in zip(plan, values):
+        if value is None:
+            if step.mandatory:
+                raise DecodeError(f"{step.path} is mandatory but absent", field=step.path)
+        elif type(value) is step.wire_type:
+            value = step.members.get(value, value)
+        elif type(value) is Described:
+            value = _to_typed(value, registry)
+        step.setter(obj, value)
+    for step in plan[count:]:  # the fields not sent
+        if step.mandatory:
+            raise DecodeError(f"{step.path} is mandatory but absent", field=step.path)
+        step.setter(obj, None)
+    return obj
+
+
+_new_object = object.__new__
+
+
+def _build_plan(cls: Any) -> tuple[tuple[CompositeStep, ...], tuple[Callable[[Any, Any], None], ...]]:
+    """``cls._PLAN`` (prepared on first use), and its slot setters alone when no field
+    is mandatory or of a restricted type (else ``()``)."""
+    known = _BUILD_PLANS.get(cls)
+    if known is None:
+        plan = cls.__dict__.get("_PLAN")
+        if plan is None:
+            cls._prepare()
+            plan = cls._PLAN
+        plain = not any(step.mandatory or step.wire_type is not None for step in plan)
+        known = _BUILD_PLANS[cls] = (plan, tuple(step.setter for step in plan) if plain else ())
+    return known
+
+
+#: ``_build_plan`` of each composite class seen.
+_BUILD_PLANS: dict[type, tuple[tuple[CompositeStep, ...], tuple[Callable[[Any, Any], None], ...]]] = {}
 
 
 _C = TypeVar("_C", bound="type[Composite]")

@@ -1,11 +1,13 @@
-"""Type stub of the compiled backend; the same signatures as :mod:`amqpcodec._pure`."""
+"""Type stub of the compiled backend: the value codec of :mod:`amqpcodec._pure` (same
+signatures, checked by a test) and the hot paths of ``_seam.CompiledPaths``."""
 
 from collections.abc import Mapping
 from typing import Any
 
+from ._seam import FramePlan, MessagePlan
 from .limits import Limits
 
-#: The constructor codes compiled in, by ``_spec.Code`` member name (tests/test_constants.py).
+#: The constructor codes compiled in, by ``_spec.Code`` member name (tests check them).
 GENERATED_CODES: dict[str, int]
 
 def encode(value: Any, limits: Limits) -> bytes:
@@ -21,13 +23,16 @@ def to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
 def build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) -> Any:
     """A ``cls`` composite from a described list's decoded items, as sent (Part 1 §1.4)."""
 
-def decode_message(cls: Any, buf: Any, limits: Limits, plan: tuple[Any, ...]) -> Any:
+def decode_message(cls: Any, buf: Any, limits: Limits, plan: MessagePlan) -> Any:
     """A ``cls`` message decoded from all of ``buf``, or ``None`` when not in the usual form."""
 
-def encode_message(message: Any, limits: Limits, plan: tuple[Any, ...]) -> bytes | None:
+def scan_message(cls: Any, raw: bytes, limits: Limits, plan: MessagePlan) -> Any:
+    """A lazy ``cls`` message scanned from ``raw``, or ``None`` when not in the usual form."""
+
+def encode_message(message: Any, limits: Limits, plan: MessagePlan) -> bytes | None:
     """A message's canonical bytes, or ``None`` when a section holds a long binary."""
 
 def decode_frame(
-    buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: tuple[Any, ...]
+    buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: FramePlan
 ) -> tuple[Any, int] | None:
     """The AMQP frame at ``pos`` and the offset after it, or ``None`` unless complete and well formed."""

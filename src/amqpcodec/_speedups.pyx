@@ -1255,7 +1255,8 @@ def decode_prefix(data, offset, limits, list budget=None):
 
 
 # --------------------------------------------------------------------------- composites, messages, frames
-# The hot paths of the layers above, twins of the functions at the end of _pure.py.
+# The hot paths of the layers above (``_seam.CompiledPaths``): each does what the layer's
+# own Python code does for the usual form, which is the reference they are tested against.
 
 
 cdef class _CompositePlan:
@@ -1289,11 +1290,11 @@ cdef _CompositePlan composite_plan(object cls):
     plan.cls = cls
     plan.name = cls.SPEC.name
     plan.count = len(steps)
-    plan.slots = tuple([slot_of(step[0]) for step in steps])
-    plan.mandatory = tuple([bool(step[1]) for step in steps])
-    plan.wire_types = tuple([step[2] for step in steps])
-    plan.members = tuple([step[3] for step in steps])
-    plan.paths = tuple([step[4] for step in steps])
+    plan.slots = tuple([slot_of(step.setter) for step in steps])
+    plan.mandatory = tuple([bool(step.mandatory) for step in steps])
+    plan.wire_types = tuple([step.wire_type for step in steps])
+    plan.members = tuple([step.members for step in steps])
+    plan.paths = tuple([step.path for step in steps])
     fill_offsets(plan.offsets, plan.slots, cls)
     _COMPOSITE_PLANS[cls] = plan
     return plan
@@ -1334,7 +1335,7 @@ cdef int fill_offsets(Py_ssize_t* offsets, tuple slots, object cls) except -1:
 
 
 cdef object c_to_typed(object value, object registry):
-    """``_pure.to_typed``."""
+    """``_composite._to_typed``."""
     cdef PyObject* found
     cdef object cls
     if type(value) is not T_DESCRIBED:
@@ -1362,7 +1363,7 @@ cdef object c_to_typed(object value, object registry):
 
 
 cdef object c_build_composite(object cls, list values, object registry):
-    """``_pure.build_composite``."""
+    """``_composite._build_composite``."""
     cdef _CompositePlan plan = composite_plan(cls)
     cdef Py_ssize_t count = PyList_GET_SIZE(values)
     cdef Py_ssize_t index
@@ -1483,12 +1484,12 @@ def to_typed(value, registry):
 
 def build_composite(cls, values, registry):
     """A ``cls`` composite from a described list's decoded items, as sent (Part 1 §1.4);
-    see ``_pure.build_composite``."""
+    see ``_composite._build_composite``."""
     return c_build_composite(cls, values if type(values) is list else list(values), registry)
 
 
 cdef class _MessagePlan:
-    """``message._PLAN`` (``_pure.decode_message`` documents it), read once."""
+    """``message._PLAN`` (a ``_seam.MessagePlan``), read once."""
 
     cdef object source  # the plan tuple this was read from
     cdef bytes kinds
@@ -1511,24 +1512,24 @@ cdef class _MessagePlan:
 cdef _MessagePlan _message_plan = None
 
 
-cdef _MessagePlan message_plan(tuple source):
+cdef _MessagePlan message_plan(object source):
     global _message_plan
     cdef Py_ssize_t index
     if _message_plan is not None and _message_plan.source is source:
         return _message_plan
     cdef _MessagePlan plan = _MessagePlan()
     plan.source = source
-    plan.kinds, plan.allowed, plan.slots, plan.repeatable = source[0], source[1], source[2], source[3]
-    plan.body_slot = source[4]
-    plan.classes = tuple(source[5])
+    plan.kinds, plan.allowed, plan.slots, plan.repeatable = source.kinds, source.allowed, source.slots, source.repeatable
+    plan.body_slot = source.body_slot
+    plan.classes = tuple(source.classes)
     if not all([isinstance(cls, type) for cls in plan.classes]):
         raise ValueError("malformed message plan: section classes are classes")
-    plan.section_slots = tuple([None if setter is None else slot_of(setter) for setter in source[6]])
-    plan.descriptors = tuple(source[8])
-    plan.message_slots = tuple([slot_of(setter) for setter in source[9]])
-    plan.registry = source[11]
-    plan.inline_limit = source[12]
-    plan.widths = source[13]
+    plan.section_slots = tuple([None if setter is None else slot_of(setter) for setter in source.setters])
+    plan.descriptors = tuple(source.descriptors)
+    plan.message_slots = tuple([slot_of(setter) for setter in source.message_setters])
+    plan.registry = source.registry
+    plan.inline_limit = source.inline_limit
+    plan.widths = source.widths
     plan.message_owner = (<object>PyTuple_GET_ITEM(plan.message_slots, 0)).__objclass__
     fill_offsets(plan.message_offsets, plan.message_slots, plan.message_owner)
     for index in range(MAX_SLOTS):
@@ -1580,9 +1581,9 @@ cdef inline int put_message(_MessagePlan p, Py_ssize_t index, object message, ob
     return put(<object>PyTuple_GET_ITEM(p.message_slots, index), p.message_offsets[index], message, value)
 
 
-def decode_message(cls, buf, limits, tuple plan):
+def decode_message(cls, buf, limits, plan):
     """A ``cls`` message (Part 3 §3.2) decoded from all of ``buf``, or ``None`` when it is
-    not in the usual form; see ``_pure.decode_message``."""
+    not in the usual form; the message layer's ``_decode_eager`` is the reference."""
     cdef _MessagePlan p = message_plan(plan)
     cdef Py_buffer view
     cdef bint have_view = False
@@ -1657,9 +1658,9 @@ def decode_message(cls, buf, limits, tuple plan):
             PyBuffer_Release(&view)
 
 
-def scan_message(cls, bytes raw, limits, tuple plan):
+def scan_message(cls, bytes raw, limits, plan):
     """A lazy ``cls`` message over ``raw``, nothing decoded, or ``None`` when it is not
-    in the usual form; see ``_pure.scan_message``."""
+    in the usual form; the message layer's ``_scan`` is the reference."""
     cdef _MessagePlan p = message_plan(plan)
     cdef const unsigned char* data = <const unsigned char*>PyBytes_AS_STRING(raw)
     cdef Py_ssize_t end = PyBytes_GET_SIZE(raw)
@@ -1720,7 +1721,7 @@ def scan_message(cls, bytes raw, limits, tuple plan):
 
 
 cdef class _FramePlan:
-    """``frames._FRAME_PLAN`` (``_pure.decode_frame`` documents it), read once."""
+    """``frames._FRAME_PLAN`` (a ``_seam.FramePlan``), read once."""
 
     cdef object source
     cdef tuple frame_slots
@@ -1735,19 +1736,19 @@ cdef class _FramePlan:
 cdef _FramePlan _frame_plan = None
 
 
-cdef _FramePlan frame_plan(tuple source):
+cdef _FramePlan frame_plan(object source):
     global _frame_plan
     if _frame_plan is not None and _frame_plan.source is source:
         return _frame_plan
     cdef _FramePlan plan = _FramePlan()
     plan.source = source
-    plan.frame_slots = tuple([slot_of(setter) for setter in source[0]])
-    plan.frame_class, plan.body_class, plan.registry = source[1], source[2], source[3]
-    plan.amqp_type, plan.min_doff = source[4], source[5]
+    plan.frame_slots = tuple([slot_of(setter) for setter in source.frame_slots])
+    plan.frame_class, plan.body_class, plan.registry = source.frame_class, source.body_class, source.registry
+    plan.amqp_type, plan.min_doff = source.amqp_type, source.min_doff
     if not isinstance(plan.frame_class, type):
         raise ValueError("malformed frame plan: the frame class is a class")
-    if source[6].format != ">IBBH":  # what decode_frame reads (§2.3.1)
-        raise ValueError(f"malformed frame plan: a frame header {source[6].format!r} is not read here")
+    if source.header.format != ">IBBH":  # what decode_frame reads (§2.3.1)
+        raise ValueError(f"malformed frame plan: a frame header {source.header.format!r} is not read here")
     if len(plan.frame_slots) != 6:
         raise ValueError("malformed frame plan")
     fill_offsets(plan.offsets, plan.frame_slots, plan.frame_class)
@@ -1755,9 +1756,9 @@ cdef _FramePlan frame_plan(tuple source):
     return plan
 
 
-def decode_frame(buf, Py_ssize_t pos, base, max_frame_size, limits, tuple plan):
+def decode_frame(buf, Py_ssize_t pos, base, max_frame_size, limits, plan):
     """The AMQP frame (Part 2 §2.3) at ``pos`` in ``buf`` and the offset after it, or
-    ``None`` unless it is complete and well formed; see ``_pure.decode_frame``."""
+    ``None`` unless it is complete and well formed; ``FrameReader`` is the reference."""
     cdef _FramePlan p = frame_plan(plan)
     cdef Py_buffer view
     cdef bint have_view = False
@@ -2909,10 +2910,10 @@ def encode(value, limits):
         w_free(&w)
 
 
-def encode_message(message, limits, tuple plan):
+def encode_message(message, limits, plan):
     """The canonical bytes of a message's sections (Part 3 §3.2), or ``None`` when a
-    section holds a ``bytes`` longer than the plan's inline limit; see
-    ``_pure.encode_message``."""
+    section holds a ``bytes`` longer than the plan's inline limit; ``Message.encode``'s
+    own walk is the reference."""
     cdef _MessagePlan p = message_plan(plan)
     cdef unsigned char initial[SMALL_BUFFER]
     cdef Writer w

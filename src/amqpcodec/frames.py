@@ -9,12 +9,13 @@ frame only.  The body is copied out (``bytes``) and decoded with the value backe
 ``decode_prefix``, bounded by the frame's SIZE; its typed performative comes from
 ``to_typed``.  Nothing in this module does I/O.
 
-Once the phase is ``amqp``, each frame first takes the hot path: the backend's
-``decode_frame`` reads a complete, well-formed AMQP frame in one call (the
-performative decoded in place, straight into its class) given :data:`_FRAME_PLAN`;
-for anything else (too few bytes, a fault, an unusual body) it returns ``None`` or
-raises, and the general path below reads the frame again and reports it.  The hot
-functions come from the backend of ``_decode_prefix`` (a benchmark may swap it).
+The general path below is the reference implementation, and the only one the pure
+backend runs.  With the compiled backend, once the phase is ``amqp``, each frame first
+takes the hot path: the compiled ``decode_frame`` reads a complete, well-formed AMQP
+frame in one call (the performative decoded in place, straight into its class) given
+:data:`_FRAME_PLAN` (a ``_seam.FramePlan``); for anything else (too few bytes, a
+fault, an unusual body) it returns ``None`` or raises, and the general path reads the
+frame again and reports it.  The backend is read at call time (``_backend.current()``).
 
 The connection phases the reader tracks (§2.2, Part 5 §5.3.2, §5.2.1)::
 
@@ -87,8 +88,9 @@ import uuid
 from collections.abc import Iterator
 from typing import Any, Final, Literal, NoReturn
 
-from ._backend import backend
-from ._composite import REGISTRY, Composite, field_path, hot_backend
+from ._backend import current
+from ._composite import REGISTRY, Composite, field_path, to_typed
+from ._seam import FramePlan
 from .errors import (
     FRAME_SIZE_TOO_SMALL,
     DecodeError,
@@ -117,21 +119,6 @@ __all__ = [
     "AbortedDelivery",
     "find_frame_boundary",
 ]
-
-# Looked up at call time, so a benchmark can swap backends; the hot functions follow
-# ``_decode_prefix`` (``_hot_functions``).
-_decode_prefix = backend.decode_prefix
-_encode = backend.encode
-_hot_key: Any = None
-_hot: Any = backend
-
-
-def _hot_functions() -> Any:
-    """The backend module whose hot functions go with ``_decode_prefix`` now."""
-    global _hot_key, _hot
-    _hot, _hot_key = hot_backend(_decode_prefix), _decode_prefix
-    return _hot
-
 
 # §2.3.1: SIZE (uint, the whole frame), DOFF (ubyte, 4-byte words up to the body),
 # TYPE (ubyte), then two type-specific bytes: the channel of an AMQP frame.
@@ -462,10 +449,10 @@ class FrameReader:
             raise self._fatal.with_traceback(None)
         buf = self._buf
         pos = self._pos
-        if self._phase == _AMQP:
-            hot = _hot if _decode_prefix is _hot_key else _hot_functions()
+        compiled = current().compiled
+        if self._phase == _AMQP and compiled is not None:
             try:
-                found = hot.decode_frame(buf, pos, self._base, self._max_frame_size, self.limits, _FRAME_PLAN)
+                found = compiled.decode_frame(buf, pos, self._base, self._max_frame_size, self.limits, _FRAME_PLAN)
             except DecodeError:
                 found = None  # read again below, to report it in full
             if found is not None:
@@ -548,7 +535,7 @@ class FrameReader:
         """Decode the described performative opening a frame body (§2.3.2); return it and its end."""
         where = f" in the frame at offset {offset}"
         try:
-            value, used = _decode_prefix(body, 0, self.limits)
+            value, used = current().decode_prefix(body, 0, self.limits)
         except IncompleteError as error:
             raise _in_frame(
                 DecodeError(
@@ -567,9 +554,8 @@ class FrameReader:
                 DecodeError(f"a frame body must open with a described performative{where}", offset=body_offset),
                 offset,
             )
-        hot = _hot if _decode_prefix is _hot_key else _hot_functions()
         try:
-            performative = hot.to_typed(value, REGISTRY)
+            performative = to_typed(value)
         except DecodeError as error:
             error.args = (f"{error.args[0]}{where}", *error.args[1:])
             if error.offset is None:
@@ -589,8 +575,16 @@ class FrameReader:
         return performative, used
 
 
-#: What the backends' ``decode_frame`` needs of this module (``_pure.decode_frame``).
-_FRAME_PLAN = (_FRAME_SLOTS, Frame, _BODY_CLASS[_AMQP_FRAME], REGISTRY, _AMQP_FRAME, _MIN_DOFF, _FRAME_HEADER)
+#: What the compiled ``decode_frame`` needs of this module.
+_FRAME_PLAN = FramePlan(
+    frame_slots=_FRAME_SLOTS,
+    frame_class=Frame,
+    body_class=_BODY_CLASS[_AMQP_FRAME],
+    registry=REGISTRY,
+    amqp_type=_AMQP_FRAME,
+    min_doff=_MIN_DOFF,
+    header=_FRAME_HEADER,
+)
 
 
 # --------------------------------------------------------------------------- resynchronising
@@ -688,7 +682,7 @@ def _encode_body(performative: Any) -> tuple[int, bytes]:
             path="performative",
         )
     try:
-        return frame_type, _encode(performative, DEFAULT_LIMITS)
+        return frame_type, current().encode(performative, DEFAULT_LIMITS)
     except EncodeError as error:
         error.path = field_path(performative, error.path)
         raise

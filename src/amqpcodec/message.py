@@ -16,13 +16,14 @@ unchanged lazy message encodes to the very bytes object it holds).  Encoding wri
 each section canonically through the value backend, and a data body as a hand-built
 header plus the body, joined once: a body is copied once, never more.
 
-The usual message (``00 53 xx`` descriptors, sections in order, small data bodies)
-takes a hot path: the backend's ``decode_message``, ``scan_message`` (lazy) and
-``encode_message`` do the whole walk, given :data:`_PLAN` (this module's classes,
-slot setters and tables).  They return ``None`` for anything else, and on any error
-this module's walk runs again to report it with the section named; so every rule and
-message below lives here once.  The hot functions come from the backend whose
-``decode_prefix`` is in ``_decode_prefix`` (a benchmark or a test may swap it).
+This module's walks are the reference implementation, and the only one the pure
+backend runs.  With the compiled backend, the usual message (``00 53 xx``
+descriptors, sections in order, small data bodies) takes its hot path: the compiled
+``decode_message``, ``scan_message`` (lazy) and ``encode_message`` do the whole walk,
+given :data:`_PLAN` (a ``_seam.MessagePlan``: this module's classes, slot setters and
+tables).  They return ``None`` for anything else, and on any error this module's walk
+runs again to report it with the section named; so every rule and message lives here
+once.  The backend is read at call time (``_backend.current()``).
 
 A :class:`Message` keeps its sections in real slots, so reading one costs what an
 attribute does.  In a lazy message, exactly the sections still to decode (those with
@@ -82,8 +83,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from . import _jsonform
 from . import definitions as _definitions  # noqa: F401 (registers the restricted-type enums)
-from ._backend import backend
-from ._composite import REGISTRY, Composite, composite, hot_backend
+from ._backend import current
+from ._composite import REGISTRY, Composite, build_composite, composite
+from ._seam import MessagePlan
 from ._spec import DESCRIPTOR_BY_CODE, DESCRIPTORS, ENCODING_BY_CODE, Category, Code
 from .errors import DecodeError, EncodeError, IncompleteError, LimitExceededError
 from .limits import DEFAULT_LIMITS, Limits
@@ -102,21 +104,6 @@ __all__ = [
     "Footer",
     "SECTION_ATTRIBUTES",
 ]
-
-# Looked up at call time, so a benchmark or a differential test can swap backends;
-# the hot functions follow ``_decode_prefix`` (``_hot_functions``).
-_decode_prefix = backend.decode_prefix
-_encode = backend.encode
-_hot_key: Any = None
-_hot: Any = backend
-
-
-def _hot_functions() -> Any:
-    """The backend module whose hot functions go with ``_decode_prefix`` now."""
-    global _hot_key, _hot
-    _hot, _hot_key = hot_backend(_decode_prefix), _decode_prefix
-    return _hot
-
 
 _u32 = struct.Struct(">I")
 _u64 = struct.Struct(">Q")
@@ -719,21 +706,23 @@ class Message:
                 _check_size(view.nbytes, limits)  # before copying
                 raw = bytes(view)
             _check_size(len(raw), limits)
-            hot = _hot if _decode_prefix is _hot_key else _hot_functions()
-            lazy_message: Message | None = hot.scan_message(cls, raw, limits, _PLAN)
-            if lazy_message is not None:
-                return lazy_message
+            compiled = current().compiled
+            if compiled is not None:
+                lazy_message: Message | None = compiled.scan_message(cls, raw, limits, _PLAN)
+                if lazy_message is not None:
+                    return lazy_message
             return _scan(cls, raw, limits)
         buf = data if type(data) is bytes else _as_view(data)
         if len(buf) > limits.max_message_size:
             _check_size(len(buf), limits)
-        hot = _hot if _decode_prefix is _hot_key else _hot_functions()
-        try:
-            message: Message | None = hot.decode_message(cls, buf, limits, _PLAN)
-        except DecodeError:
-            message = None  # the walk below reports it in full
-        if message is not None:
-            return message
+        compiled = current().compiled
+        if compiled is not None:
+            try:
+                message: Message | None = compiled.decode_message(cls, buf, limits, _PLAN)
+            except DecodeError:
+                message = None  # the walk below reports it in full
+            if message is not None:
+                return message
         return _decode_eager(cls, buf, limits)
 
     def _load(self, index: int) -> Any:
@@ -767,10 +756,10 @@ class Message:
         ``application_properties['k']`` or ``properties.to``.
         """
         spans = self._spans
-        if spans is None:
-            hot = _hot if _decode_prefix is _hot_key else _hot_functions()
+        compiled = current().compiled
+        if spans is None and compiled is not None:
             try:
-                data: bytes | None = hot.encode_message(self, limits, _PLAN)
+                data: bytes | None = compiled.encode_message(self, limits, _PLAN)
             except EncodeError:
                 data = None  # the walk below reports it with the section's path
             if data is not None:
@@ -1051,12 +1040,10 @@ _INNER: dict[Limits, Limits] = {}
 
 
 def _decode_value(buf: Any, offset: int, limits: Limits, budget: list[int] | None) -> tuple[Any, int]:
-    """``_decode_prefix``, sharing ``budget`` (the zero-width array elements left, ``Limits``)
-    with the other calls of one decode; ``None``: a call of its own (then the call has
-    the three arguments a swapped-in ``_decode_prefix`` may expect)."""
-    if budget is None:
-        return _decode_prefix(buf, offset, limits)  # type: ignore[no-any-return]
-    return _decode_prefix(buf, offset, limits, budget)  # type: ignore[no-any-return]
+    """The live backend's ``decode_prefix``, sharing ``budget`` (the zero-width array
+    elements left, ``Limits``) with the other calls of one decode; ``None``: a call of
+    its own."""
+    return current().decode_prefix(buf, offset, limits, budget)
 
 
 def _read_value(
@@ -1093,11 +1080,10 @@ def _read_section(
 
 
 def _composite_builder(cls: type[Composite]) -> Callable[[list[Any]], Any]:
-    """``cls._from_fields`` on the backend that goes with ``_decode_prefix``."""
+    """``cls._from_fields`` (on the live backend)."""
 
     def build(values: list[Any]) -> Any:
-        hot = _hot if _decode_prefix is _hot_key else _hot_functions()
-        return hot.build_composite(cls, values, REGISTRY)
+        return build_composite(cls, values, REGISTRY)
 
     return build
 
@@ -1124,6 +1110,7 @@ def _decode_eager(cls: type[Message], buf: Any, limits: Limits) -> Message:
     pos, last, last_slot = 0, -1, -1
     inner = _inner_limits(limits)
     budget = [limits.max_container_items]  # one zero-width budget for every section
+    decode_prefix = current().decode_prefix
     while pos < end:
         if last == FOOTER:
             raise DecodeError(f"{end - pos} bytes after the footer", offset=pos, field="footer")
@@ -1138,7 +1125,7 @@ def _decode_eager(cls: type[Message], buf: Any, limits: Limits) -> Message:
             _check_order(kind, last, pos)
         try:
             if inner is not None:
-                value, stop = _decode_prefix(buf, value_start, inner, budget)
+                value, stop = decode_prefix(buf, value_start, inner, budget)
             else:
                 value, stop = _read_value(buf, pos, value_start, inner, limits, budget)
             section = _BUILDERS[kind](value)
@@ -1251,7 +1238,7 @@ def _encode_section(parts: list[Any], section: Any, limits: Limits, path: str, t
         total += len(parts[-2]) + size
     else:
         try:
-            data = _encode(section, limits)
+            data = current().encode(section, limits)
         except EncodeError as error:
             raise _section_error(error, section, path) from None
         parts.append(data)
@@ -1283,10 +1270,10 @@ _DATA32 = bytes((Code.DESCRIBED, Code.SMALLULONG, _DESCRIPTOR_OF_KIND[DATA], Cod
 # --------------------------------------------------------------------------- the hot path's plan
 
 
-def _hot_plan() -> tuple[Any, ...]:
-    """What the backends' ``decode_message``/``encode_message`` need of this module, in
-    the order ``_pure.decode_message`` documents: the rules above as tables, the
-    section classes and their slots, the message's slots."""
+def _hot_plan() -> MessagePlan:
+    """What the compiled ``decode_message``/``scan_message``/``encode_message`` need of
+    this module: the rules above as tables, the section classes and their slots, the
+    message's slots (``_seam.MessagePlan`` says what each field holds)."""
     kinds = bytearray(b"\xff" * 256)
     for code, kind in _KIND_BY_CODE.items():
         if code <= 0xFF:
@@ -1305,21 +1292,25 @@ def _hot_plan() -> tuple[Any, ...]:
     getters = tuple(
         None if whole else operator.attrgetter(name) for name, whole in zip(slot_names, composite)
     )
-    return (
-        bytes(kinds),
-        bytes(allowed),
-        bytes(_SLOT_OF_KIND),
-        repeatable,
-        _BODY,
-        _SECTION_CLASSES,
-        setters,
-        getters,
-        _DESCRIPTOR_OF_KIND,
-        (*_SECTION_SETTERS, _set_raw, _set_spans, _set_limits),
-        operator.attrgetter(*_ATTRS),
-        REGISTRY,
-        _INLINE_DATA,
-        bytes(0xFF if e is None or e[1] > 0x7F else e[1] if e[0] is Category.FIXED else 0x80 | e[1] for e in map(_SKIP.get, range(256))),
+    widths = bytes(
+        0xFF if e is None or e[1] > 0x7F else e[1] if e[0] is Category.FIXED else 0x80 | e[1]
+        for e in map(_SKIP.get, range(256))
+    )
+    return MessagePlan(
+        kinds=bytes(kinds),
+        allowed=bytes(allowed),
+        slots=bytes(_SLOT_OF_KIND),
+        repeatable=repeatable,
+        body_slot=_BODY,
+        classes=_SECTION_CLASSES,
+        setters=setters,
+        getters=getters,
+        descriptors=_DESCRIPTOR_OF_KIND,
+        message_setters=(*_SECTION_SETTERS, _set_raw, _set_spans, _set_limits),
+        sections_of=operator.attrgetter(*_ATTRS),
+        registry=REGISTRY,
+        inline_limit=_INLINE_DATA,
+        widths=widths,
     )
 
 

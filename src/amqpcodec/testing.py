@@ -8,13 +8,12 @@ because wrappers compare equal to their base values (``UInt(1) == 1 == True``),
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import struct
 from collections.abc import Mapping
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
+from ._backend import Backend, available_backends
 from .message import SECTION_ATTRIBUTES, Message
 from .types import Array, Described, Float, double_to_float32_bits
 
@@ -103,15 +102,11 @@ def _same(a: object, b: object) -> bool:
     return True
 
 
-def value_backends(*, require_compiled: bool = False) -> list[tuple[str, ModuleType]]:
-    """The backend modules importable here, as ``(name, module)``: ``("python",
-    amqpcodec._pure)`` always, then ``("cython", amqpcodec._speedups)`` when it is built,
-    for tests and fuzzers that run both side by side.  With ``require_compiled``, a
-    compiled module that cannot be imported raises its ``ImportError``."""
-    found = [("python", importlib.import_module("amqpcodec._pure"))]
-    try:
-        found.append(("cython", importlib.import_module("amqpcodec._speedups")))
-    except ImportError:
-        if require_compiled:
-            raise
-    return found
+def value_backends(*, require_compiled: bool = False) -> list[tuple[str, Backend]]:
+    """The backends importable here, as ``(name, backend)``: ``("python", ...)`` always,
+    then ``("cython", ...)`` when the compiled module is built, for tests and fuzzers
+    that run both side by side (each :class:`~amqpcodec._backend.Backend` has the value
+    codec's ``encode`` and ``decode_prefix``; run a layer on one with
+    :func:`~amqpcodec._backend.use_backend`).  With ``require_compiled``, a compiled
+    module that cannot be imported raises its ``ImportError``."""
+    return [(backend.name, backend) for backend in available_backends(require_compiled=require_compiled)]

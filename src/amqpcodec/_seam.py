@@ -1,0 +1,139 @@
+"""The named contracts between the layers and the backends.
+
+Strategy: the message, frame and composite layers (``message``, ``frames``,
+``_composite``) own every class and every rule, written once in Python.  The compiled
+backend runs the hottest of those rules without a Python frame per field; to do so it
+is handed a *plan*: the classes, slot setters and lookup tables it needs, built by the
+layer from its own tables.  Each plan is one of the named tuples below, built once at
+import (the compiled side reads each field by name and caches what it derives, keyed
+by the plan's identity), so a plan field is never addressed by position.
+
+Two protocols type the seam itself (``mypy --strict`` checks every call across it):
+
+- :class:`ValueCodec`: the value encoder and decoder (Part 1 §1.6), the one pair that
+  exists twice, ``_pure`` and ``_speedups``, with identical results and errors;
+- :class:`CompiledPaths`: the compiled module's hot paths for the layers.  They have no
+  pure twin: with the pure backend the layers run their own Python code, which is the
+  reference the compiled paths are tested against.  Each returns ``None`` (or raises a
+  value-codec error) for anything outside the usual form, and the layer's own code then
+  runs again to give the result or the error in full.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from .limits import Limits
+
+__all__ = ["CompositeStep", "MessagePlan", "FramePlan", "ValueCodec", "CompiledPaths"]
+
+
+class CompositeStep(NamedTuple):
+    """How one field of a composite class is filled from a decoded described list
+    (Part 1 §1.4); a composite's plan is a tuple of these, in field order."""
+
+    #: The slot's setter (``member_descriptor.__set__``; the compiled side sets the slot
+    #: through ``setter.__self__``).
+    setter: Callable[[Any, Any], None]
+    #: The spec marks the field mandatory: absent (null) is a ``DecodeError``.
+    mandatory: bool
+    #: For a restricted type with an enum: the Python class its wire value decodes to
+    #: (``bool``, ``UByte``, ``UInt``, ``Symbol``); else ``None``.
+    wire_type: type | None
+    #: The enum members by wire value (empty when ``wire_type`` is ``None``).
+    members: Mapping[Any, Any]
+    #: ``composite-name.field_name``, for errors.
+    path: str
+
+
+class MessagePlan(NamedTuple):
+    """What the compiled ``decode_message``/``scan_message``/``encode_message`` need of
+    the message layer (Part 3 §3.2), all derived from ``message``'s section tables."""
+
+    #: 256 bytes: the section kind of each ``00 53 xx`` descriptor code (``0xFF``: none).
+    kinds: bytes
+    #: ``allowed[kind << 8 | code]`` is 1 when constructor ``code`` may carry that kind.
+    allowed: bytes
+    #: Per kind, the message slot it fills (0-6; the body kinds share one).
+    slots: bytes
+    #: Per kind, 1 where the kind may repeat (data, amqp-sequence).
+    repeatable: bytes
+    #: The index of the body slot.
+    body_slot: int
+    #: Per kind, the section class.
+    classes: tuple[type, ...]
+    #: Per kind, the setter of the one slot a map or body section keeps its value in
+    #: (``None`` for a composite section: header, properties).
+    setters: tuple[Callable[[Any, Any], None] | None, ...]
+    #: Per kind, how to read that one slot back (``None`` for a composite).
+    getters: tuple[Callable[[Any], Any] | None, ...]
+    #: Per kind, the numeric descriptor.
+    descriptors: tuple[int, ...]
+    #: The message's slot setters: seven sections, then ``_raw``, ``_spans``, ``_limits``.
+    message_setters: tuple[Callable[[Any, Any], None], ...]
+    #: Reads the seven sections of a message at once.
+    sections_of: Callable[[Any], tuple[Any, ...]]
+    #: Composite classes by numeric and symbolic descriptor.
+    registry: Mapping[Any, Any]
+    #: Data sections larger than this are left to the message layer to join.
+    inline_limit: int
+    #: 256 bytes, per constructor code: ``0x80 | n`` for a variable or compound value
+    #: with an ``n``-byte size, ``n`` for a fixed-width one, ``0xFF`` for neither.
+    widths: bytes
+
+
+class FramePlan(NamedTuple):
+    """What the compiled ``decode_frame`` needs of the frame layer (Part 2 §2.3)."""
+
+    #: The setters of ``Frame``'s six slots, in field order.
+    frame_slots: tuple[Callable[[Any, Any], None], ...]
+    frame_class: type
+    #: The base class every AMQP performative must be an instance of.
+    body_class: type
+    registry: Mapping[Any, Any]
+    #: The frame type of AMQP frames (0x00).
+    amqp_type: int
+    #: The smallest valid data offset (2 words).
+    min_doff: int
+    #: The frame header's ``struct`` (``>IBBH``).
+    header: struct.Struct
+
+
+class ValueCodec(Protocol):
+    """The value encoder and decoder: ``amqpcodec._pure`` and ``amqpcodec._speedups``."""
+
+    def encode(self, value: Any, limits: Limits) -> bytes:
+        """The canonical encoding of ``value`` (Part 1 §1.6)."""
+
+    def decode_prefix(
+        self, data: Any, offset: int, limits: Limits, budget: list[int] | None = None
+    ) -> tuple[Any, int]:
+        """The one value at ``offset`` and the offset after it; ``budget``: zero-width
+        array elements left, shared between the calls of one decode (``Limits``)."""
+
+
+class CompiledPaths(Protocol):
+    """The compiled module's hot paths for the layers (``amqpcodec._speedups``)."""
+
+    def to_typed(self, value: Any, registry: Mapping[Any, Any]) -> Any:
+        """``_composite.to_typed``."""
+
+    def build_composite(self, cls: Any, values: list[Any], registry: Mapping[Any, Any]) -> Any:
+        """``_composite.build_composite``."""
+
+    def decode_message(self, cls: Any, buf: Any, limits: Limits, plan: MessagePlan) -> Any:
+        """A message in the usual form decoded from all of ``buf``, else ``None``."""
+
+    def scan_message(self, cls: Any, raw: bytes, limits: Limits, plan: MessagePlan) -> Any:
+        """A lazy message in the usual form scanned from ``raw``, else ``None``."""
+
+    def encode_message(self, message: Any, limits: Limits, plan: MessagePlan) -> bytes | None:
+        """A message's canonical bytes, or ``None`` when it is not in the usual form."""
+
+    def decode_frame(
+        self, buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: FramePlan
+    ) -> tuple[Any, int] | None:
+        """The complete, well-formed AMQP frame at ``pos`` and the offset after it, else ``None``."""

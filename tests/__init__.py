@@ -1,0 +1,1 @@
+"""The amqpcodec test suite, organised by layer; shared helpers live in ``tests.helpers``."""
