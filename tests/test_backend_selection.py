@@ -92,3 +92,39 @@ def test_this_process_runs_the_backend_its_environment_asks_for() -> None:
         assert amqpcodec.IMPLEMENTATION == "cython"
         assert _backend.current().compiled is not None
     assert amqpcodec.IMPLEMENTATION == _backend.IMPLEMENTATION == _backend.current().name
+
+
+def _stub_parameters() -> dict[str, list[tuple[str, str | None]]]:
+    """Each function of ``_speedups.pyi``: its parameters, with their defaults as source."""
+    import ast
+
+    tree = ast.parse((Path(amqpcodec.__file__).parent / "_speedups.pyi").read_text(encoding="utf-8"))
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            args = node.args.args
+            defaults = [None] * (len(args) - len(node.args.defaults)) + [ast.unparse(d) for d in node.args.defaults]
+            found[node.name] = [(arg.arg, default) for arg, default in zip(args, defaults, strict=True)]
+    return found
+
+
+def _runtime_parameters(function: object) -> list[tuple[str, str | None]]:
+    import inspect
+
+    return [
+        (name, None if p.default is inspect.Parameter.empty else repr(p.default))
+        for name, p in inspect.signature(function).parameters.items()  # type: ignore[arg-type]
+    ]
+
+
+def test_the_compiled_stub_matches_the_pure_codec() -> None:
+    """The value codec exists twice: the stub's ``encode``/``decode_prefix`` take exactly
+    the pure functions' parameters (``mypy.stubtest`` in CI checks the stub against the
+    compiled module itself), and the stub names every hot path of ``_seam.CompiledPaths``."""
+    from amqpcodec import _pure, _seam
+
+    stub = _stub_parameters()
+    for name in _pure.__all__:
+        assert stub[name] == _runtime_parameters(getattr(_pure, name)), name
+    paths = {name for name in vars(_seam.CompiledPaths) if not name.startswith("_")}
+    assert paths <= set(stub), paths - set(stub)

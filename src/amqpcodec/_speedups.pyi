@@ -7,6 +7,18 @@ from typing import Any
 from ._seam import FramePlan, MessagePlan
 from .limits import Limits
 
+__all__ = [
+    "encode",
+    "decode_prefix",
+    "to_typed",
+    "build_composite",
+    "decode_message",
+    "scan_message",
+    "encode_message",
+    "decode_frame",
+    "GENERATED_CODES",
+]
+
 #: The constructor codes compiled in, by ``_spec.Code`` member name (tests check them).
 GENERATED_CODES: dict[str, int]
 
