@@ -45,6 +45,7 @@ from amqpcodec import (
     encode,
 )
 from amqpcodec._spec import ENCODINGS, Code
+from amqpcodec.testing import same_value
 
 
 class V(NamedTuple):
@@ -56,29 +57,6 @@ class V(NamedTuple):
     @property
     def data(self) -> bytes:
         return bytes.fromhex(self.hex)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Exact-type equality at every depth; floats bitwise, decimals by ``as_tuple()``."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        return struct.pack(">d", a) == struct.pack(">d", b)
-    if isinstance(a, Decimal):
-        return a.as_tuple() == b.as_tuple()
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(map(same, a, b))
-    if isinstance(a, dict):
-        return len(a) == len(b) and all(
-            same(ka, kb) and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True)
-        )
-    if isinstance(a, Described):
-        return same(a.descriptor, b.descriptor) and same(a.value, b.value)
-    if isinstance(a, Array):
-        return (
-            a.element_type == b.element_type and same(a.descriptor, b.descriptor) and same(a.items, b.items)
-        )
-    return bool(a == b)
 
 
 def f64(bits: str) -> float:
@@ -526,7 +504,7 @@ def test_constructor_matches_spec_table(v: V) -> None:
 @pytest.mark.parametrize("v", ALL, ids=_id)
 def test_decode(v: V) -> None:
     got = decode(v.data)
-    assert same(got, v.value), f"{got!r} != {v.value!r}"
+    assert same_value(got, v.value), f"{got!r} != {v.value!r}"
 
 
 @pytest.mark.parametrize("v", CANONICAL, ids=_id)
@@ -539,7 +517,7 @@ def test_non_canonical_decodes_like_canonical(v: V) -> None:
     assert v.canonical is not None
     canonical = bytes.fromhex(v.canonical)
     assert canonical != v.data
-    assert same(decode(v.data), decode(canonical))
+    assert same_value(decode(v.data), decode(canonical))
     assert encode(v.value).hex() == canonical.hex()
 
 
@@ -687,4 +665,4 @@ def test_trailing_bytes(hexdata: str, value: Any, offset: int) -> None:
     with pytest.raises(TrailingBytesError) as info:
         decode(bytes.fromhex(hexdata))
     assert info.value.offset == offset
-    assert same(info.value.value, value)
+    assert same_value(info.value.value, value)

@@ -43,6 +43,7 @@ from amqpcodec import (
 )
 from amqpcodec.message import AMQPSequence, AMQPValue, Data, Header, Message, Properties
 from amqpcodec.testing import same_value
+from tests.helpers.proton import same_proton
 
 if os.environ.get("CI"):
     import proton  # CI installs the interop extra: a missing Proton must fail there
@@ -54,29 +55,6 @@ pytestmark = pytest.mark.interop
 P = proton
 U = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
 
-
-
-def same_proton(a: Any, b: Any) -> bool:
-    """Exact-type equality of Proton values (its binaries are memoryviews: compared as bytes)."""
-    if isinstance(a, memoryview):
-        a = bytes(a)
-    if isinstance(b, memoryview):
-        b = bytes(b)
-    if isinstance(a, dict) and isinstance(b, dict):  # Proton's AnnotationDict is a dict
-        return len(a) == len(b) and all(
-            same_proton(ka, kb) and same_proton(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items())
-        )
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, list):
-        return len(a) == len(b) and all(map(same_proton, a, b))
-    if isinstance(a, P.Described):
-        return same_proton(a.descriptor, b.descriptor) and same_proton(a.value, b.value)
-    if isinstance(a, P.Array):
-        return (
-            a.descriptor == b.descriptor and a.type == b.type and same_proton(list(a.elements), list(b.elements))
-        )
-    return bool(a == b)
 
 
 class Case(NamedTuple):

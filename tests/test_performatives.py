@@ -61,6 +61,7 @@ from amqpcodec import (
 )
 from amqpcodec.frames import Frame, FrameReader, encode_frame
 from amqpcodec.performatives import Performative, SaslBody
+from tests.helpers.proton import same_proton
 from tests.helpers.streams import read_all_ways
 
 
@@ -541,21 +542,6 @@ def get(data: Any, proton: Any) -> Any:
         return proton.Array(proton.UNDESCRIBED, element_type, *items)
     value = data.get_object()
     return value.tobytes() if isinstance(value, memoryview) else value
-
-
-def same_proton(a: Any, b: Any) -> bool:
-    """Exact-type equality of Proton objects at every depth."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, list):
-        return len(a) == len(b) and all(map(same_proton, a, b))
-    if isinstance(a, dict):
-        return len(a) == len(b) and all(same_proton(k1, k2) and same_proton(a[k1], b[k2]) for k1, k2 in zip(a, b))
-    if type(a).__name__ == "Described":
-        return same_proton(a.descriptor, b.descriptor) and same_proton(a.value, b.value)
-    if type(a).__name__ == "Array":
-        return a.type == b.type and a.descriptor == b.descriptor and same_proton(list(a.elements), list(b.elements))
-    return bool(a == b)
 
 
 @pytest.mark.interop

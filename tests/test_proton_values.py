@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import struct
 import uuid
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
@@ -47,6 +46,7 @@ from amqpcodec import (
     decode,
     encode,
 )
+from amqpcodec.testing import same_value
 
 if os.environ.get("CI"):
     import proton  # CI installs the interop extra: a missing Proton must fail there
@@ -65,29 +65,6 @@ D128_MAX = bytes.fromhex("3041ed09bead87c0378d8e63ffffffff")
 def f64(bits: str) -> float:
     """The double with these 64 bits."""
     return struct.unpack(">d", bytes.fromhex(bits))[0]  # type: ignore[no-any-return]
-
-
-def same(a: Any, b: Any) -> bool:
-    """Exact-type equality of our values at every depth; floats bitwise, decimals by ``as_tuple()``."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        return struct.pack(">d", a) == struct.pack(">d", b)
-    if isinstance(a, Decimal):
-        return a.as_tuple() == b.as_tuple()
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(map(same, a, b))
-    if isinstance(a, dict):
-        return len(a) == len(b) and all(
-            same(ka, kb) and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True)
-        )
-    if isinstance(a, Described):
-        return same(a.descriptor, b.descriptor) and same(a.value, b.value)
-    if isinstance(a, Array):
-        return (
-            a.element_type == b.element_type and same(a.descriptor, b.descriptor) and same(a.items, b.items)
-        )
-    return bool(a == b)
 
 
 class Row(NamedTuple):
@@ -378,7 +355,7 @@ def owned(value: Any) -> Any:
 def test_proton_bytes_decode_to_our_value(row: Row) -> None:
     raw = proton_encode(row.proton)
     got = decode(raw)
-    assert same(got, row.ours), f"{raw.hex()}: {got!r} != {row.ours!r}"
+    assert same_value(got, row.ours), f"{raw.hex()}: {got!r} != {row.ours!r}"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
@@ -393,4 +370,4 @@ def test_proton_round_trips_our_values_through_its_own_encoding() -> None:
     for row in ROWS:
         data = P.Data()
         data.decode(encode(row.ours))
-        assert same(decode(data.encode()), row.ours), row.id
+        assert same_value(decode(data.encode()), row.ours), row.id
