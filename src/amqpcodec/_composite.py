@@ -39,6 +39,8 @@ from .types import Array, Described, Symbol, UByte, UInt, ULong, _new_described,
 
 __all__ = ["Composite", "composite", "to_typed", "build_composite", "register_enum", "field_path", "REGISTRY"]
 
+_Self = TypeVar("_Self", bound="Composite")
+
 #: Known composite classes by numeric descriptor and by symbolic descriptor.
 REGISTRY: dict[Any, type[Composite]] = {}
 
@@ -229,7 +231,7 @@ class Composite:
             return self._DEFAULTS[name]
         return value
 
-    def replace(self, **changes: Any) -> Any:
+    def replace(self: _Self, **changes: Any) -> _Self:
         """A copy with ``changes`` applied (converted and checked like the constructor)."""
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 

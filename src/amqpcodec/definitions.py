@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._composite import Composite, composite, register_enum
 from .types import Array, Symbol, UByte, UInt
@@ -186,6 +186,20 @@ class Source(Composite):
     outcomes: Symbols = None
     capabilities: Symbols = None
 
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_durable(self) -> TerminusDurability | int: ...
+
+        @property
+        def effective_expiry_policy(self) -> TerminusExpiryPolicy | str: ...
+
+        @property
+        def effective_timeout(self) -> int: ...
+
+        @property
+        def effective_dynamic(self) -> bool: ...
+
 
 @composite("target")
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -199,6 +213,20 @@ class Target(Composite):
     dynamic: bool | None = None
     dynamic_node_properties: Fields = None
     capabilities: Symbols = None
+
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_durable(self) -> TerminusDurability | int: ...
+
+        @property
+        def effective_expiry_policy(self) -> TerminusExpiryPolicy | str: ...
+
+        @property
+        def effective_timeout(self) -> int: ...
+
+        @property
+        def effective_dynamic(self) -> bool: ...
 
 
 # --- lifetime policies (§3.5.10-13) -------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._composite import Composite, composite
 from .definitions import ErrorCondition, ReceiverSettleMode, Role, SaslCode, SenderSettleMode
@@ -68,6 +68,14 @@ class Open(Performative):
     desired_capabilities: Symbols = None
     properties: Fields = None
 
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_max_frame_size(self) -> int: ...
+
+        @property
+        def effective_channel_max(self) -> int: ...
+
 
 @composite("begin")
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -82,6 +90,11 @@ class Begin(Performative):
     offered_capabilities: Symbols = None
     desired_capabilities: Symbols = None
     properties: Fields = None
+
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_handle_max(self) -> int: ...
 
 
 @composite("attach")
@@ -104,6 +117,17 @@ class Attach(Performative):
     desired_capabilities: Symbols = None
     properties: Fields = None
 
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_snd_settle_mode(self) -> SenderSettleMode | int: ...
+
+        @property
+        def effective_rcv_settle_mode(self) -> ReceiverSettleMode | int: ...
+
+        @property
+        def effective_incomplete_unsettled(self) -> bool: ...
+
 
 @composite("flow")
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -121,6 +145,14 @@ class Flow(Performative):
     drain: bool | None = None
     echo: bool | None = None
     properties: Fields = None
+
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_drain(self) -> bool: ...
+
+        @property
+        def effective_echo(self) -> bool: ...
 
 
 @composite("transfer")
@@ -140,6 +172,20 @@ class Transfer(Performative):
     aborted: bool | None = None
     batchable: bool | None = None
 
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_more(self) -> bool: ...
+
+        @property
+        def effective_resume(self) -> bool: ...
+
+        @property
+        def effective_aborted(self) -> bool: ...
+
+        @property
+        def effective_batchable(self) -> bool: ...
+
 
 @composite("disposition")
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -153,6 +199,14 @@ class Disposition(Performative):
     state: Any = None
     batchable: bool | None = None
 
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_settled(self) -> bool: ...
+
+        @property
+        def effective_batchable(self) -> bool: ...
+
 
 @composite("detach")
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -162,6 +216,11 @@ class Detach(Performative):
     handle: int
     closed: bool | None = None
     error: ErrorCondition | None = None
+
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_closed(self) -> bool: ...
 
 
 @composite("end")

@@ -17,7 +17,7 @@ import struct
 import uuid as _uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from . import _decimal
 from ._spec import ARRAY_ELEMENT_CODES
@@ -48,6 +48,9 @@ __all__ = [
 
 # --- integers -----------------------------------------------------------------
 
+_I = TypeVar("_I", bound="_BoundedInt")
+_D = TypeVar("_D", bound="_BoundedDecimal")
+
 
 class _BoundedInt(int):
     """An int subclass restricted to ``[_MIN, _MAX]``."""
@@ -57,7 +60,7 @@ class _BoundedInt(int):
     _MAX: ClassVar[int]
     TYPE_NAME: ClassVar[str]
 
-    def __new__(cls, value: int = 0) -> Any:
+    def __new__(cls: type[_I], value: int = 0) -> _I:
         if type(value) is bool or not isinstance(value, int):
             raise EncodeError(f"{cls.__name__} needs an int, not {type(value).__name__}")
         number = int(value)
@@ -156,7 +159,7 @@ class Timestamp(_BoundedInt):
             raise EncodeError("a naive datetime has no zone; give it a tzinfo (e.g. timezone.utc)")
         delta = value - _EPOCH
         # timedelta keeps microseconds in [0, 1e6), so // floors for negative instants too.
-        return cls((delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000)  # type: ignore[no-any-return]
+        return cls((delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000)
 
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -229,7 +232,7 @@ class _BoundedDecimal(Decimal):
     _WIDTH: ClassVar[int]
     TYPE_NAME: ClassVar[str]
 
-    def __new__(cls, value: Any = "0") -> Any:
+    def __new__(cls: type[_D], value: Any = "0") -> _D:
         if isinstance(value, (bool, float)):
             raise EncodeError(f"{cls.__name__} needs a Decimal, int or str, not {type(value).__name__}")
         try:
