@@ -2,13 +2,15 @@
 reassembly, connection finding, and a capture of a real client and broker.
 
 The captures are written here, byte by byte, from known frames (``encode_frame`` and
-the inputs of ``test_cli``) by a writer that shares no code with the reader under test:
-:class:`Talk` plays a TCP conversation (handshake, data, FIN) and yields its segments,
-which the tests reorder, repeat, drop or cut before ``pcap()`` and ``pcapng()`` frame
-them in a link layer and a file.  ``tests/data/rabbitmq.pcap`` is ``tcpdump -i lo``
-recording python-qpid-proton sending three messages to RabbitMQ 3.10 and reading them
-back (how it was made: ``test_real_broker_capture``).  Every expected output is written
-out in full and compared exactly.
+the inputs of ``tests/cli/test_cli.py``, built in ``tests/helpers/cli.py``) by a writer
+that shares no code with the reader under test: :class:`Talk` plays a TCP conversation
+(handshake, data, FIN) and yields its segments, which the tests reorder, repeat, drop
+or cut before ``pcap()`` and ``pcapng()`` frame them in a link layer and a file.
+``tests/data/rabbitmq.pcap`` is ``tcpdump -i lo`` recording python-qpid-proton sending
+three messages to RabbitMQ 3.10 and reading them back (how it was made:
+``test_real_broker_capture``).  Every expected output is compared exactly with a file
+written out in full under ``tests/data/cli/test_cli_pcap/`` (a snapshot, named after
+its test; ``tests/helpers/cli.py`` says how to refresh them).
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from pathlib import Path
 
 import pytest
 
-import amqpcodec
 from amqpcodec import (
     Close,
     Open,
@@ -38,19 +39,29 @@ from amqpcodec import (
     encode_transfer,
 )
 from amqpcodec.cli import build_parser, run
+from amqpcodec.cli.direction import DirectionDecoder
+from amqpcodec.cli.events import HeaderEvent
 from amqpcodec.cli.pcap import CaptureReader, tcp_segment
-from amqpcodec.cli.render import Progress
-from amqpcodec.cli.stream import DirectionDecoder, HeaderEvent
+from amqpcodec.cli.terminal import Progress
 from amqpcodec.frames import ProtocolHeader
 from amqpcodec.message import Data, Message, Properties
+from tests.helpers.cli import (
+    AMQP_HEADER,
+    INPUTS,
+    ROOT,
+    SASL_HEADER,
+    Run,
+    check,
+    check_snapshot,
+    cli_env,
+    read_snapshot,
+    sasl_c2s,
+    small_c2s,
+    small_s2c,
+)
+from tests.helpers.cli import decode as subprocess_decode
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_cli import INPUTS, sasl_c2s, small_c2s, small_s2c
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
-AMQP_HEADER = bytes(ProtocolHeader(0, 0))
-SASL_HEADER = bytes(ProtocolHeader(0, 3))
+DATA = ROOT / "tests" / "data"
 
 #: 2024-03-01T12:00:00Z, in nanoseconds: the first packet of every written capture.
 EPOCH = 1_709_294_400 * 1_000_000_000
@@ -611,13 +622,6 @@ CAPTURES = {
 # --------------------------------------------------------------------------- running
 
 
-@dataclasses.dataclass(frozen=True)
-class Run:
-    stdout: str
-    stderr: str
-    status: int
-
-
 Decode = Callable[..., Run]
 
 
@@ -645,44 +649,23 @@ def decode(
     yield call
 
 
-def subprocess_decode(*args: str, cwd: Path) -> Run:
-    """``python -m amqpcodec decode ARGS``: the real entry point."""
-    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "TERM")}
-    src = str(Path(amqpcodec.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(part for part in (src, env.get("PYTHONPATH")) if part)
-    proc = subprocess.run(
-        [sys.executable, "-m", "amqpcodec", "decode", *args],
-        capture_output=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-    )
-    return Run(proc.stdout.decode(), proc.stderr.decode(), proc.returncode)
-
-
-def check(run: Run, stdout: str, status: int = 0, stderr: str = "") -> None:
-    assert run.stdout == stdout
-    assert run.stderr == stderr
-    assert run.status == status
-
-
 # --------------------------------------------------------------------------- formats and link layers
 
 
 def test_basic(folder: Path) -> None:
     """Through the entry point: one connection over Ethernet and IPv4, in a pcap file."""
-    check(subprocess_decode("basic.pcap", cwd=folder), BASIC)
+    check_snapshot(subprocess_decode("basic.pcap", cwd=folder), "test_cli_pcap/basic.txt")
 
 
 def test_basic_json(decode: Decode) -> None:
     run = decode("--json", "basic.pcap")
-    check(run, BASIC_JSON)
+    check_snapshot(run, "test_cli_pcap/basic_json.jsonl")
     events = [json.loads(line) for line in run.stdout.splitlines()]
     assert {event["connection"] for event in events[:-1]} == {1}
 
 
 def _as_basic(text: str, name: str, link: str, v6: bool) -> str:
-    """BASIC as it reads for another file name, link type, and IPv6 endpoints."""
+    """``test_basic``'s output as it reads for another file name, link type, and IPv6 endpoints."""
     text = text.replace("basic.pcap (pcap, EN10MB)", f"{name} (pcap, {link})")
     if v6:
         text = text.replace("10.0.0.1:40001", "[2001:db8::1]:40001").replace(
@@ -704,23 +687,24 @@ def test_link_types(decode: Decode, folder: Path, link: str, v6: bool) -> None:
     """Every link type read, over IPv4 and IPv6: the same connection, the same events."""
     name = f"{link}-{'v6' if v6 else 'v4'}.pcap"
     (folder / name).write_bytes(basic(link, v6=v6))
-    check(decode(name), _as_basic(BASIC, name, link, v6))
+    check(decode(name), _as_basic(read_snapshot("test_cli_pcap/basic.txt"), name, link, v6))
 
 
 def test_vlan_tags(decode: Decode) -> None:
     """802.1Q, and 802.1ad with two tags, before the IP header."""
-    check(decode("vlan.pcap"), _as_basic(BASIC, "vlan.pcap", "EN10MB", False))
+    basic = read_snapshot("test_cli_pcap/basic.txt")
+    check(decode("vlan.pcap"), _as_basic(basic, "vlan.pcap", "EN10MB", False))
 
 
 def test_ipv6_extension_headers(decode: Decode) -> None:
     run = decode("ipv6-extensions.pcap")
-    check(run, _as_basic(BASIC, "ipv6-extensions.pcap", "EN10MB", True))
+    check(run, _as_basic(read_snapshot("test_cli_pcap/basic.txt"), "ipv6-extensions.pcap", "EN10MB", True))
 
 
 def test_pcapng_sections_and_interfaces(decode: Decode) -> None:
     """Two sections of opposite byte orders, four interfaces, three kinds of packet block:
     nanosecond and 2**-20 s timestamps show nine digits; a simple packet block, none."""
-    check(decode("multi.pcapng"), MULTI)
+    check_snapshot(decode("multi.pcapng"), "test_cli_pcap/pcapng_sections_and_interfaces.txt")
 
 
 def test_reader_timestamps() -> None:
@@ -788,7 +772,7 @@ def test_segment_fields() -> None:
 
 def test_packets_without_tcp(decode: Decode) -> None:
     """UDP, ARP, an IP fragment, ICMPv6 and a short frame are counted, not decoded."""
-    check(decode("not-tcp.pcap"), NOT_TCP)
+    check_snapshot(decode("not-tcp.pcap"), "test_cli_pcap/packets_without_tcp.txt")
 
 
 # --------------------------------------------------------------------------- reassembly
@@ -797,22 +781,22 @@ def test_packets_without_tcp(decode: Decode) -> None:
 def test_out_of_order_and_retransmitted(decode: Decode) -> None:
     """Sequence numbers wrapping past 2**32, segments out of order, repeated, overlapping:
     the same frames, each at the time of the packet that completed it."""
-    check(decode("reordered.pcap"), REORDERED)
+    check_snapshot(decode("reordered.pcap"), "test_cli_pcap/out_of_order_and_retransmitted.txt")
 
 
 def test_interleaved_connections(decode: Decode) -> None:
     """Two connections (one with a SASL handshake), their packets alternating."""
-    check(decode("interleaved.pcap"), INTERLEAVED)
+    check_snapshot(decode("interleaved.pcap"), "test_cli_pcap/interleaved_connections.txt")
 
 
 def test_gap_acknowledged(decode: Decode) -> None:
     """A segment the server acknowledged but the capture lacks: a gap, then a resync."""
-    check(decode("lossy.pcap"), LOSSY)
+    check_snapshot(decode("lossy.pcap"), "test_cli_pcap/gap_acknowledged.txt")
 
 
 def test_gap_at_the_end(decode: Decode) -> None:
     """A hole still open when the capture ends: the data behind it is decoded after it."""
-    check(decode("lossy-end.pcap"), LOSSY_END)
+    check_snapshot(decode("lossy-end.pcap"), "test_cli_pcap/gap_at_the_end.txt")
 
 
 def test_gap_json(decode: Decode) -> None:
@@ -833,7 +817,7 @@ def test_gap_json(decode: Decode) -> None:
 
 def test_snapshot_length(decode: Decode) -> None:
     """A packet cut short by the snapshot length: its missing bytes are a gap."""
-    check(decode("snapped.pcap"), SNAPPED)
+    check_snapshot(decode("snapped.pcap"), "test_cli_pcap/snapshot_length.txt")
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 7, 64])
@@ -862,26 +846,29 @@ def _uncounted(event: object) -> object:
 def test_tls(decode: Decode) -> None:
     """The AMQP TLS header is found by sniffing; amqps (TLS from its first byte) only
     with ``--port``."""
-    check(decode("tls.pcap"), TLS)
-    check(decode("--port", "5671", "tls.pcap"), TLS_PORT)
+    check_snapshot(decode("tls.pcap"), "test_cli_pcap/tls.txt")
+    check_snapshot(decode("--port", "5671", "tls.pcap"), "test_cli_pcap/tls-port.txt")
 
 
 def test_amqp_0_9_1(decode: Decode) -> None:
-    check(decode("amqp091.pcap"), AMQP_091)
+    check_snapshot(decode("amqp091.pcap"), "test_cli_pcap/amqp_0_9_1.txt")
 
 
 def test_mid_connection(decode: Decode) -> None:
     """Without a protocol header a connection is not found, unless ``--port`` names it."""
-    check(decode("mid.pcap"), MID)
-    check(decode("--port", "5672", "mid.pcap"), MID_PORT)
+    check_snapshot(decode("mid.pcap"), "test_cli_pcap/mid_connection.txt")
+    check_snapshot(decode("--port", "5672", "mid.pcap"), "test_cli_pcap/mid_connection-port.txt")
 
 
 def test_connection_filter(decode: Decode) -> None:
     """``--connection`` by number or by endpoint; the other connection keeps its number."""
-    check(decode("--connection", "2", "interleaved.pcap"), SECOND_ONLY)
-    check(decode("--connection", "10.0.0.1:40002", "interleaved.pcap"), SECOND_ONLY)
+    check_snapshot(decode("--connection", "2", "interleaved.pcap"), "test_cli_pcap/connection_filter.txt")
+    check(
+        decode("--connection", "10.0.0.1:40002", "interleaved.pcap"),
+        read_snapshot("test_cli_pcap/connection_filter.txt"),
+    )
     run = decode("--connection", "1", "--messages-only", "interleaved.pcap")
-    check(run, FIRST_MESSAGES)
+    check_snapshot(run, "test_cli_pcap/connection_filter-messages.txt")
 
 
 # --------------------------------------------------------------------------- a real broker
@@ -894,7 +881,9 @@ def test_real_broker_capture() -> None:
     started as ``.ci/broker-tests`` starts it, on 127.0.0.1), received them back with
     credit 10, accepted them and closed the connection; the broker answers the client's
     FIN with a reset.  The capture is committed; CI does not record it again."""
-    check(subprocess_decode("tests/data/rabbitmq.pcap", cwd=ROOT), RABBITMQ)
+    check_snapshot(
+        subprocess_decode("tests/data/rabbitmq.pcap", cwd=ROOT), "test_cli_pcap/real_broker_capture.txt"
+    )
 
 
 def test_real_broker_capture_json(decode: Decode) -> None:
@@ -924,9 +913,9 @@ def test_truncated_file(decode: Decode, folder: Path) -> None:
     data = (folder / "basic.pcap").read_bytes()
     (folder / "cut.pcap").write_bytes(data[: len(data) - 200])
     run = decode("cut.pcap")
-    check(
+    check_snapshot(
         run,
-        CUT,
+        "test_cli_pcap/truncated_file.txt",
         stderr="amqpcodec: cut.pcap: the capture ends inside a packet record (cut short?)\n",
     )
 
@@ -1077,16 +1066,12 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     path = tmp_path / "medium.pcap"
     big_capture(path, 3 << 20)
     controller, terminal = pty.openpty()
-    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "TERM")}
-    env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(Path(amqpcodec.__file__).resolve().parents[1]), env.get("PYTHONPATH")) if part
-    )
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "amqpcodec", "decode", "--messages-only", str(path)],
             stdout=subprocess.PIPE,
             stderr=terminal,
-            env=env,
+            env=cli_env(),
             timeout=120,
         )
         os.close(terminal)
@@ -1109,448 +1094,3 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     text = shown.decode()
     assert text.startswith("\r[") and " MiB" in text and "%" in text
     assert text.endswith("\r\x1b[K")
-
-
-# --------------------------------------------------------------------------- expected
-
-
-BASIC = """\
-capture: basic.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.005000  #1       8  s2c    0  open        container-id="b"
-12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-12:00:00.007000  #1     118  c2s    0  close
-12:00:00.009000  #1      47  s2c    0  close
-12:00:00.012000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
-capture: 14 packets, 1 AMQP connection
-summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
-"""
-
-
-BASIC_JSON = (
-    '{"event": "connection", "connection": 1, "time": "2024-03-01T12:00:00.003000Z", "client": "10.0.0.1:40001", "server": "10.0.0.2:5672", "found": "header", "handshake": true, "first_packet": "2024-03-01T12:00:00.000000Z"}\n'
-    '{"event": "header", "connection": 1, "direction": "c2s", "offset": 0, "time": "2024-03-01T12:00:00.003000Z", "protocol": "AMQP", "version": "1.0.0", "supported": true}\n'
-    '{"event": "header", "connection": 1, "direction": "s2c", "offset": 0, "time": "2024-03-01T12:00:00.005000Z", "protocol": "AMQP", "version": "1.0.0", "supported": true}\n'
-    '{"event": "frame", "connection": 1, "direction": "s2c", "offset": 8, "time": "2024-03-01T12:00:00.005000Z", "channel": 0, "performative": "open", "fields": {"container_id": {"type": "string", "value": "b"}}, "frame_type": "amqp", "size": 17, "payload_size": 0}\n'
-    '{"event": "frame", "connection": 1, "direction": "s2c", "offset": 25, "time": "2024-03-01T12:00:00.005000Z", "channel": 0, "performative": "begin", "fields": {"remote_channel": {"type": "ushort", "value": 0}, "next_outgoing_id": {"type": "uint", "value": 0}, "incoming_window": {"type": "uint", "value": 10}, "outgoing_window": {"type": "uint", "value": 10}}, "frame_type": "amqp", "size": 22, "payload_size": 0}\n'
-    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 8, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "open", "fields": {"container_id": {"type": "string", "value": "c1"}}, "frame_type": "amqp", "size": 18, "payload_size": 0}\n'
-    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 26, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "begin", "fields": {"next_outgoing_id": {"type": "uint", "value": 0}, "incoming_window": {"type": "uint", "value": 10}, "outgoing_window": {"type": "uint", "value": 10}}, "frame_type": "amqp", "size": 20, "payload_size": 0}\n'
-    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 46, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "attach", "fields": {"name": {"type": "string", "value": "l1"}, "handle": {"type": "uint", "value": 0}, "role": {"type": "boolean", "value": false}, "target": {"type": "target", "descriptor": {"type": "ulong", "value": "41"}, "fields": {"address": {"type": "string", "value": "q"}}}}, "frame_type": "amqp", "size": 32, "payload_size": 0}\n'
-    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 78, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "transfer", "fields": {"handle": {"type": "uint", "value": 0}, "delivery_id": {"type": "uint", "value": 0}, "delivery_tag": {"type": "binary", "value": "00"}, "message_format": {"type": "uint", "value": 0}, "settled": {"type": "boolean", "value": true}}, "frame_type": "amqp", "size": 40, "payload_size": 19}\n'
-    '{"event": "message", "connection": 1, "direction": "c2s", "offset": 78, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "handle": 0, "delivery_id": 0, "delivery_tag": "00", "message_format": 0, "settled": true, "frames": 1, "size": 19, "message": {"properties": {"type": "properties", "descriptor": {"type": "ulong", "value": "115"}, "fields": {"message_id": {"type": "ulong", "value": "1"}, "to": {"type": "string", "value": "q"}}}, "body": {"type": "amqp-value", "descriptor": {"type": "ulong", "value": "119"}, "value": {"type": "string", "value": "hi"}}}}\n'
-    '{"event": "frame", "connection": 1, "direction": "c2s", "offset": 118, "time": "2024-03-01T12:00:00.007000Z", "channel": 0, "performative": "close", "fields": {}, "frame_type": "amqp", "size": 12, "payload_size": 0}\n'
-    '{"event": "frame", "connection": 1, "direction": "s2c", "offset": 47, "time": "2024-03-01T12:00:00.009000Z", "channel": 0, "performative": "close", "fields": {}, "frame_type": "amqp", "size": 12, "payload_size": 0}\n'
-    '{"event": "connection-end", "connection": 1, "time": "2024-03-01T12:00:00.012000Z", "reason": "fin", "c2s_bytes": 130, "s2c_bytes": 59}\n'
-    '{"event": "capture", "packets": 14, "skipped": {}, "segments": 14, "connections": 1, "decoded": 1, "ignored": 0, "retransmitted": 0, "out_of_order": 0, "gaps": 0, "gap_bytes": 0}\n'
-)
-
-
-MULTI = """\
-capture: multi.pcapng (pcapng)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000123  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.005000123  #1       8  s2c    0  open        container-id="b"
-12:00:00.005000123  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-                 #1       8  c2s    0  open        container-id="c1"
-                 #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-                 #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-                 #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-                 #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-                 #1     118  c2s    0  close
-12:00:00.008999824  #1      47  s2c    0  close
-12:00:00.011999130  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
-capture: 14 packets, 1 AMQP connection
-summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
-"""
-
-
-NOT_TCP = """\
-capture: not-tcp.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.005000  #1       8  s2c    0  open        container-id="b"
-12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-12:00:00.007000  #1     118  c2s    0  close
-12:00:00.009000  #1      47  s2c    0  close
-12:00:00.012000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
-capture: 19 packets (1 IP fragment, 1 not IP, 2 not TCP, 1 short link header), 1 AMQP connection
-summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
-"""
-
-
-REORDERED = """\
-capture: reordered.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.007000  #1       8  s2c    0  open        container-id="b"
-12:00:00.010000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.014000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.014000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.017000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-12:00:00.019000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-12:00:00.019000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-12:00:00.020000  #1     118  c2s    0  close
-12:00:00.021000  #1      47  s2c    0  close
-12:00:00.024000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
-capture: 26 packets, 1 AMQP connection, 2 segments retransmitted, 3 out of order
-summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
-"""
-
-
-INTERLEAVED = """\
-capture: interleaved.pcap (pcap, EN10MB)
-12:00:00.006000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.006000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.007000  #2                    connection  10.0.0.1:40002 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.001000)
-12:00:00.007000  #2       0  c2s       header      SASL 1.0.0
-12:00:00.010000  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.010000  #1       8  s2c    0  open        container-id="b"
-12:00:00.010000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.011000  #2       0  s2c       header      SASL 1.0.0
-12:00:00.011000  #2       8  s2c    0  sasl-mechanisms sasl-server-mechanisms=[PLAIN, ANONYMOUS]
-12:00:00.014000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.014000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.014000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-12:00:00.014000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-12:00:00.014000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-12:00:00.014000  #1     118  c2s    0  close
-12:00:00.015000  #2       8  c2s    0  sasl-init   mechanism=PLAIN initial-response=<007573657200736563726574> hostname="broker.example"
-12:00:00.015000  #2      59  c2s       header      AMQP 1.0.0
-12:00:00.018000  #1      47  s2c    0  close
-12:00:00.019000  #2      42  s2c    0  sasl-outcome code=ok
-12:00:00.019000  #2      58  s2c       header      AMQP 1.0.0
-12:00:00.019000  #2      66  s2c    0  open        container-id="broker"
-12:00:00.023000  #2      67  c2s    0  open        container-id="sasl-client"
-12:00:00.023000  #2      94  c2s    0  close
-12:00:00.024000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
-12:00:00.027000  #2      88  s2c    0  close
-12:00:00.030000  #2                    connection  closed by both sides: c2s 106 bytes, s2c 100 bytes
-capture: 32 packets, 2 AMQP connections
-summary: 6 headers, 15 frames (sasl-mechanisms 1, sasl-init 1, sasl-outcome 1, open 4, begin 2, attach 1, transfer 1, close 4), 1 message, 0 errors
-"""
-
-
-LOSSY = """\
-capture: lossy.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.005000  #1       8  s2c    0  open        container-id="b"
-12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.008000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.010000  #1      72  c2s       gap         32 bytes missing from the capture (acknowledged but never captured); 26 bytes before it, from offset 46, not decoded
-12:00:00.011000  #1      47  s2c    0  close
-12:00:00.013000  #1     104  c2s       resync      skipped 14 bytes, next frame at offset 118 (after a gap in the capture)
-12:00:00.013000  #1     118  c2s    0  close
-12:00:00.014000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
-capture: 16 packets, 1 AMQP connection, 1 out of order, 1 gap (32 bytes missing)
-summary: 2 headers, 6 frames (open 2, begin 2, close 2), 0 messages, 1 resync, 1 gap, 0 errors
-"""
-
-
-LOSSY_END = """\
-capture: lossy-end.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.007000  #1      40  c2s       gap         32 bytes missing from the capture (never captured); 14 bytes before it, from offset 26, not decoded
-12:00:00.007000  #1      72  c2s       resync      skipped 6 bytes, next frame at offset 78 (after a gap in the capture)
-12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-12:00:00.007000  #1     118  c2s    0  close
-12:00:00.007000  #1                    connection  still open when the capture ended: c2s 130 bytes, s2c 0 bytes
-capture: 8 packets, 1 AMQP connection, 2 out of order, 1 gap (32 bytes missing)
-summary: 1 header, 3 frames (open 1, transfer 1, close 1), 1 message, 1 resync, 1 gap, 0 errors
-"""
-
-
-SNAPPED = """\
-capture: snapped.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.005000  #1       8  s2c    0  open        container-id="b"
-12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-12:00:00.007000  #1     110  c2s       gap         20 bytes missing from the capture (cut off by the snapshot length); 32 bytes before it, from offset 78, not decoded
-12:00:00.009000  #1      47  s2c    0  close
-12:00:00.012000  #1                    connection  closed by both sides: c2s 130 bytes, s2c 59 bytes
-capture: 14 packets, 1 AMQP connection, 1 gap (20 bytes missing)
-summary: 2 headers, 6 frames (open 2, begin 2, attach 1, close 1), 0 messages, 1 gap, 0 errors
-"""
-
-
-TLS = """\
-capture: tls.pcap (pcap, EN10MB)
-12:00:00.013000  #1                    connection  10.0.0.1:40004 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.010000)
-12:00:00.015000  #1       0  s2c       header      TLS 1.0.0: encrypted from here on
-12:00:00.017000  #1       0  c2s       header      TLS 1.0.0: encrypted from here on
-12:00:00.020000  #1                    connection  closed by both sides: c2s 40 bytes, s2c 39 bytes
-capture: 22 packets, 1 AMQP connection, 1 other TCP connection
-summary: 2 headers, 0 frames, 0 messages, 0 errors
-"""
-
-
-TLS_PORT = """\
-capture: tls.pcap (pcap, EN10MB)
-12:00:00.000000  #1                    connection  10.0.0.1:40003 -> 10.0.0.2:5671 (found by --port; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      TLS: a TLS record with no AMQP TLS header before it (amqps), encrypted
-12:00:00.005000  #1       0  s2c       header      TLS: a TLS record with no AMQP TLS header before it (amqps), encrypted
-12:00:00.008000  #1                    connection  closed by both sides: c2s 32 bytes, s2c 31 bytes
-12:00:00.013000  #2                    connection  10.0.0.1:40004 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.010000)
-12:00:00.015000  #2       0  s2c       header      TLS 1.0.0: encrypted from here on
-12:00:00.017000  #2       0  c2s       header      TLS 1.0.0: encrypted from here on
-12:00:00.020000  #2                    connection  closed by both sides: c2s 40 bytes, s2c 39 bytes
-capture: 22 packets, 2 AMQP connections
-summary: 4 headers, 0 frames, 0 messages, 0 errors
-"""
-
-
-AMQP_091 = """\
-capture: amqp091.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40005 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 0-9-1: not AMQP 1.0
-12:00:00.005000  #1       0  s2c       header      AMQP 0-9-1: a connection.start frame (the server side of AMQP 0-9-1), not AMQP 1.0
-12:00:00.008000  #1                    connection  closed by both sides: c2s 8 bytes, s2c 37 bytes
-capture: 10 packets, 1 AMQP connection
-summary: 2 headers, 0 frames, 0 messages, 0 errors
-"""
-
-
-MID = """\
-capture: mid.pcap (pcap, EN10MB)
-capture: 13 packets, 0 AMQP connections, 1 other TCP connection
-summary: 0 headers, 0 frames, 0 messages, 0 errors
-"""
-
-
-MID_PORT = """\
-capture: mid.pcap (pcap, EN10MB)
-12:00:00.000000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by --port; the capture joined it mid-connection)
-12:00:00.002000  #1       0  c2s       resync      skipped 2 bytes, next frame at offset 2 (no protocol header: the stream starts mid-connection)
-12:00:00.002000  #1       2  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.003000  #1      22  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-12:00:00.005000  #1      54  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-12:00:00.005000  #1      54  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-12:00:00.006000  #1      94  c2s    0  close
-12:00:00.011000  #1       0  s2c       resync      frame at offset 0 (no protocol header: the stream starts mid-connection)
-12:00:00.011000  #1       0  s2c    0  close
-12:00:00.011000  #1                    connection  closed by both sides: c2s 106 bytes, s2c 12 bytes
-capture: 13 packets, 1 AMQP connection
-summary: 0 headers, 5 frames (begin 1, attach 1, transfer 1, close 2), 1 message, 2 resyncs, 0 errors
-"""
-
-
-SECOND_ONLY = """\
-capture: interleaved.pcap (pcap, EN10MB)
-12:00:00.007000  #2                    connection  10.0.0.1:40002 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.001000)
-12:00:00.007000  #2       0  c2s       header      SASL 1.0.0
-12:00:00.011000  #2       0  s2c       header      SASL 1.0.0
-12:00:00.011000  #2       8  s2c    0  sasl-mechanisms sasl-server-mechanisms=[PLAIN, ANONYMOUS]
-12:00:00.015000  #2       8  c2s    0  sasl-init   mechanism=PLAIN initial-response=<007573657200736563726574> hostname="broker.example"
-12:00:00.015000  #2      59  c2s       header      AMQP 1.0.0
-12:00:00.019000  #2      42  s2c    0  sasl-outcome code=ok
-12:00:00.019000  #2      58  s2c       header      AMQP 1.0.0
-12:00:00.019000  #2      66  s2c    0  open        container-id="broker"
-12:00:00.023000  #2      67  c2s    0  open        container-id="sasl-client"
-12:00:00.023000  #2      94  c2s    0  close
-12:00:00.027000  #2      88  s2c    0  close
-12:00:00.030000  #2                    connection  closed by both sides: c2s 106 bytes, s2c 100 bytes
-capture: 32 packets, 2 AMQP connections (1 decoded)
-summary: 4 headers, 7 frames (sasl-mechanisms 1, sasl-init 1, sasl-outcome 1, open 2, close 2), 0 messages, 0 errors
-"""
-
-
-FIRST_MESSAGES = """\
-capture: interleaved.pcap (pcap, EN10MB)
-12:00:00.014000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-capture: 32 packets, 2 AMQP connections (1 decoded)
-summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
-"""
-
-
-CUT = """\
-capture: cut.pcap (pcap, EN10MB)
-12:00:00.003000  #1                    connection  10.0.0.1:40001 -> 10.0.0.2:5672 (found by its protocol header; TCP handshake at 12:00:00.000000)
-12:00:00.003000  #1       0  c2s       header      AMQP 1.0.0
-12:00:00.005000  #1       0  s2c       header      AMQP 1.0.0
-12:00:00.005000  #1       8  s2c    0  open        container-id="b"
-12:00:00.005000  #1      25  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1       8  c2s    0  open        container-id="c1"
-12:00:00.007000  #1      26  c2s    0  begin       next-outgoing-id=0 incoming-window=10 outgoing-window=10
-12:00:00.007000  #1      46  c2s    0  attach      name="l1" handle=0 role=sender target="q"
-12:00:00.007000  #1      78  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<00> message-format=0 settled=true (payload 19 bytes)
-12:00:00.007000  #1      78  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<00> settled (19 bytes)
-                                         properties
-                                           message-id: ulong 1
-                                           to: string "q"
-                                         amqp-value
-                                           string "hi"
-12:00:00.007000  #1     118  c2s    0  close
-12:00:00.009000  #1      47  s2c    0  close
-12:00:00.010000  #1                    connection  still open when the capture ended: c2s 130 bytes, s2c 59 bytes
-capture: 11 packets, 1 AMQP connection
-summary: 2 headers, 8 frames (open 2, begin 2, attach 1, transfer 1, close 2), 1 message, 0 errors
-"""
-
-
-RABBITMQ = """\
-capture: tests/data/rabbitmq.pcap (pcap, EN10MB)
-16:36:31.172354  #1                    connection  127.0.0.1:54810 -> 127.0.0.1:5672 (found by its protocol header; TCP handshake at 16:36:31.171981)
-16:36:31.172354  #1       0  c2s       header      SASL 1.0.0
-16:36:31.172600  #1       0  s2c       header      SASL 1.0.0
-16:36:31.172659  #1       8  s2c    0  sasl-mechanisms sasl-server-mechanisms=[ANONYMOUS, AMQPLAIN, PLAIN]
-16:36:31.172799  #1       8  c2s    0  sasl-init   mechanism=ANONYMOUS initial-response=<6775657374>
-16:36:31.172887  #1      60  s2c    0  sasl-outcome code=ok
-16:36:31.173042  #1      40  c2s       header      AMQP 1.0.0
-16:36:31.173042  #1      48  c2s    0  open        container-id="capture-client" hostname="127.0.0.1" max-frame-size=32768 channel-max=32767
-16:36:31.173092  #1      77  s2c       header      AMQP 1.0.0
-16:36:31.173748  #1      85  s2c    0  open        container-id="rabbit@vm" max-frame-size=32768 channel-max=32767 idle-time-out=60000
-16:36:31.174157  #1      97  c2s    0  begin       next-outgoing-id=0 incoming-window=2147483647 outgoing-window=2147483647 handle-max=2147483647
-16:36:31.174157  #1     128  c2s    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=0 role=sender snd-settle-mode=mixed rcv-settle-mode=first source=null target="/queue/amqpcodec-capture" initial-delivery-count=0 max-message-size=0
-16:36:31.179421  #1     367  s2c    0  begin       remote-channel=0 next-outgoing-id=0 incoming-window=65535 outgoing-window=65535 handle-max=2147483647
-16:36:31.181263  #1     403  s2c    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=0 role=receiver snd-settle-mode=mixed rcv-settle-mode=first source=null target="/queue/amqpcodec-capture"
-16:36:31.181263  #1     526  s2c    0  flow        next-incoming-id=0 incoming-window=65535 next-outgoing-id=0 outgoing-window=65535 handle=0 link-credit=65536 drain=false echo=false
-16:36:31.181777  #1     240  c2s    0  transfer    handle=0 delivery-id=0 delivery-tag=<31> message-format=0 (payload 45 bytes)
-16:36:31.181777  #1     240  c2s    0  message     delivery-id=0 handle=0 delivery-tag=<31> (45 bytes)
-                                         header
-                                         properties
-                                           message-id: string "m-1"
-                                           subject: string "greeting"
-                                         amqp-value
-                                           string "hello, broker"
-16:36:31.182056  #1     563  s2c    0  disposition role=receiver first=0 last=0 settled=true state=accepted
-16:36:31.183322  #1     305  c2s    0  transfer    handle=0 delivery-id=1 delivery-tag=<32> message-format=0 (payload 101 bytes)
-16:36:31.183322  #1     305  c2s    0  message     delivery-id=1 handle=0 delivery-tag=<32> (101 bytes)
-                                         header
-                                         properties
-                                           message-id: ulong 2
-                                           content-type: symbol "application/octet-stream"
-                                         application-properties (2 entries)
-                                           string "tenant": string "acme"
-                                           string "attempt": long 1
-                                         amqp-value
-                                           binary 000162696e617279207061796c6f6164
-16:36:31.183488  #1     586  s2c    0  disposition role=receiver first=1 last=1 settled=true state=accepted
-16:36:31.183729  #1     427  c2s    0  transfer    handle=0 delivery-id=2 delivery-tag=<33> message-format=0 (payload 70 bytes)
-16:36:31.183729  #1     427  c2s    0  message     delivery-id=2 handle=0 delivery-tag=<33> (70 bytes)
-                                         header
-                                           durable: boolean true
-                                           priority: ubyte 7
-                                         properties
-                                           message-id: string "m-3"
-                                         amqp-value
-                                           map (2 entries)
-                                             string "order": long 1003
-                                             string "items": list (2 items)
-                                               string "a"
-                                               string "b"
-16:36:31.183839  #1     611  s2c    0  disposition role=receiver first=2 last=2 settled=true state=accepted
-16:36:31.184163  #1     518  c2s    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=1 role=receiver snd-settle-mode=mixed rcv-settle-mode=first source="/queue/amqpcodec-capture" target=null initial-delivery-count=0 max-message-size=0
-16:36:31.184163  #1     631  c2s    0  flow        next-incoming-id=0 incoming-window=2147483647 next-outgoing-id=3 outgoing-window=2147483647 handle=1 delivery-count=0 link-credit=10 drain=false
-16:36:31.184601  #1     636  s2c    0  attach      name="capture-client-/queue/amqpcodec-capture" handle=1 role=sender snd-settle-mode=unsettled rcv-settle-mode=first source="/queue/amqpcodec-capture" initial-delivery-count=0
-16:36:31.184674  #1     820  s2c    0  flow        next-incoming-id=3 incoming-window=65532 next-outgoing-id=0 outgoing-window=65535 handle=1 delivery-count=0 link-credit=10 available=3 drain=false
-16:36:31.184727  #1     857  s2c    0  transfer    handle=1 delivery-id=0 delivery-tag=<0000000000000001> message-format=0 settled=false more=false resume=false aborted=false (payload 52 bytes)
-16:36:31.184727  #1     857  s2c    0  message     delivery-id=0 handle=1 delivery-tag=<0000000000000001> (52 bytes)
-                                         header
-                                           durable: boolean false
-                                           first-acquirer: boolean true
-                                         properties
-                                           message-id: string "m-1"
-                                           subject: string "greeting"
-                                         amqp-value
-                                           string "hello, broker"
-16:36:31.184727  #1     944  s2c    0  transfer    handle=1 delivery-id=1 delivery-tag=<0000000000000002> message-format=0 settled=false more=false resume=false aborted=false (payload 108 bytes)
-16:36:31.184727  #1     944  s2c    0  message     delivery-id=1 handle=1 delivery-tag=<0000000000000002> (108 bytes)
-                                         header
-                                           durable: boolean false
-                                           first-acquirer: boolean true
-                                         properties
-                                           message-id: ulong 2
-                                           content-type: symbol "application/octet-stream"
-                                         application-properties (2 entries)
-                                           string "tenant": string "acme"
-                                           string "attempt": long 1
-                                         amqp-value
-                                           binary 000162696e617279207061796c6f6164
-16:36:31.184727  #1    1088  s2c    0  transfer    handle=1 delivery-id=2 delivery-tag=<0000000000000003> message-format=0 settled=false more=false resume=false aborted=false (payload 73 bytes)
-16:36:31.184727  #1    1088  s2c    0  message     delivery-id=2 handle=1 delivery-tag=<0000000000000003> (73 bytes)
-                                         header
-                                           durable: boolean true
-                                           priority: ubyte 7
-                                           first-acquirer: boolean true
-                                         properties
-                                           message-id: string "m-3"
-                                         amqp-value
-                                           map (2 entries)
-                                             string "order": long 1003
-                                             string "items": list (2 items)
-                                               string "a"
-                                               string "b"
-16:36:31.185301  #1     665  c2s    0  flow        next-incoming-id=3 incoming-window=2147483647 next-outgoing-id=3 outgoing-window=2147483647 handle=1 delivery-count=3 link-credit=9 drain=false
-16:36:31.185301  #1     701  c2s    0  disposition role=receiver first=0 last=2 settled=true state=accepted
-16:36:31.185301  #1     724  c2s    0  close
-16:36:31.185378  #1    1197  s2c    0  close
-16:36:31.185422  #1    1212  s2c    0  flow        next-incoming-id=3 incoming-window=65532 next-outgoing-id=3 outgoing-window=65532 handle=1 delivery-count=3 link-credit=9 available=0 drain=false
-16:36:31.185713  #1                    connection  reset: c2s 736 bytes, s2c 1250 bytes
-capture: 36 packets, 1 AMQP connection
-summary: 4 headers, 28 frames (sasl-mechanisms 1, sasl-init 1, sasl-outcome 1, open 2, begin 2, attach 4, flow 5, transfer 6, disposition 4, close 2), 6 messages, 0 errors
-"""

@@ -1,35 +1,18 @@
-"""TCP stream reassembly for captures: each connection's two byte streams, by sequence number.
+"""TCP connections in a capture: each connection's two byte streams, by sequence number.
 
-Strategy: a :class:`Flow` rebuilds one direction of a connection (RFC 9293 §3.4
-sequence numbers).  It keeps the offset of the next byte it expects and hands on every
-byte once, in order: a segment that starts there is delivered at once (with any
-out-of-order segments it makes contiguous); an older one (a retransmission) or the old
-part of an overlapping one is dropped; a later one waits, copied, among the pending
-segments.  Sequence numbers are compared modulo 2**32 against the next expected one
-(RFC 9293 §3.4: a segment is never more than 2**31 away), so they may wrap; offsets are
-unbounded ints counted from the first byte of the stream.  A :class:`Tracker` finds the
-connections in a capture's segments, gives each a number once it is found to carry the
-protocol wanted, tells client from server, and turns segments into items: :class:`Found`,
-then :class:`Part` (:class:`Bytes`, :class:`Hole` or :class:`Stop` of one direction),
-then :class:`Closed`.
+Strategy: a :class:`Tracker` finds the connections in a capture's segments, gives each
+a number once it is found to carry the protocol wanted, tells client from server, and
+turns segments into items: :class:`Found`, then :class:`Part` (a
+:class:`~amqpcodec.cli.flow.Bytes`, :class:`~amqpcodec.cli.flow.Hole` or
+:class:`~amqpcodec.cli.flow.Stop` of one direction), then :class:`Closed`.  Each
+direction of a connection is a :class:`~amqpcodec.cli.flow.Flow`, which rebuilds it
+(:mod:`amqpcodec.cli.flow`: sequence numbers, retransmissions, reordering, gaps); a
+reset or the end of the capture ends both.  Memory is the pending segments of each
+direction (bounded) plus a fixed record per connection.
 
-Bytes that never arrive are a *gap*, declared when the loss is certain or waiting for
-them would cost too much: when the other side acknowledges bytes past the hole (it
-received them; the capture missed them: no retransmission will come), when the segments
-waiting behind a hole exceed ``max_pending`` bytes or ``max_segments`` segments, when a
-segment's payload was cut by the snapshot length, and when the connection is reset or
-the capture ends.  The gap is reported with its offset and size, and the stream goes on
-from the segment after it.  Memory is the pending segments of each direction (bounded)
-plus a fixed record per connection.
+Decisions where RFC 9293 and the capture formats are silent (and those of
+:mod:`amqpcodec.cli.flow` for one direction):
 
-Decisions where RFC 9293 and the capture formats are silent:
-
-- Offset 0 is the byte after the SYN when the handshake was captured; otherwise the
-  first byte of the first segment seen with data (a capture that starts
-  mid-connection).  Data older than that (reordered before the first segment seen) is
-  dropped as a retransmission.
-- Overlapping data is taken from the segment that arrived first: what was delivered
-  stays delivered, and of pending segments that overlap, the earlier arrival wins.
 - A connection is *found* when one direction's stream opens with ``magic`` (the first
   bytes of its protocol header), or at once when one endpoint's port is in ``ports``.
   The server is the endpoint on such a port; else the client is the sender of a SYN
@@ -48,11 +31,11 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from bisect import insort
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from .pcap import TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, Segment
+from .flow import SEQ_MASK, Bytes, Flow, Hole, Piece, Stop
+from .pcap import TCP_ACK, TCP_RST, TCP_SYN, Segment
 
 __all__ = [
     "C2S",
@@ -73,8 +56,6 @@ __all__ = [
 ]
 
 C2S, S2C = "c2s", "s2c"
-_MASK = 0xFFFFFFFF
-_HALF = 1 << 31
 
 Endpoint = tuple[bytes, int]
 
@@ -87,36 +68,6 @@ def endpoint_text(endpoint: Endpoint) -> str:
 
 
 # --------------------------------------------------------------------------- items
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Bytes:
-    """Bytes of a stream, from ``offset`` on."""
-
-    offset: int
-    data: bytes | memoryview
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Hole:
-    """``size`` bytes from ``offset`` that the capture does not hold; ``reason`` says how
-    the loss was established."""
-
-    offset: int
-    size: int
-    reason: str
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Stop:
-    """The end of a stream: ``fin``, ``rst`` or ``capture`` (it was open when the
-    capture ended); ``length``: the stream's bytes, gaps included."""
-
-    reason: str
-    length: int
-
-
-Piece = Bytes | Hole | Stop
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -145,164 +96,6 @@ class Closed:
 
 
 Item = Found | Part | Closed
-# --------------------------------------------------------------------------- one direction
-
-
-class Flow:
-    """The reassembly of one direction (module docstring).  ``segment()``,
-    ``acknowledged()`` and ``finish()`` append the stream's pieces to ``out``."""
-
-    __slots__ = (
-        "_fin_at",
-        "_pending",
-        "acked",
-        "base",
-        "ended",
-        "from_syn",
-        "max_pending",
-        "max_segments",
-        "offset",
-        "out_of_order",
-        "pending_bytes",
-        "retransmitted",
-    )
-
-    def __init__(self, *, max_pending: int = 1 << 22, max_segments: int = 4096) -> None:
-        self.max_pending = max_pending
-        self.max_segments = max_segments
-        self.base: int | None = None  # the sequence number of stream offset 0
-        self.from_syn = False
-        self.offset = 0  # the next stream offset expected
-        self.acked = 0  # the highest offset the peer acknowledged
-        self._fin_at: int | None = None
-        self._pending: list[tuple[int, bytes, int]] = []  # (offset, payload, missing), by offset
-        self.pending_bytes = 0
-        self.ended: str | None = None
-        self.retransmitted = 0
-        self.out_of_order = 0
-
-    def __repr__(self) -> str:
-        return (
-            f"<Flow base={self.base} offset={self.offset} pending={len(self._pending)} "
-            f"({self.pending_bytes} bytes) ended={self.ended}>"
-        )
-
-    def _offset_of(self, seq: int, base: int) -> int:
-        delta = (seq - base - self.offset) & _MASK
-        return self.offset + (delta - (1 << 32) if delta >= _HALF else delta)
-
-    def segment(
-        self, seq: int, payload: bytes | memoryview, missing: int, flags: int, out: list[Piece]
-    ) -> None:
-        """Take one segment of this direction: its sequence number, payload, the payload
-        bytes the snapshot length cut off, and its TCP flags (RFC 9293 §3.1)."""
-        if self.ended is not None:
-            return
-        if flags & TCP_SYN:
-            if self.base is None:
-                self.base = (seq + 1) & _MASK
-                self.from_syn = True
-            seq = (seq + 1) & _MASK  # the SYN takes one sequence number; data may follow it
-        size = len(payload) + missing
-        base = self.base
-        if base is None:
-            if not size:
-                return
-            self.base = base = seq
-        start = self._offset_of(seq, base)
-        if flags & TCP_FIN and self._fin_at is None:
-            self._fin_at = start + size
-        if size:
-            self._place(start, payload, missing, out)
-        if flags & TCP_RST:
-            self.finish("rst", out)
-        else:
-            self._check_end(out)
-
-    def acknowledged(self, ack: int, out: list[Piece]) -> None:
-        """The other direction acknowledged ``ack``: the bytes before it reached the peer."""
-        if self.base is None or self.ended is not None:
-            return
-        at = self._offset_of(ack, self.base)
-        if at > self.acked:
-            self.acked = at
-            self._check_acked(out)
-
-    def finish(self, reason: str, out: list[Piece]) -> None:
-        """End the stream (a reset, or the end of the capture): the segments waiting
-        behind holes are delivered, after a gap for each hole."""
-        if self.ended is not None:
-            return
-        while self._pending:
-            self._skip_to(self._pending[0][0], "never captured", out)
-        if self._fin_at is not None:
-            self._skip_to(self._fin_at, "never captured", out)
-            if reason == "capture":
-                reason = "fin"
-        self.ended = reason
-        out.append(Stop(reason, self.offset))
-
-    # --- internals ------------------------------------------------------------------
-
-    def _place(self, start: int, payload: bytes | memoryview, missing: int, out: list[Piece]) -> None:
-        if start + len(payload) + missing <= self.offset:
-            self.retransmitted += 1
-            return
-        if start > self.offset:
-            self.out_of_order += 1
-            insort(self._pending, (start, bytes(payload), missing), key=_first)
-            self.pending_bytes += len(payload)
-            if self.pending_bytes > self.max_pending or len(self._pending) > self.max_segments:
-                self._skip_to(self._pending[0][0], "too much data waiting behind it", out)
-            else:
-                self._check_acked(out)
-            return
-        self._deliver(start, payload, missing, out)
-        self._drain(out)
-
-    def _deliver(self, start: int, payload: bytes | memoryview, missing: int, out: list[Piece]) -> None:
-        skip = self.offset - start
-        if skip < len(payload):
-            piece = payload[skip:] if skip else payload
-            out.append(Bytes(self.offset, piece))
-            self.offset += len(piece)
-            skip = 0
-        else:
-            skip -= len(payload)
-        if missing > skip:
-            out.append(Hole(self.offset, missing - skip, "cut off by the snapshot length"))
-            self.offset += missing - skip
-
-    def _drain(self, out: list[Piece]) -> None:
-        pending = self._pending
-        while pending and pending[0][0] <= self.offset:
-            start, payload, missing = pending.pop(0)
-            self.pending_bytes -= len(payload)
-            if start + len(payload) + missing > self.offset:
-                self._deliver(start, payload, missing, out)
-
-    def _skip_to(self, offset: int, reason: str, out: list[Piece]) -> None:
-        if offset > self.offset:
-            out.append(Hole(self.offset, offset - self.offset, reason))
-            self.offset = offset
-        self._drain(out)
-
-    def _check_acked(self, out: list[Piece]) -> None:
-        pending = self._pending
-        while pending and self.acked >= pending[0][0] > self.offset:
-            self._skip_to(pending[0][0], "acknowledged but never captured", out)
-        self._check_end(out)
-
-    def _check_end(self, out: list[Piece]) -> None:
-        if self._fin_at is not None and self.offset >= self._fin_at and self.ended is None:
-            self.ended = "fin"
-            out.append(Stop("fin", self.offset))
-
-
-def _first(item: tuple[int, bytes, int]) -> int:
-    return item[0]
-
-
 # --------------------------------------------------------------------------- connections
 
 
@@ -488,7 +281,7 @@ class Tracker:
         if flows[0].ended and flows[1].ended:
             return True
         flow = flows[0 if segment.source == connection.endpoints[0] else 1]
-        return flow.base is not None and (segment.seq + 1) & _MASK != flow.base
+        return flow.base is not None and (segment.seq + 1) & SEQ_MASK != flow.base
 
     def _open(self, key: Key, segment: Segment, time: int | None, out: list[Item]) -> Connection:
         flows = (

@@ -1,0 +1,207 @@
+"""The events of the CLI's output: what decoding a direction, or a capture, yields.
+
+Strategy: plain frozen dataclasses, one per kind of line (or JSON object) the output
+shows, made by :mod:`amqpcodec.cli.direction` (one direction's bytes:
+``HeaderEvent`` ... ``ResyncEvent``, ``GapEvent``) and :mod:`amqpcodec.cli.capture` (a
+capture's connections: ``ConnectionEvent``, ``ConnectionEndEvent``, and ``Stamped``,
+an event with its connection and packet time), read by the renderers and the summary.
+Offsets are in the capture's terms (a stream's ``base`` added).  This module also names
+frame bodies (:func:`performative_name`, :data:`PERFORMATIVE_NAMES`) and builds an
+``ErrorEvent`` from an exception (:func:`error_event`), so that the decoders and the
+renderers agree on both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .. import performatives as _performatives
+from ..errors import DECODE_ERROR, AMQPCodecError
+from ..frames import Delivery
+from ..message import Message
+from ..performatives import Performative, SaslBody
+from ..types import Described
+
+__all__ = [
+    "HeaderEvent",
+    "FrameEvent",
+    "MessageEvent",
+    "ErrorEvent",
+    "ResyncEvent",
+    "GapEvent",
+    "Event",
+    "ConnectionEvent",
+    "ConnectionEndEvent",
+    "Stamped",
+    "performative_name",
+    "PERFORMATIVE_NAMES",
+    "error_event",
+]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HeaderEvent:
+    """A protocol header (§2.2), or the start of a stream that is not AMQP 1.0.
+
+    ``protocol`` is ``AMQP``, ``SASL``, ``TLS`` or a name such as ``AMQP 0-9-1``;
+    ``skipped`` counts the bytes after it left undecoded (encrypted or unsupported).
+    """
+
+    direction: str
+    offset: int
+    protocol: str
+    version: str | None
+    supported: bool
+    skipped: int | None = None
+    note: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FrameEvent:
+    """One frame (§2.3): ``name`` is the performative's spec name, ``heartbeat`` for an
+    empty frame, ``described`` for an unknown descriptor."""
+
+    direction: str
+    offset: int
+    size: int
+    frame_type: int
+    channel: int
+    name: str
+    performative: Any
+    payload_size: int
+    note: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageEvent:
+    """A completed delivery (§2.6.12) and its message (``None`` unless message-format 0).
+
+    ``offset`` is its first transfer frame's; ``last_offset`` its last one's."""
+
+    direction: str
+    offset: int
+    last_offset: int
+    frames: int
+    delivery: Delivery
+    message: Message | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ErrorEvent:
+    """Bytes that could not be decoded: ``error`` names the exception class."""
+
+    direction: str
+    offset: int
+    error: str
+    condition: str | None
+    message: str
+    frame_offset: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ResyncEvent:
+    """Bytes skipped from ``offset`` to ``to`` (``None``: to the end) to find a frame."""
+
+    direction: str
+    offset: int
+    to: int | None
+    skipped: int
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GapEvent:
+    """``size`` bytes from ``offset`` are missing from a capture (packets it lost);
+    ``lost_from``: where the bytes before the gap that could not be decoded start (a
+    frame the gap cut short), if any."""
+
+    direction: str
+    offset: int
+    size: int
+    reason: str
+    lost_from: int | None = None
+
+
+Event = HeaderEvent | FrameEvent | MessageEvent | ErrorEvent | ResyncEvent | GapEvent
+
+
+# --------------------------------------------------------------------------- captures
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConnectionEvent:
+    """A connection found in a capture: its endpoints (``address:port``), how it was
+    found (``header``: a stream opened with ``AMQP``; ``port``: ``--port``), whether its
+    TCP handshake was captured (else offsets count from the first byte seen), and the
+    time of its first packet."""
+
+    connection: int
+    client: str
+    server: str
+    found: str
+    handshake: bool
+    start: int | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConnectionEndEvent:
+    """A connection is over: ``fin`` (closed by both sides), ``rst`` (reset), ``capture``
+    (still open when the capture ended) or ``reused`` (a new connection took its ports);
+    the bytes of each direction, gaps included."""
+
+    connection: int
+    reason: str
+    c2s: int
+    s2c: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Stamped:
+    """An event of a capture: its connection's number, and the time (ns since the epoch;
+    None for a packet block without one) of the packet that completed it, shown with
+    ``digits`` fractional digits."""
+
+    connection: int
+    time: int | None
+    digits: int
+    event: Event | ConnectionEvent | ConnectionEndEvent
+
+
+# --------------------------------------------------------------------------- names
+
+
+def performative_name(performative: Any) -> str:
+    """The spec name of a frame body: ``open`` ... ``sasl-outcome``, ``heartbeat``, ``described``."""
+    if performative is None:
+        return "heartbeat"
+    if type(performative) is Described:
+        return "described"
+    return str(performative.SPEC.name)
+
+
+#: Every frame body name, in spec order (§2.7, Part 5 §5.3.3), and the CLI's two extras.
+_BODIES = [getattr(_performatives, name) for name in _performatives.__all__]
+PERFORMATIVE_NAMES: tuple[str, ...] = (
+    *(cls.SPEC.name for cls in _BODIES if issubclass(cls, SaslBody) and hasattr(cls, "SPEC")),
+    *(cls.SPEC.name for cls in _BODIES if issubclass(cls, Performative) and hasattr(cls, "SPEC")),
+    "heartbeat",
+    "described",
+)
+
+
+def error_event(
+    direction: str, offset: int, error: AMQPCodecError | str, frame_offset: int | None
+) -> ErrorEvent:
+    """The ``error`` event for ``error`` at stream offset ``offset`` (a string: a
+    ``DecodeError`` of this text); ``frame_offset``: where its frame starts, if known."""
+    condition: str | None
+    if isinstance(error, str):
+        name, condition, text = "DecodeError", DECODE_ERROR, error
+    else:
+        name, condition, text = (
+            type(error).__name__,
+            error.condition,
+            str(error.args[0]) if error.args else "",
+        )
+    return ErrorEvent(direction, offset, name, condition, text, frame_offset)

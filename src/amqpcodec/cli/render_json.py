@@ -1,0 +1,170 @@
+"""The CLI's JSON Lines output: one object per event, for a program.
+
+Strategy: each event is one JSON object on one line (API.md "JSON form"): ``event``,
+``connection``, ``direction``, ``offset``, then per kind: ``channel``,
+``performative`` (``null`` for a heartbeat or an unknown body), ``fields`` (the
+composite's ``fields`` in the JSON form) for frames; the delivery and ``message``
+(``Message.to_dict()``) for messages; ``error``, ``condition``, ``message`` for
+errors; ``to``, ``skipped``, ``reason`` for resyncs.  An event of a capture also has
+``time`` (ISO 8601, UTC) after ``offset``, and ``connection`` and ``connection-end``
+objects report its connections.  Output is ASCII (``json.dumps`` escapes the rest);
+keys come in a fixed order, so equal events give equal lines.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .._composite import Composite
+from .._jsonform import composite_to_json, value_to_json
+from ..performatives import SaslBody
+from .events import (
+    ConnectionEndEvent,
+    ConnectionEvent,
+    ErrorEvent,
+    Event,
+    FrameEvent,
+    GapEvent,
+    HeaderEvent,
+    MessageEvent,
+    Stamped,
+)
+from .text_values import capture_time
+
+__all__ = ["json_event", "json_line", "json_stamped"]
+
+
+def _performative_json(performative: Any) -> dict[str, Any]:
+    if isinstance(performative, Composite):
+        return {"performative": performative.SPEC.name, "fields": composite_to_json(performative)["fields"]}
+    if performative is None:
+        return {"performative": None, "fields": {}}
+    return {"performative": None, "fields": {}, "body": value_to_json(performative)}
+
+
+def json_event(event: Event, connection: int) -> dict[str, Any]:
+    """The JSON object of one event (module docstring)."""
+    head: dict[str, Any] = {"connection": connection, "direction": event.direction, "offset": event.offset}
+    if isinstance(event, FrameEvent):
+        return _frame_json(event, head)
+    if isinstance(event, MessageEvent):
+        return _message_json(event, head)
+    if isinstance(event, HeaderEvent):
+        return _header_json(event, head)
+    if isinstance(event, ErrorEvent):
+        return _error_json(event, head)
+    if isinstance(event, GapEvent):
+        return _gap_json(event, head)
+    return {"event": "resync", **head, "to": event.to, "skipped": event.skipped, "reason": event.reason}
+
+
+def _frame_json(event: FrameEvent, head: dict[str, Any]) -> dict[str, Any]:
+    result = {
+        "event": "frame",
+        **head,
+        "channel": event.channel,
+        **_performative_json(event.performative),
+    }
+    result["frame_type"] = "sasl" if event.frame_type == SaslBody.FRAME_TYPE else "amqp"
+    result["size"] = event.size
+    result["payload_size"] = event.payload_size
+    if event.note:
+        result["note"] = event.note
+    return result
+
+
+def _message_json(event: MessageEvent, head: dict[str, Any]) -> dict[str, Any]:
+    delivery = event.delivery
+    result = {
+        "event": "message",
+        **head,
+        "channel": delivery.channel,
+        "handle": int(delivery.handle),
+        "delivery_id": int(delivery.delivery_id),
+        "delivery_tag": bytes(delivery.delivery_tag).hex(),
+        "message_format": int(delivery.message_format),
+        "settled": bool(delivery.settled),
+    }
+    if delivery.state is not None:
+        state = delivery.state
+        result["state"] = composite_to_json(state) if isinstance(state, Composite) else value_to_json(state)
+    result["frames"] = event.frames
+    result["size"] = len(delivery.payload)
+    result["message"] = None if event.message is None else event.message.to_dict()
+    return result
+
+
+def _header_json(event: HeaderEvent, head: dict[str, Any]) -> dict[str, Any]:
+    result = {"event": "header", **head, "protocol": event.protocol}
+    if event.version is not None:
+        result["version"] = event.version
+    result["supported"] = event.supported
+    if event.skipped is not None:
+        result["skipped"] = event.skipped
+    if event.note:
+        result["note"] = event.note
+    return result
+
+
+def _error_json(event: ErrorEvent, head: dict[str, Any]) -> dict[str, Any]:
+    result = {
+        "event": "error",
+        **head,
+        "error": event.error,
+        "condition": event.condition,
+        "message": event.message,
+    }
+    if event.frame_offset is not None:
+        result["frame_offset"] = event.frame_offset
+    return result
+
+
+def _gap_json(event: GapEvent, head: dict[str, Any]) -> dict[str, Any]:
+    result = {"event": "gap", **head, "size": event.size, "reason": event.reason}
+    if event.lost_from is not None:
+        result["lost_from"] = event.lost_from
+    return result
+
+
+def json_line(event: Event, connection: int) -> str:
+    """One line of JSON Lines: the event's object, ASCII."""
+    return json.dumps(json_event(event, connection), separators=(", ", ": "))
+
+
+def json_stamped(item: Stamped) -> str:
+    """One line of JSON Lines for an event of a capture: ``time`` (ISO 8601, UTC, or
+    null) follows ``offset``; ``connection`` and ``connection-end`` events report a
+    connection's endpoints and its end."""
+    time = capture_time(item.time, item.digits, date=True) if item.time is not None else None
+    event = item.event
+    result: dict[str, Any]
+    if isinstance(event, ConnectionEvent):
+        result = {
+            "event": "connection",
+            "connection": item.connection,
+            "time": time,
+            "client": event.client,
+            "server": event.server,
+            "found": event.found,
+            "handshake": event.handshake,
+            "first_packet": None
+            if event.start is None
+            else capture_time(event.start, item.digits, date=True),
+        }
+    elif isinstance(event, ConnectionEndEvent):
+        result = {
+            "event": "connection-end",
+            "connection": item.connection,
+            "time": time,
+            "reason": event.reason,
+            "c2s_bytes": event.c2s,
+            "s2c_bytes": event.s2c,
+        }
+    else:
+        result = {}
+        for key, value in json_event(event, item.connection).items():
+            result[key] = value
+            if key == "offset":
+                result["time"] = time
+    return json.dumps(result, separators=(", ", ": "))

@@ -1,0 +1,187 @@
+"""The CLI's text output: the lines that show each event, for a person.
+
+Strategy: one line per event, ``offset  direction  channel  name  details``, in
+columns (the offset right-aligned to the widest offset of the input, the name padded
+to eleven characters); a completed delivery's message follows its last transfer as an
+indented tree (:func:`~amqpcodec.cli.text_values.message_lines`).  Frame lines show a
+performative's key fields in the compact form of
+:func:`~amqpcodec.cli.text_values.compact` (``-v``: every field).  For a capture each
+line is led by the time of day (UTC) of the packet that completed the event and
+``#N``, its connection's number, and ``connection`` lines open and close each
+connection.  Colour, when on, comes from the :class:`~amqpcodec.cli.terminal.Style`
+given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._composite import Composite
+from .events import (
+    ConnectionEndEvent,
+    ConnectionEvent,
+    ErrorEvent,
+    Event,
+    FrameEvent,
+    GapEvent,
+    HeaderEvent,
+    MessageEvent,
+    ResyncEvent,
+    Stamped,
+)
+from .terminal import Style
+from .text_values import capture_time, compact, composite_fields, described_fields, message_lines, plural
+
+__all__ = ["TextRenderer"]
+
+_END_REASONS = {
+    "fin": "closed by both sides",
+    "rst": "reset",
+    "capture": "still open when the capture ended",
+    "reused": "its ports were taken by a new connection",
+}
+
+
+class TextRenderer:
+    """Lines of text for events: ``offset  dir  channel  name  details``; for a capture,
+    led by the packet's time of day (UTC) and ``#N``, the connection's number."""
+
+    def __init__(self, style: Style, *, full: bool, verbose: bool, offset_width: int) -> None:
+        self.style = style
+        self.full = full
+        self.verbose = verbose
+        self.width = offset_width
+        self._lead = ""
+        self._lead_width = 0
+
+    def _prefix(self, offset: int | None, direction: str, channel: int | None) -> str:
+        style = self.style
+        shown = "" if offset is None else str(offset)
+        channel_text = "" if channel is None else str(channel)
+        shown_direction = style(direction, direction) if direction.strip() else direction
+        return (
+            f"{self._lead}{style('offset', shown.rjust(self.width))}  {shown_direction}  {channel_text:>3}  "
+        )
+
+    @property
+    def indent(self) -> str:
+        return " " * (self._lead_width + self.width + 2 + 3 + 2 + 3 + 2 + 2)
+
+    def _line(
+        self, offset: int | None, direction: str, channel: int | None, role: str, name: str, rest: str
+    ) -> str:
+        text = self._prefix(offset, direction, channel) + self.style(role, name) + " " * (11 - len(name))
+        return (text + " " + rest).rstrip() if rest else text.rstrip()
+
+    def stamped(self, item: Stamped) -> Iterator[str]:
+        """The lines showing one event of a capture."""
+        shown = capture_time(item.time, item.digits, date=False).ljust(9 + item.digits)
+        lead = f"{shown}  #{item.connection:<3}"
+        self._lead = f"{self.style('time', shown)}  #{item.connection:<3}"
+        self._lead_width = len(lead)
+        try:
+            event = item.event
+            if isinstance(event, ConnectionEvent):
+                how = "found by its protocol header" if event.found == "header" else "found by --port"
+                if event.handshake and event.start is not None:
+                    start = f"TCP handshake at {capture_time(event.start, item.digits, date=False)}"
+                elif event.handshake:
+                    start = "TCP handshake captured"
+                else:
+                    start = "the capture joined it mid-connection"
+                rest = f"{event.client} -> {event.server} ({how}; {start})"
+                yield self._line(None, "   ", None, "connection", "connection", rest)
+            elif isinstance(event, ConnectionEndEvent):
+                rest = (
+                    f"{_END_REASONS.get(event.reason, event.reason)}: "
+                    f"c2s {plural(event.c2s, 'byte')}, s2c {plural(event.s2c, 'byte')}"
+                )
+                yield self._line(None, "   ", None, "connection", "connection", rest)
+            else:
+                yield from self.lines(event)
+        finally:
+            self._lead = ""
+            self._lead_width = 0
+
+    def lines(self, event: Event) -> Iterator[str]:
+        """The lines showing one event."""
+        if isinstance(event, FrameEvent):
+            yield self._frame(event)
+        elif isinstance(event, MessageEvent):
+            yield from self._message(event)
+        elif isinstance(event, HeaderEvent):
+            yield self._header(event)
+        elif isinstance(event, ErrorEvent):
+            rest = f"{event.error}: {event.message}"
+            if event.frame_offset is not None and event.frame_offset != event.offset:
+                rest += f" (frame at offset {event.frame_offset})"
+            yield self._line(event.offset, event.direction, None, "error", "error", self.style("error", rest))
+        elif isinstance(event, GapEvent):
+            rest = f"{plural(event.size, 'byte')} missing from the capture"
+            if event.reason:
+                rest += f" ({event.reason})"
+            if event.lost_from is not None:
+                rest += (
+                    f"; {plural(event.offset - event.lost_from, 'byte')} before it, "
+                    f"from offset {event.lost_from}, not decoded"
+                )
+            yield self._line(event.offset, event.direction, None, "gap", "gap", rest)
+        elif isinstance(event, ResyncEvent):
+            if event.to is None:
+                what = f"skipped {event.skipped} bytes to the end"
+            elif event.skipped:
+                what = f"skipped {event.skipped} bytes, next frame at offset {event.to}"
+            else:
+                what = f"frame at offset {event.to}"
+            yield self._line(
+                event.offset, event.direction, None, "resync", "resync", f"{what} ({event.reason})"
+            )
+
+    def _header(self, event: HeaderEvent) -> str:
+        rest = event.protocol + ("" if event.version is None else f" {event.version}")
+        details = [] if event.note is None else [event.note]
+        if event.skipped:
+            details.append(f"{plural(event.skipped, 'byte')} not decoded")
+        if details:
+            rest += ": " + ", ".join(details)
+        return self._line(event.offset, event.direction, None, "header", "header", rest)
+
+    def _frame(self, event: FrameEvent) -> str:
+        performative = event.performative
+        if isinstance(performative, Composite):
+            rest = composite_fields(performative, full=self.full, verbose=self.verbose)
+        elif performative is None:
+            rest = ""
+        else:
+            rest = described_fields(performative, full=self.full, verbose=self.verbose)
+        if event.payload_size:
+            rest += f" (payload {plural(event.payload_size, 'byte')})"
+        if event.note:
+            rest += " " + self.style("note", f"[{event.note}]")
+        return self._line(event.offset, event.direction, event.channel, "name", event.name, rest.strip())
+
+    def _message(self, event: MessageEvent) -> Iterator[str]:
+        delivery = event.delivery
+        parts = [
+            f"delivery-id={compact(delivery.delivery_id, full=self.full, verbose=False)}",
+            f"handle={compact(delivery.handle, full=self.full, verbose=False)}",
+            f"delivery-tag={compact(delivery.delivery_tag, full=self.full, verbose=False)}",
+        ]
+        if delivery.settled:
+            parts.append("settled")
+        if delivery.state is not None:
+            parts.append(f"state={compact(delivery.state, full=self.full, verbose=False)}")
+        frames = "" if event.frames == 1 else f" in {event.frames} frames"
+        parts.append(f"({plural(len(delivery.payload), 'byte')}{frames})")
+        if event.message is None:
+            parts.append(
+                f"message-format=0x{int(delivery.message_format):08x}: not an AMQP message, not decoded"
+            )
+        yield self._line(
+            event.offset, event.direction, delivery.channel, "message", "message", " ".join(parts)
+        )
+        if event.message is not None:
+            indent = self.indent
+            style = self.style
+            for line in message_lines(event.message, self.full):
+                yield indent + (line if line.startswith(" ") else style("section", line))
