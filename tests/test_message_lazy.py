@@ -10,7 +10,6 @@ Hex literals are written by hand from the spec.
 from __future__ import annotations
 
 import dataclasses
-
 import pickle
 from collections.abc import Iterator
 from typing import Any
@@ -19,9 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import amqpcodec.message as message_module
-from amqpcodec._backend import current, use_backend
 from amqpcodec import DecodeError, IncompleteError, LimitExceededError, Limits, Symbol, UInt
+from amqpcodec._backend import current, use_backend
 from amqpcodec.message import (
     AMQPValue,
     ApplicationProperties,
