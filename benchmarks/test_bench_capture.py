@@ -35,8 +35,8 @@ import pytest
 
 from amqpcodec import Disposition, Open, Role, Transfer, encode_frame, encode_transfer
 from amqpcodec.cli import build_parser, run
+from amqpcodec.cli.capture import CaptureDecoder
 from amqpcodec.cli.pcap import CaptureReader
-from amqpcodec.cli.stream import CaptureDecoder
 from amqpcodec.frames import ProtocolHeader
 from amqpcodec.message import Data, Message, Properties
 

@@ -47,11 +47,14 @@ from typing import Any, NoReturn
 
 import amqpcodec
 import amqpcodec.cli
-import amqpcodec.cli.render
-import amqpcodec.cli.stream
 import amqpcodec.cli.values
 from amqpcodec import DEFAULT_LIMITS, Limits
 from amqpcodec._backend import Backend, use_backend
+from amqpcodec.cli.direction import DirectionDecoder
+from amqpcodec.cli.events import ErrorEvent, FrameEvent, HeaderEvent, MessageEvent, ResyncEvent
+from amqpcodec.cli.render_json import json_line
+from amqpcodec.cli.render_text import TextRenderer
+from amqpcodec.cli.terminal import Style
 from amqpcodec.definitions import Accepted
 from amqpcodec.errors import AMQPCodecError, FramingError, IncompleteError, UnsupportedProtocolError
 from amqpcodec.frames import (
@@ -520,27 +523,25 @@ TIGHT_STREAM = Limits(
     max_message_size=2 * PARTIAL_DELIVERY_OVERHEAD + 256,
 )
 STREAM_LIMITS = (DEFAULT_LIMITS, TIGHT_STREAM)
-_stream = amqpcodec.cli.stream
-_render = amqpcodec.cli.render
 
 
 def _check_event(who: str, data: bytes, event: Any) -> None:
     end = len(data)
-    kinds = (_stream.HeaderEvent, _stream.FrameEvent, _stream.MessageEvent, _stream.ErrorEvent, _stream.ResyncEvent)
+    kinds = (HeaderEvent, FrameEvent, MessageEvent, ErrorEvent, ResyncEvent)
     if not isinstance(event, kinds) or type(event.offset) is not int or not 0 <= event.offset <= end:
         _breach("stream", data, f"{who}: event {_show(event)}")
-    if isinstance(event, _stream.ResyncEvent):
+    if isinstance(event, ResyncEvent):
         to = end if event.to is None else event.to
         if not event.offset <= to <= end or event.skipped != to - event.offset:
             _breach("stream", data, f"{who}: resync {_show(event)}")
-    elif isinstance(event, _stream.FrameEvent):
+    elif isinstance(event, FrameEvent):
         if event.offset + event.size > end:
             _breach("stream", data, f"{who}: frame {_show(event)} ends past the input")
-    elif isinstance(event, _stream.MessageEvent):
+    elif isinstance(event, MessageEvent):
         if not event.offset <= event.last_offset < end:
             _breach("stream", data, f"{who}: message {_show(event)}")
     elif (
-        isinstance(event, _stream.ErrorEvent)
+        isinstance(event, ErrorEvent)
         and event.frame_offset is not None
         and not 0 <= event.frame_offset <= end
     ):
@@ -548,15 +549,15 @@ def _check_event(who: str, data: bytes, event: Any) -> None:
 
 
 def _decode_stream(who: str, data: bytes, direction: str, limits: Limits) -> list[Any]:
-    renderer = _render.TextRenderer(_render.Style(False), full=False, verbose=True, offset_width=6)
+    renderer = TextRenderer(Style(False), full=False, verbose=True, offset_width=6)
     try:
-        events = list(_stream.DirectionDecoder(direction, data, limits=limits).events())
+        events = list(DirectionDecoder(direction, data, limits=limits).events())
         for event in events:
             _check_event(who, data, event)
             for line in renderer.lines(event):
                 if type(line) is not str:
                     _breach("stream", data, f"{who}: text line {_show(line)}")
-            json.loads(_render.json_line(event, 0))
+            json.loads(json_line(event, 0))
     except ContractBreach:
         raise
     except Exception as error:
