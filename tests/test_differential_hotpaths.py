@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import amqpcodec
-import amqpcodec.frames as frames_module
-import amqpcodec.message as message_module
+import amqpcodec.frames.reader as frames_module
+import amqpcodec.message.model as message_module
 from amqpcodec import strategies as ast
 from amqpcodec._backend import Backend, current, get_backend, use_backend
 from amqpcodec._composite import REGISTRY, _build_composite, _to_typed

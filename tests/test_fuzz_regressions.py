@@ -50,10 +50,10 @@ from amqpcodec import (
     Transfer,
     UInt,
 )
-from amqpcodec import frames as frames_module
 from amqpcodec._backend import Backend
 from amqpcodec.errors import AMQPCodecError, LimitExceededError
 from amqpcodec.frames import PARTIAL_DELIVERY_OVERHEAD, Frame, TransferAssembler
+from amqpcodec.frames import assembler as frames_module
 from amqpcodec.limits import MAX_KEYS_PER_HASH
 from amqpcodec.testing import same_value
 from tests.helpers.tracing import lines_run
@@ -205,7 +205,7 @@ PARTIALS = 300
 @pytest.mark.parametrize("performative", [Detach(handle=UInt(0)), End()], ids=["detach", "end"])
 def test_detach_and_end_cost_does_not_grow_with_partial_deliveries(performative: Any) -> None:
     """Each detach or end of an unrelated link or channel costs the same however many
-    deliveries are partial (counted in lines of frames.py run; the assembler is pure Python)."""
+    deliveries are partial (counted in lines of frames/assembler.py run; the assembler is pure Python)."""
     assembler = TransferAssembler()
     _partial_deliveries(assembler, PARTIALS)
     frame = Frame(0, 0, 1, b"", performative, b"")
@@ -359,7 +359,7 @@ def test_refused_deliveries_on_new_handles_are_bounded() -> None:
     finally:
         tracemalloc.stop()
     assert refused == 20_000
-    assert assembler._dropped == limits.max_message_size // frames_module.DROPPED_DELIVERY_OVERHEAD
+    assert assembler._budget.dropped == limits.max_message_size // frames_module.DROPPED_DELIVERY_OVERHEAD
     assert grown <= limits.max_message_size
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import amqpcodec.message as message_module
+import amqpcodec.message.model as message_module
 from amqpcodec import (
     DEFAULT_LIMITS,
     AMQPSequence,

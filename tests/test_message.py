@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import amqpcodec.message as message_module
+import amqpcodec.message.sections as message_module
 from amqpcodec import (
     DEFAULT_LIMITS,
     AMQPCodecError,

@@ -39,7 +39,6 @@ from amqpcodec import (
     Transfer,
     UInt,
 )
-from amqpcodec import frames as frames_module
 from amqpcodec.frames import (
     DROPPED_DELIVERY_OVERHEAD,
     PARTIAL_DELIVERY_OVERHEAD,
@@ -51,6 +50,7 @@ from amqpcodec.frames import (
     encode_frame,
     encode_transfer,
 )
+from amqpcodec.frames import assembler as frames_module
 from tests.helpers.streams import read_all_ways
 from tests.helpers.tracing import lines_run
 
@@ -453,17 +453,17 @@ def test_refused_deliveries_are_remembered_up_to_their_bound(limit: int) -> None
         assert ("not recognised" in str(info.value)) == (n == most)
     refused = "delivery is" if most == 1 else "deliveries are"
     assert f"; {most} refused {refused} already being dropped, the most remembered at once" in str(info.value)
-    assert assembler._dropped == most
+    assert assembler._budget.dropped == most
     assert repr(assembler).endswith(f"dropping={[(0, n) for n in range(most)]}>")
     (continuation,) = frames(t(0, b"rest", handle=most, more=True))
     with pytest.raises(DecodeError, match="no delivery-id"):
         assembler.feed(continuation)
     # Finishing a dropped delivery makes room for the next refused one.
     last, again = frames(t(0, b"", handle=0), t(0, bytes(limit + 1), handle=99, delivery_id=99, delivery_tag=b"u", more=True))
-    assert assembler.feed(last) is None and assembler._dropped == most - 1
+    assert assembler.feed(last) is None and assembler._budget.dropped == most - 1
     with pytest.raises(LimitExceededError) as info:
         assembler.feed(again)
-    assert "not recognised" not in str(info.value) and assembler._dropped == most
+    assert "not recognised" not in str(info.value) and assembler._budget.dropped == most
 
 
 @pytest.mark.parametrize("ending", ["detach", "end", "close"])
@@ -473,9 +473,9 @@ def test_ending_a_link_forgets_its_dropped_delivery(ending: str) -> None:
     over, end = frames(t(2, bytes(11), handle=1, delivery_id=1, delivery_tag=b"t", more=True), endings[ending])
     with pytest.raises(LimitExceededError):
         assembler.feed(over)
-    assert assembler._dropped == 1
+    assert assembler._budget.dropped == 1
     assembler.feed(end)
-    assert assembler._dropped == 0 and repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
+    assert assembler._budget.dropped == 0 and repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
 
 
 # --------------------------------------------------------------------------- what fields hold
@@ -531,9 +531,9 @@ def test_a_partial_deliverys_state_counts_towards_the_sum(short: int) -> None:
         assert f"(3 of payload, {size} in states and long delivery-tags, and" in str(info.value)
         return
     assert assembler.feed(events[1]) is None
-    assert assembler._extra == size
+    assert assembler._budget.extra == size
     assert assembler.feed(events[2]) == Delivery(0, 1, 2, b"b", 0, False, Accepted(), b"")
-    assert assembler._extra == 0 and assembler._held == 3
+    assert assembler._budget.extra == 0 and assembler._budget.held == 3
 
 
 def test_a_continuations_state_replaces_the_counted_one() -> None:
@@ -552,15 +552,15 @@ def test_a_continuations_state_replaces_the_counted_one() -> None:
         t(0, b"", handle=0, more=True, state=large),  # small -> large with 1 byte more held: over
     )
     assert feed_all(assembler, events[:2]) == [None, None]
-    assert assembler._extra == small_size
+    assert assembler._budget.extra == small_size
     assert assembler.feed(events[2]) is None
-    assert assembler._extra == large_size
-    assert assembler.feed(events[3]) is None and assembler._extra == small_size
+    assert assembler._budget.extra == large_size
+    assert assembler.feed(events[3]) is None and assembler._budget.extra == small_size
     assert assembler.feed(events[4]) is None
     with pytest.raises(LimitExceededError) as info:
         assembler.feed(events[5])
     assert f"to {limit + 1} bytes (1 of payload, {large_size} in states and long delivery-tags, and" in str(info.value)
-    assert (assembler._count, assembler._held, assembler._extra) == (1, 1, 0)
+    assert (assembler._budget.count, assembler._budget.held, assembler._budget.extra) == (1, 1, 0)
     assert repr(assembler) == "<TransferAssembler partial=[(0, 1)] dropping=[(0, 0)]>"
 
 
@@ -577,9 +577,9 @@ def test_a_released_delivery_frees_its_counted_state(ending: str) -> None:
     assembler = TransferAssembler()
     events = frames(t(0, b"x", handle=0, delivery_id=1, delivery_tag=bytes(40), more=True, state=state), endings[ending])
     assembler.feed(events[0])
-    assert assembler._extra == 8 + _held_state_size(state)
+    assert assembler._budget.extra == 8 + _held_state_size(state)
     assembler.feed(events[1])
-    assert (assembler._count, assembler._held, assembler._extra) == (0, 0, 0)
+    assert (assembler._budget.count, assembler._budget.held, assembler._budget.extra) == (0, 0, 0)
 
 
 def test_one_frame_deliveries_are_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,165 @@
+"""Writing frames (OASIS AMQP 1.0 Part 2 §2.3, §2.6.14, §2.7.5; Part 5 §5.3.1).
+
+Strategy: a frame is its 8-byte header (DOFF 2: no extended header), the body's
+performative canonically encoded by the live value backend (``_backend.current()``),
+then the payload, assembled in one ``bytearray`` so the payload is copied once.  The
+frame type comes from the body's class.  :func:`encode_transfer` encodes the three
+transfers a split delivery needs (first, middle, last) once each and cuts the payload
+to fit ``max_frame_size`` around them.
+
+Decisions where the contract is silent:
+
+- ``encode_frame``: SASL bodies carry no payload and a heartbeat none (``EncodeError``);
+  SASL frames are written with the channel given (0 by default); an ``EncodeError`` from
+  inside a composite gets a field path such as ``transfer.state.txn_id``.
+- ``encode_transfer``: when the delivery fits one frame the transfer is written as
+  given; otherwise every frame but the last has ``more=True`` and the last keeps the
+  caller's ``more`` (so a delivery can be streamed over several calls); continuation
+  frames drop delivery-id, delivery-tag and message-format and keep every other field.
+  Each frame must carry at least one payload byte, else ``amqp:frame-size-too-small``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import current
+from .._composite import field_path
+from ..errors import FRAME_SIZE_TOO_SMALL, EncodeError, UnsupportedTypeError
+from ..limits import DEFAULT_LIMITS
+from ..performatives import Performative, SaslBody, Transfer
+from ..types import Described
+from .records import (
+    _AMQP_FRAME,
+    _FRAME_HEADER,
+    _FRAME_HEADER_SIZE,
+    _MAX_CHANNEL,
+    _MAX_SIZE,
+    _MIN_DOFF,
+    _SASL_FRAME,
+)
+
+__all__ = ["encode_frame", "encode_transfer"]
+
+
+def _encode_body(performative: Any) -> tuple[int, bytes]:
+    """The frame type and encoded bytes of a frame body's performative."""
+    if isinstance(performative, Performative):
+        frame_type = _AMQP_FRAME
+    elif isinstance(performative, SaslBody):
+        frame_type = _SASL_FRAME
+    elif type(performative) is Described:
+        frame_type = _AMQP_FRAME
+    else:
+        raise UnsupportedTypeError(
+            f"a frame body is a performative, a SASL body or a Described, not {type(performative).__name__}",
+            path="performative",
+        )
+    try:
+        return frame_type, current().encode(performative, DEFAULT_LIMITS)
+    except EncodeError as error:
+        error.path = field_path(performative, error.path)
+        raise
+
+
+def _frame(frame_type: int, channel: int, body: bytes, payload: Any, limit: int) -> bytes:
+    size = _FRAME_HEADER_SIZE + len(body) + len(payload)
+    if size > limit:
+        if _FRAME_HEADER_SIZE + len(body) > limit:
+            raise EncodeError(
+                f"the performative needs a {_FRAME_HEADER_SIZE + len(body)}-byte frame; the maximum frame size is {limit}",
+                condition=FRAME_SIZE_TOO_SMALL,
+            )
+        raise EncodeError(
+            f"performative and payload need a {size}-byte frame; the maximum frame size is {limit} "
+            "(split transfers with encode_transfer)"
+        )
+    out = bytearray(_FRAME_HEADER_SIZE)
+    out += body
+    out += payload
+    _FRAME_HEADER.pack_into(out, 0, size, _MIN_DOFF, frame_type, channel)
+    return bytes(out)
+
+
+def _check_channel(channel: int) -> None:
+    if type(channel) is not int or not 0 <= channel <= _MAX_CHANNEL:
+        raise EncodeError(f"a channel is a ushort (0 to 65535), not {channel!r}", path="channel")
+
+
+def _payload_bytes(payload: Any) -> bytes | bytearray | memoryview:
+    if isinstance(payload, memoryview):
+        return payload.cast("B") if payload.format != "B" or payload.ndim != 1 else payload
+    if isinstance(payload, (bytes, bytearray)):
+        return payload
+    raise UnsupportedTypeError(f"a payload is bytes, not {type(payload).__name__}", path="payload")
+
+
+def _limit(max_frame_size: int | None) -> int:
+    return _MAX_SIZE if max_frame_size is None else min(max_frame_size, _MAX_SIZE)
+
+
+def encode_frame(
+    performative: Performative | SaslBody | Described | None,
+    channel: int = 0,
+    payload: bytes | bytearray | memoryview = b"",
+    *,
+    max_frame_size: int | None = None,
+) -> bytes:
+    """One frame (§2.3.1): header (DOFF 2), the performative's canonical encoding, payload.
+
+    The frame type comes from the body's class (``SaslBody`` → 0x01, else 0x00);
+    ``None`` makes an empty (heartbeat) frame.  A performative that cannot fit
+    ``max_frame_size`` raises ``EncodeError`` with condition ``amqp:frame-size-too-small``;
+    performative plus payload over it is an ``EncodeError`` too.
+    """
+    _check_channel(channel)
+    data = _payload_bytes(payload)
+    if performative is None:
+        if len(data):
+            raise EncodeError("an empty (heartbeat) frame carries no payload", path="payload")
+        return _frame(_AMQP_FRAME, channel, b"", b"", _limit(max_frame_size))
+    frame_type, body = _encode_body(performative)
+    if frame_type == _SASL_FRAME and len(data):
+        raise EncodeError("a SASL frame holds exactly one SASL body and no payload", path="payload")
+    return _frame(frame_type, channel, body, data, _limit(max_frame_size))
+
+
+def encode_transfer(
+    transfer: Transfer,
+    payload: bytes | bytearray | memoryview,
+    *,
+    channel: int = 0,
+    max_frame_size: int,
+) -> list[bytes]:
+    """A delivery's transfer frames (§2.6.14, §2.7.5), split to fit ``max_frame_size``.
+
+    ``more=True`` on every frame but the last; delivery-id, delivery-tag and
+    message-format only on the first.
+    """
+    if not isinstance(transfer, Transfer):
+        raise UnsupportedTypeError(f"encode_transfer needs a Transfer, not {type(transfer).__name__}", path="transfer")
+    _check_channel(channel)
+    data = _payload_bytes(payload)
+    limit = _limit(max_frame_size)
+    _, single = _encode_body(transfer)
+    if _FRAME_HEADER_SIZE + len(single) + len(data) <= limit:
+        return [_frame(_AMQP_FRAME, channel, single, data, limit)]
+    continuation = transfer.replace(delivery_id=None, delivery_tag=None, message_format=None)
+    bodies = [
+        _encode_body(transfer.replace(more=True))[1],
+        _encode_body(continuation.replace(more=True))[1],
+        _encode_body(continuation)[1],
+    ]
+    first, middle, last = (limit - _FRAME_HEADER_SIZE - len(body) for body in bodies)
+    if min(first, middle, last) < 1:
+        raise EncodeError(
+            f"a transfer frame of at most {limit} bytes has no room for payload",
+            condition=FRAME_SIZE_TOO_SMALL,
+        )
+    frames = [_frame(_AMQP_FRAME, channel, bodies[0], data[:first], limit)]
+    at, total = first, len(data)
+    while total - at > last:
+        frames.append(_frame(_AMQP_FRAME, channel, bodies[1], data[at : at + middle], limit))
+        at += middle
+    frames.append(_frame(_AMQP_FRAME, channel, bodies[2], data[at:], limit))
+    return frames
