@@ -11,8 +11,9 @@ when it needs them (``_MORE``), so the same code reads a whole stream (a file: a
 bytes are there) or a stream fed piece by piece (a capture: bytes as TCP reassembly
 delivers them, then ``gap()`` or ``end()``), keeping only the bytes not yet decoded:
 the frame in progress, or while resynchronising the bytes whose verdict awaits more
-(``_scan`` finds exactly the frame :func:`find_frame_boundary` would find in the whole
-stream, deciding nothing that later bytes could change).  A streamed direction gives
+(:func:`~amqpcodec.frames.resync.scan_for_frame` with ``final=False`` finds exactly the
+frame :func:`find_frame_boundary` would find in the whole stream, deciding nothing that
+later bytes could change).  A streamed direction gives
 the events of the whole, except that the bytes left undecoded after a TLS or foreign
 protocol header are counted only if the stream had ended by then.
 :class:`~amqpcodec.cli.capture.CaptureDecoder` drives one such decoder per direction of
@@ -59,20 +60,9 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 from ..errors import AMQPCodecError, DecodeError, FramingError, IncompleteError, UnsupportedProtocolError
-from ..frames import (
-    _BODY_CLASS,
-    _FRAME_HEADER_SIZE,
-    _MIN_DOFF,
-    _OTHER_AMQP,
-    NEED_DATA,
-    Frame,
-    FrameReader,
-    ProtocolHeader,
-    _known_descriptor,
-    _plausible_follower,
-    _plausible_header,
-    find_frame_boundary,
-)
+from ..frames import NEED_DATA, Frame, FrameReader, ProtocolHeader, find_frame_boundary
+from ..frames.records import describe_other_protocol
+from ..frames.resync import NeedMore, scan_for_frame
 from ..limits import DEFAULT_LIMITS, Limits
 from ..performatives import SaslBody, Transfer
 from ..types import Described
@@ -121,10 +111,7 @@ def _descriptor_text(descriptor: Any) -> str:
 
 
 def _protocol_name(raw: bytes) -> str:
-    known = _OTHER_AMQP.get(raw[4:8])
-    if known is not None:
-        return known
-    return f"AMQP {raw[4]} {raw[5]}.{raw[6]}.{raw[7]}"
+    return describe_other_protocol(raw) or f"AMQP {raw[4]} {raw[5]}.{raw[6]}.{raw[7]}"
 
 
 class _More:
@@ -175,47 +162,6 @@ def _opening_known(data: bytes | bytearray) -> bool:
     if data[0] == 0x16:  # a TLS record? (three bytes tell)
         return n >= 3
     return not _connection_start(data, partial=True)
-
-
-def _scan(data: bytearray, start: int, limits: Limits) -> tuple[int | None, int]:
-    """``find_frame_boundary`` on a stream whose bytes so far are ``data``: the frame it
-    would find in the whole stream, if these bytes decide it, else ``(None, at)`` with
-    ``at`` the first offset whose verdict awaits more bytes."""
-    n = len(data)
-    last = n - _FRAME_HEADER_SIZE + 1
-    for at in range(start, last):
-        if data[at + 5] not in _BODY_CLASS or data[at + 4] < _MIN_DOFF:
-            continue
-        header = _plausible_header(data, at, n, limits)
-        if header is None:
-            continue
-        size, doff, frame_type = header
-        body, end = at + doff * 4, at + size
-        if end > n and n < body + 10:
-            return None, at
-        if not _known_descriptor(data, body, min(end, n), frame_type):
-            continue
-        if end >= n or not _follower_decided(data, end, n, limits):
-            return None, at
-        if _plausible_follower(data, end, n, limits):
-            return at, at
-    return None, max(start, last)
-
-
-def _follower_decided(data: bytearray, at: int, n: int, limits: Limits) -> bool:
-    """Whether ``_plausible_follower(data, at, n)`` would say the same with more bytes."""
-    if n - at < len(MAGIC):
-        return False
-    if data[at : at + 4] == MAGIC:
-        return True
-    if n - at < _FRAME_HEADER_SIZE:
-        return False
-    header = _plausible_header(data, at, n, limits)
-    if header is None:
-        return True
-    size, doff, _ = header
-    body, end = at + doff * 4, at + size
-    return size == doff * 4 or (n >= body + 3 and n >= end) or n >= body + 10
 
 
 class DirectionDecoder:
@@ -342,15 +288,13 @@ class DirectionDecoder:
     def _boundary(self, start: int) -> Generator[_Step, None, int | None]:
         """The frame ``find_frame_boundary`` finds from ``start`` in the whole run of
         bytes (to the end of the stream or to a gap); None when there is none."""
-        while self._waiting:
-            found, undecided = _scan(self._buf, start - self._first, self.limits)  # type: ignore[arg-type]
-            if found is not None:
-                return found + self._first
-            start = undecided + self._first
+        while True:
+            found = scan_for_frame(self._buf, start - self._first, limits=self.limits, final=not self._waiting)
+            if not isinstance(found, NeedMore):
+                return None if found is None else found + self._first
+            start = found.at + self._first
             self._trim(start)
             yield _MORE
-        found = find_frame_boundary(self._buf, start - self._first, limits=self.limits)
-        return None if found is None else found + self._first
 
     def _resync(self, resync: _Resync) -> Generator[_Step, None, _Next]:
         """Skip to the next plausible frame at or after ``resync.start``."""

@@ -22,9 +22,7 @@ contract is silent.  This package re-exports the public names (``__all__``).
 
 from __future__ import annotations
 
-# Besides ``__all__``, ``Event`` and ``NeedData`` stay importable from here, and so do the
-# private names ``amqpcodec.cli`` imports today (``_BODY_CLASS`` ... ``_plausible_header``),
-# until it calls ``resync.scan_for_frame`` and ``records.describe_other_protocol`` instead.
+# Besides ``__all__``, ``Event`` and ``NeedData`` stay importable from here.
 from .assembler import (
     DROPPED_DELIVERY_OVERHEAD,
     PARTIAL_DELIVERY_OVERHEAD,
@@ -33,16 +31,9 @@ from .assembler import (
     TransferAssembler,
 )
 from .reader import FrameReader
-from .records import _BODY_CLASS as _BODY_CLASS
-from .records import _FRAME_HEADER_SIZE as _FRAME_HEADER_SIZE
-from .records import _MIN_DOFF as _MIN_DOFF
-from .records import _OTHER_AMQP as _OTHER_AMQP
 from .records import NEED_DATA, Frame, ProtocolHeader
 from .records import Event as Event
 from .records import NeedData as NeedData
-from .resync import _known_descriptor as _known_descriptor
-from .resync import _plausible_follower as _plausible_follower
-from .resync import _plausible_header as _plausible_header
 from .resync import find_frame_boundary
 from .writer import encode_frame, encode_transfer
 
