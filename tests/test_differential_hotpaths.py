@@ -48,6 +48,7 @@ from amqpcodec.message import (
 from amqpcodec.performatives import Attach, Disposition, Flow, Performative, SaslInit, Transfer
 from amqpcodec.testing import same_value
 from amqpcodec.types import Described, Symbol, UByte, UInt, ULong
+from tests.helpers.composites import forced
 from tests.helpers.outcomes import outcome, same_outcome
 
 Backends = list[tuple[str, Backend]]
@@ -180,14 +181,6 @@ def test_composites_encode_as_their_described_form(
     agree(both_backends, lambda: current().encode([composite, {Symbol("k"): composite}], limits))
 
 
-def _forced(composite: Any, **fields: Any) -> Any:
-    """A copy of ``composite`` with ``fields`` stored as given (no conversion or check)."""
-    copy = dataclasses.replace(composite)
-    for name, value in fields.items():
-        object.__setattr__(copy, name, value)
-    return copy
-
-
 BAD_FIELDS = [
     {"handle": int.__new__(UInt, -1)},
     {"delivery_tag": object()},
@@ -203,7 +196,7 @@ BAD_FIELDS = [
 def test_composite_encode_errors_agree(
     both_backends: Backends, fields: dict[str, Any], limits: Limits
 ) -> None:
-    transfer = _forced(Transfer(handle=1, delivery_id=2, delivery_tag=b"t"), **fields)
+    transfer = forced(Transfer(handle=1, delivery_id=2, delivery_tag=b"t"), **fields)
     expected = agree(both_backends, lambda: current().encode(transfer, limits))
     for _, backend in both_backends:
         assert outcome(lambda b=backend: b.encode(transfer.__amqp__(), limits)) == expected
@@ -436,7 +429,7 @@ def check_encode_message(backends: Backends, message: Message, limits: Limits) -
         Message(application_properties={"k": int.__new__(UInt, -1)}),
         Message(message_annotations={"k": [[[[[1]]]]]}),
         Message(body=AMQPSequence([int.__new__(UInt, 2**40)])),
-        Message(header=_forced(Header(), priority=int.__new__(UByte, 256))),
+        Message(header=forced(Header(), priority=int.__new__(UByte, 256))),
         Message(properties=Properties(to=object())),
         Message(),
     ],

@@ -55,6 +55,7 @@ from amqpcodec.frames import (
     encode_transfer,
     find_frame_boundary,
 )
+from tests.helpers.composites import forced
 from tests.helpers.streams import CLOSE, HEARTBEAT, h, new_reader, read_all_ways
 
 FRAMING = "amqp:connection:framing-error"
@@ -506,9 +507,11 @@ def test_encode_frame_size_limits() -> None:
         (lambda: encode_frame(Close(), channel=-1), EncodeError, "channel"),
         (lambda: encode_frame({"not": "a performative"}), UnsupportedTypeError, "performative"),  # type: ignore[arg-type]
         (lambda: encode_frame(Close(), payload="text"), UnsupportedTypeError, "payload"),  # type: ignore[arg-type]
-        (lambda: encode_frame(Transfer(handle=0, state=object())), UnsupportedTypeError, "transfer.state"),
+        (lambda: encode_frame(forced(Transfer(handle=0), state=object())), UnsupportedTypeError, "transfer.state"),
         (
-            lambda: encode_frame(Transfer(handle=0, state=TransactionalState(txn_id=object()))),
+            lambda: encode_frame(
+                Transfer(handle=0, state=forced(TransactionalState(txn_id=b"t"), txn_id=object()))
+            ),
             UnsupportedTypeError,
             "transfer.state.txn_id",
         ),

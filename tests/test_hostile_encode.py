@@ -66,6 +66,7 @@ from amqpcodec import strategies as ast
 from amqpcodec._backend import Backend, use_backend
 from amqpcodec.frames import encode_frame
 from amqpcodec.limits import MAX_DEPTH_CEILING
+from tests.helpers.composites import forced
 
 DEPTH = DEFAULT_LIMITS.max_depth
 
@@ -172,7 +173,7 @@ THROUGH_LAYERS: dict[str, tuple[Callable[[Any], Any], str]] = {
         lambda loop: Message(properties=Properties(reply_to=loop)).encode(),
         r"properties\.reply_to(\[0\])+",
     ),
-    "transfer.state": (lambda loop: encode_frame(Transfer(handle=0, state=loop)), r"transfer\.state(\[0\])+"),
+    "transfer.state": (lambda loop: encode_frame(forced(Transfer(handle=0), state=loop)), r"transfer\.state(\[0\])+"),
     "open.properties": (
         lambda loop: encode_frame(Open(container_id="c", properties={"k": loop})),
         r"open\.properties\[Symbol\('k'\)\](\[0\])+",
@@ -315,7 +316,7 @@ def test_a_generator_is_not_a_list(any_backend: Backend) -> None:
         ),
         (lambda: Message(body=AMQPValue({"k": [fractions.Fraction(1, 2)]})).encode(), "body.value['k'][0]"),
         (lambda: Message(footer={"f": range(1)}).encode(), "footer[Symbol('f')]"),
-        (lambda: encode_frame(Transfer(handle=0, state=dt.timedelta(0))), "transfer.state"),
+        (lambda: encode_frame(forced(Transfer(handle=0), state=dt.timedelta(0))), "transfer.state"),
         (
             lambda: encode_frame(Open(container_id="c", properties={"k": _Colour.RED})),
             "open.properties[Symbol('k')]",

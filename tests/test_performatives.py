@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import pytest
@@ -27,6 +28,8 @@ from amqpcodec import (
     Attach,
     Begin,
     Close,
+    Coordinator,
+    Declared,
     DecodeError,
     Described,
     Detach,
@@ -36,6 +39,7 @@ from amqpcodec import (
     ErrorCondition,
     Flow,
     Open,
+    Received,
     ReceiverSettleMode,
     Released,
     Role,
@@ -61,6 +65,7 @@ from amqpcodec import (
 )
 from amqpcodec.frames import Frame, FrameReader, encode_frame
 from amqpcodec.performatives import Performative, SaslBody
+from tests.helpers.composites import forced
 from tests.helpers.proton import same_proton
 from tests.helpers.streams import read_all_ways
 
@@ -757,3 +762,58 @@ def test_composite_subclasses_build_encode_and_pickle(any_backend: Any) -> None:
     assert sub.replace(container_id="d").container_id == "d"
     hooked = any_backend.encode(_HookedOpen(container_id="c"), amqpcodec.DEFAULT_LIMITS)
     assert hooked == any_backend.encode(Open(container_id="from-hook"), amqpcodec.DEFAULT_LIMITS)
+
+
+# --------------------------------------------------------------------------- archetypes (Part 1 §1.4)
+
+
+@pytest.mark.parametrize(
+    ("make", "path", "hint"),
+    [
+        (lambda: Attach(name="l", handle=0, role=Role.SENDER, source="q"), "attach.source", "Source(address='q')"),
+        (lambda: Attach(name="l", handle=0, role=Role.SENDER, target="q"), "attach.target", "Target(address='q')"),
+        (lambda: Attach(name="l", handle=0, role=Role.SENDER, target=Source()), "attach.target", "Target("),
+        (lambda: Transfer(handle=0, state="accepted"), "transfer.state", "Accepted()"),
+        (lambda: Disposition(role=Role.RECEIVER, first=0, state=Source()), "disposition.state", "Accepted()"),
+        (lambda: Source(default_outcome=Received(section_number=0, section_offset=0)), "source.default_outcome", "Released()"),
+        (lambda: TransactionalState(txn_id=b"t", outcome=Received(section_number=0, section_offset=0)), "transactional-state.outcome", "Modified("),
+        (lambda: Transfer(handle=0, state=Described(ULong(0x28), [])), "transfer.state", "Accepted()"),
+    ],
+)
+def test_fields_requiring_an_archetype_refuse_other_values(make: Callable[[], Any], path: str, hint: str) -> None:
+    """A ``*`` field that requires an archetype holds a composite providing it (or a
+    described value of one, or of an extension's descriptor); anything else is refused
+    when the composite is built, naming the field and suggesting what to give."""
+    with pytest.raises(EncodeError) as info:
+        make()
+    assert info.value.path == path
+    assert hint in str(info.value)
+
+
+def test_fields_requiring_an_archetype_take_its_providers() -> None:
+    attach = Attach(name="l", handle=0, role=Role.SENDER, source=Source(address="q"), target=Coordinator())
+    assert isinstance(attach.target, Coordinator)
+    for state in (Accepted(), Received(section_number=0, section_offset=0), TransactionalState(txn_id=b"t")):
+        assert Transfer(handle=0, state=state).state is state
+    extension = Described(Symbol("vendor:state"), [])
+    assert Transfer(handle=0, state=extension).state is extension
+    assert Transfer(handle=0, state=Described(ULong(0x24), [])).state == Described(ULong(0x24), [])
+    assert TransactionalState(txn_id=bytearray(b"t")).txn_id == b"t"
+
+
+def test_a_transaction_id_is_binary() -> None:
+    with pytest.raises(EncodeError) as info:
+        Declared(txn_id="t")
+    assert info.value.path == "declared.txn_id" and "transaction-id (binary)" in str(info.value)
+
+
+def test_decoding_keeps_what_a_peer_sent_where_an_archetype_is_required() -> None:
+    """A peer's string where a source belongs decodes as sent (Part 1 §1.4 is a rule for
+    senders); rebuilding the composite with ``replace`` applies the constructor's check."""
+    frame = encode_frame(forced(Attach(name="l", handle=0, role=Role.SENDER), source="q"))
+    reader = FrameReader(expect_header=False)
+    reader.feed(frame)
+    (event,) = list(reader)
+    assert isinstance(event, Frame) and event.performative.source == "q"
+    with pytest.raises(EncodeError):
+        event.performative.replace(name="m")

@@ -109,6 +109,56 @@ def _converter_for_primitive(type_name: str) -> Callable[[Any], Any]:
     return convert
 
 
+#: The archetypes composite types provide (Part 1 §1.4 "provides"), and what an error
+#: suggests for a value that provides none.
+_ARCHETYPES = frozenset(archetype for spec in COMPOSITES.values() for archetype in spec.provides)
+_ARCHETYPE_HINTS = {
+    "source": "Source(address={value!r})",
+    "target": "Target(address={value!r})",
+    "delivery-state": "a delivery state such as Accepted(), Received(...) or TransactionalState(...)",
+    "outcome": "an outcome such as Accepted(), Rejected(...), Released() or Modified(...)",
+    "lifetime-policy": "a lifetime policy such as DeleteOnClose()",
+}
+
+
+def _archetype(requires: str) -> Callable[[Any], Any]:
+    """A ``*`` field that requires archetype ``requires`` (§1.4) holds a composite that
+    provides it, or a ``Described`` whose descriptor is such a composite's or one not
+    known here (an extension: kept as given)."""
+    providers = frozenset(name for name, spec in COMPOSITES.items() if requires in spec.provides)
+    names = "" if providers == {requires} else f" ({' or '.join(sorted(providers))})"
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, Composite):
+            if value.SPEC.name in providers:
+                return value
+            shown = value.SPEC.name
+        elif isinstance(value, Described):
+            try:
+                cls = REGISTRY.get(value.descriptor)
+            except TypeError:  # an unhashable descriptor names no known class
+                cls = None
+            if cls is None or cls.SPEC.name in providers:
+                return value
+            shown = f"a described {cls.SPEC.name}"
+        else:
+            shown = type(value).__name__
+        hint = _ARCHETYPE_HINTS[requires].format(value=value if isinstance(value, str) else "...")
+        raise EncodeError(f"needs a {requires}{names}, not {shown}; give {hint}")
+
+    return convert
+
+
+def _transaction_id(value: Any) -> Any:
+    """A txn-id (Part 4 §4.5.6 ``transaction-id``, a restricted binary): bytes, or a
+    ``Described`` (an extension, kept as given)."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, Described):
+        return value
+    raise EncodeError(f"needs a transaction-id (binary), not {type(value).__name__}")
+
+
 def _field_converter(field: Field) -> Callable[[Any], Any]:
     """How a constructor argument for ``field`` becomes the stored value."""
     enum_cls = _ENUMS.get(field.type)
@@ -127,6 +177,10 @@ def _field_converter(field: Field) -> Callable[[Any], Any]:
                 return value
             raise EncodeError(f"needs a {expected}, not {type(value).__name__}")
 
+    elif field.requires in _ARCHETYPES:
+        return _archetype(field.requires)
+    elif field.requires == "txn-id":
+        return _transaction_id
     else:  # "*": any value, as given
         return lambda value: value
 

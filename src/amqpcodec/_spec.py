@@ -250,11 +250,17 @@ class Field(NamedTuple):
 
 
 class CompositeSpec(NamedTuple):
+    """One composite type: its name, descriptor code and symbol, fields, the spec section
+    defining it, and the archetypes it provides (``delivery-state``, ``outcome``,
+    ``source``, ``target``, ``lifetime-policy``): what a ``*`` field that requires one
+    of them may hold (Part 1 §1.4)."""
+
     name: str
     code: int
     symbol: str
     fields: tuple[Field, ...]
     section: str
+    provides: frozenset[str] = frozenset()
 
 
 #: Restricted types (Part 1 §1.3) and the primitive each is carried as on the wire.
@@ -287,8 +293,9 @@ RESTRICTED: dict[str, str] = {
     "address-string": "string",
 }
 
-# The field tables of Parts 2-5, one composite a block: "name code section", then one
-# line a field: name, type, then flags (mandatory, multiple, default=..., requires=...).
+# The field tables of Parts 2-5, one composite a block: "name code section", then
+# "provides=..." where the type provides archetypes; then one line a field: name, type,
+# then flags (mandatory, multiple, default=..., requires=...).
 _COMPOSITE_TABLE = """
 open 0x10 2.7.1
     container-id string mandatory
@@ -368,18 +375,18 @@ error 0x1d 2.8.14
     condition symbol mandatory
     description string
     info fields
-received 0x23 3.4.1
+received 0x23 3.4.1 provides=delivery-state
     section-number uint mandatory
     section-offset ulong mandatory
-accepted 0x24 3.4.2
-rejected 0x25 3.4.3
+accepted 0x24 3.4.2 provides=delivery-state,outcome
+rejected 0x25 3.4.3 provides=delivery-state,outcome
     error error
-released 0x26 3.4.4
-modified 0x27 3.4.5
+released 0x26 3.4.4 provides=delivery-state,outcome
+modified 0x27 3.4.5 provides=delivery-state,outcome
     delivery-failed boolean
     undeliverable-here boolean
     message-annotations fields
-source 0x28 3.5.3
+source 0x28 3.5.3 provides=source
     address * requires=address
     durable terminus-durability default=none
     expiry-policy terminus-expiry-policy default=session-end
@@ -391,7 +398,7 @@ source 0x28 3.5.3
     default-outcome * requires=outcome
     outcomes symbol multiple
     capabilities symbol multiple
-target 0x29 3.5.4
+target 0x29 3.5.4 provides=target
     address * requires=address
     durable terminus-durability default=none
     expiry-policy terminus-expiry-policy default=session-end
@@ -399,20 +406,20 @@ target 0x29 3.5.4
     dynamic boolean default=false
     dynamic-node-properties node-properties
     capabilities symbol multiple
-delete-on-close 0x2b 3.5.10
-delete-on-no-links 0x2c 3.5.11
-delete-on-no-messages 0x2d 3.5.12
-delete-on-no-links-or-messages 0x2e 3.5.13
-coordinator 0x30 4.5.1
+delete-on-close 0x2b 3.5.10 provides=lifetime-policy
+delete-on-no-links 0x2c 3.5.11 provides=lifetime-policy
+delete-on-no-messages 0x2d 3.5.12 provides=lifetime-policy
+delete-on-no-links-or-messages 0x2e 3.5.13 provides=lifetime-policy
+coordinator 0x30 4.5.1 provides=target
     capabilities txn-capability multiple
 declare 0x31 4.5.2
     global-id * requires=global-tx-id
 discharge 0x32 4.5.3
     txn-id * mandatory requires=txn-id
     fail boolean
-declared 0x33 4.5.4
+declared 0x33 4.5.4 provides=delivery-state,outcome
     txn-id * mandatory requires=txn-id
-transactional-state 0x34 4.5.5
+transactional-state 0x34 4.5.5 provides=delivery-state
     txn-id * mandatory requires=txn-id
     outcome * requires=outcome
 sasl-mechanisms 0x40 5.3.3.1
@@ -453,21 +460,22 @@ properties 0x73 3.2.4
 
 def _parse_composites(text: str) -> dict[str, CompositeSpec]:
     composites: dict[str, CompositeSpec] = {}
-    current: tuple[str, int, str] | None = None
+    current: tuple[str, int, str, frozenset[str]] | None = None
     fields: list[Field] = []
 
     def close() -> None:
         if current is not None:
-            name, code, section = current
+            name, code, section, provides = current
             entry = DESCRIPTOR_BY_CODE[code]
             assert entry.name == name, (name, entry)
-            composites[name] = CompositeSpec(name, code, entry.symbol, tuple(fields), section)
+            composites[name] = CompositeSpec(name, code, entry.symbol, tuple(fields), section, provides)
 
     for line in text.strip().splitlines():
         if not line.startswith(" "):
             close()
-            name, code, section = line.split()
-            current, fields = (name, int(code, 16), section), []
+            name, code, section, *rest = line.split()
+            provides = frozenset(rest[0].removeprefix("provides=").split(",")) if rest else frozenset()
+            current, fields = (name, int(code, 16), section, provides), []
             continue
         words = line.split()
         flags = {w.split("=")[0]: (w.split("=", 1)[1] if "=" in w else "") for w in words[2:]}

@@ -434,8 +434,10 @@ def _build_composite(cls: type[Any]) -> Strategy[Any]:
             strategy = st.one_of(amqp_ulong(), amqp_uuid(), amqp_binary(), amqp_string())
         elif field.requires == "address":
             strategy = amqp_string()
-        elif field.requires in _REQUIRED_COMPOSITES:
-            strategy = st.one_of([_nested_composite(name) for name in _REQUIRED_COMPOSITES[field.requires]])
+        elif field.requires == "txn-id":
+            strategy = amqp_binary()
+        elif _providers(field.requires):
+            strategy = st.one_of([_nested_composite(name) for name in _providers(field.requires)])
         else:
             # Any value but a described one (whose descriptor could be a known one,
             # which decodes to its class) or null (absent).
@@ -448,13 +450,12 @@ def _build_composite(cls: type[Any]) -> Strategy[Any]:
 
 _COMPOSITE_FIELD_CLASSES = frozenset(("error",))
 
-#: The composites a ``*`` field's archetype (``requires``) admits, Part 3 §3.4-3.5.
-_REQUIRED_COMPOSITES: dict[str, tuple[str, ...]] = {
-    "delivery-state": ("received", "accepted", "rejected", "released", "modified"),
-    "outcome": ("accepted", "rejected", "released", "modified"),
-    "source": ("source",),
-    "target": ("target", "coordinator"),
-}
+def _providers(archetype: str | None) -> list[str]:
+    """The composites that provide ``archetype`` (the spec table's ``provides``): what a
+    ``*`` field requiring it admits (Part 1 §1.4)."""
+    from ._spec import COMPOSITES
+
+    return sorted(name for name, spec in COMPOSITES.items() if archetype in spec.provides)
 
 
 def _class_named(spec_name: str) -> type[Any]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import uuid as _uuid
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .. import _jsonform
 from .. import definitions as _definitions  # noqa: F401 (registers the restricted-type enums)
@@ -133,6 +133,20 @@ class Header(Composite):
     ttl: int | None = None
     first_acquirer: bool | None = None
     delivery_count: int | None = None
+
+    if TYPE_CHECKING:  # set by @composite for each field with a spec default
+
+        @property
+        def effective_durable(self) -> bool: ...
+
+        @property
+        def effective_priority(self) -> int: ...
+
+        @property
+        def effective_first_acquirer(self) -> bool: ...
+
+        @property
+        def effective_delivery_count(self) -> int: ...
 
 
 MessageId = int | str | bytes | _uuid.UUID
