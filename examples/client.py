@@ -26,7 +26,7 @@ whose ``/queue/<name>`` addresses declare the queue)::
 It sends a few messages of different body kinds, receives them back and prints them.
 RabbitMQ 3.10 shows in the output what it changes: it adds a header and (where the
 message had none) a properties section with the queue name as subject, and returns a
-body of several sections in reverse order (tests/test_broker.py records all of it).
+body of several sections in reverse order (tests/interop/test_broker.py records all of it).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Write the seed corpora, ``fuzz/corpus/<harness>/seed-<sha1>``, from the golden vectors.
 
-Sources: every hex literal in ``tests/test_golden_values.py``, ``tests/test_message_golden.py``,
-``tests/test_performatives.py`` and ``tests/test_frames.py`` (hand-written from the spec),
+Sources: every hex literal in ``tests/values/test_golden.py``, ``tests/messages/test_golden.py``,
+``tests/composites/test_performatives.py`` and ``tests/frames/test_frames.py`` (hand-written from the spec),
 ``tests/data/w1_proton.hex``, ``examples/*.bin``, ``examples/session.hex`` and the pcap
 capture ``tests/data/rabbitmq.pcap``; the message payloads carried by the
 example session; and a few assembler programs (``fuzz.targets.assembler_frames``).
@@ -24,7 +24,13 @@ from amqpcodec.message import Message
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fuzz" / "corpus"
-GOLDEN_FILES = ("test_golden_values.py", "test_message_golden.py", "test_performatives.py", "test_frames.py")
+GOLDEN_FILES = (
+    "values/test_golden.py",
+    "messages/test_golden.py",
+    "composites/test_performatives.py",
+    "frames/test_frames.py",
+    "helpers/streams.py",
+)
 MAX_SEED = 8192
 _HEX = re.compile(r"[0-9a-fA-F]+")
 

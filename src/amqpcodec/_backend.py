@@ -3,7 +3,7 @@
 ``AMQPCODEC_PUREPYTHON=1`` (any non-empty value other than ``0``) or a non-CPython
 interpreter selects the pure-Python backend; otherwise the compiled ``_speedups``
 module is used, falling back to pure Python only when it cannot be imported (it was
-not built; ``tests/test_backend_selection.py`` fails a CPython install where that
+not built; ``tests/backends/test_backend_selection.py`` fails a CPython install where that
 happens silently).  ``IMPLEMENTATION`` says which one an import picked.
 
 Every layer reads the live backend at call time through :func:`current`, a

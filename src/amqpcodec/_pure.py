@@ -41,8 +41,8 @@ This module is the value codec only.  The layers above (``_composite``, ``messag
 compiled backend adds hot paths for them (``_seam.CompiledPaths``) with no twin here.
 
 The compiled twin, ``_speedups.pyx``, mirrors every function here with the same
-results and errors; ``tests/test_differential.py`` and
-``tests/test_differential_hotpaths.py`` hold them to it.
+results and errors; ``tests/backends/test_value_codecs.py`` and
+``tests/backends/test_hot_paths.py`` hold them to it.
 """
 
 from __future__ import annotations

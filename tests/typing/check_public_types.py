@@ -1,5 +1,5 @@
 """What a user's type checker sees: run through ``mypy --strict`` (CI's lint step, and
-``tests/test_typing.py`` when mypy is installed), never imported by pytest.
+``tests/api/test_typing.py`` when mypy is installed), never imported by pytest.
 
 ``assert_type`` lines must hold exactly; each ``# type: ignore[code]`` marks a line
 mypy must reject with that code (``--strict`` warns about an ignore that is not needed,

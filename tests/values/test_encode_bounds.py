@@ -3,7 +3,7 @@ whatever an application hands ``encode``, ``Message.encode`` or ``encode_frame``
 result is bytes or an :class:`~amqpcodec.errors.EncodeError` whose ``.path`` names the
 offending part, never a hang, a ``RecursionError`` or another exception.
 
-Covered here, beyond ``test_fuzz_contract.py`` (value-level paths, surrogates in plain
+Covered here, beyond ``test_hostile_input.py`` (value-level paths, surrogates in plain
 strings, wrappers refusing values, a list, dict or described value holding itself) and
 ``test_message.py`` (constructor field errors, annotation and application-properties
 keys): containers holding themselves through every kind of container and through

@@ -8,7 +8,7 @@
   zero-width elements in one decode share ``max_container_items`` elements; the array
   that would pass it raises at its offset, as one oversized array does.
 
-The reproducers of the original findings are in ``test_fuzz_regressions.py``; here the
+The reproducers of the original findings are in ``test_regressions.py``; here the
 bounds are pinned at N and N+1, golden offsets, and both backends side by side (class,
 offset, constructor, limit and message).  Work is counted, never timed.
 """

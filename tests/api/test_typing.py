@@ -14,13 +14,11 @@ import inspect
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from amqpcodec._composite import REGISTRY
-
-HERE = Path(__file__).resolve().parent
+from tests.helpers.paths import TESTS
 
 
 def declared_effective(cls: type) -> set[str]:
@@ -44,7 +42,7 @@ def test_effective_properties_are_declared_for_type_checkers(cls: type) -> None:
 @pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed (CI's lint step runs it)")
 def test_a_users_script_is_type_checked() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10", str(HERE / "typing")],
+        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10", str(TESTS / "typing")],
         capture_output=True,
         text=True,
         timeout=600,

@@ -11,7 +11,7 @@ Proton's decimals are raw IEEE 754-2008 BID bits, not numbers: ``proton.decimal3
 ``decimal64`` are ``int`` subclasses holding the 32 or 64 bits, which Proton writes in
 network order; ``decimal128`` is a ``bytes`` subclass holding the 16 bytes in wire order
 (proton/_data.py, cproton.py ``py2decimal128``).  The BID values below are the
-hand-worked ones of ``test_golden_values.py``.
+hand-worked ones of ``test_golden.py``.
 
 Without python-qpid-proton (the ``interop`` extra) these tests skip, except under CI,
 where a missing Proton is a failure.

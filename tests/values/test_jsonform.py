@@ -12,7 +12,6 @@ import json
 import math
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,8 +61,8 @@ from amqpcodec.message import (
     MessageAnnotations,
     Properties,
 )
+from tests.helpers.messages import W1
 
-W1 = bytes.fromhex((Path(__file__).parent / "data" / "w1_proton.hex").read_text().strip())
 UTC = dt.timezone.utc
 U = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
 

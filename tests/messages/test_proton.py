@@ -11,7 +11,7 @@ properties section (empty ones when nothing is set), and may write header fields
 equal to their defaults, so headers are compared by their effective values (§3.2.1
 defaults).  Where Proton departs from the specification it drops the footer and keeps
 only the last data section; those cases are tested against the spec instead (hand-
-written bytes below and in test_message_golden.py).
+written bytes below and in tests/messages/test_golden.py).
 
 Without python-qpid-proton (the ``interop`` extra) these tests skip, except under CI,
 where a missing Proton is a failure.
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -43,6 +42,7 @@ from amqpcodec import (
 )
 from amqpcodec.message import AMQPSequence, AMQPValue, Data, Header, Message, Properties
 from amqpcodec.testing import same_value
+from tests.helpers.messages import W1
 from tests.helpers.proton import same_proton
 
 if os.environ.get("CI"):
@@ -262,7 +262,7 @@ def test_ours_to_proton(case: Case) -> None:
 
 def test_proton_w1_matches_the_shared_bytes() -> None:
     """The shared W1 payload is what this Proton writes for W1's content."""
-    w1 = bytes.fromhex((Path(__file__).parent / "data" / "w1_proton.hex").read_text().strip())
+    w1 = W1
     message = proton_message(
         {
             "durable": True,

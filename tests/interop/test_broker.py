@@ -42,7 +42,6 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
@@ -103,6 +102,7 @@ from amqpcodec import (
     encode_frame,
 )
 from amqpcodec.testing import same_value
+from tests.helpers.paths import EXAMPLES
 
 pytestmark = [
     pytest.mark.interop,
@@ -115,7 +115,7 @@ pytestmark = [
 
 def _load_client() -> ModuleType:
     """``examples/client.py``, which is not a package module."""
-    path = Path(__file__).resolve().parent.parent / "examples" / "client.py"
+    path = EXAMPLES / "client.py"
     spec = importlib.util.spec_from_file_location("amqpcodec_example_client", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
