@@ -7,41 +7,15 @@ error.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any, TextIO
 
 from .. import decode_prefix
 from ..errors import AMQPCodecError
 from ..types import Array, Described
+from .text_values import type_name
 
-__all__ = ["type_name", "render", "run_values", "is_value_sequence"]
-
-_NAMES: dict[type, str] = {
-    type(None): "null",
-    bool: "boolean",
-    int: "long",
-    float: "double",
-    Decimal: "decimal128",
-    uuid.UUID: "uuid",
-    bytes: "binary",
-    str: "string",
-    list: "list",
-    dict: "map",
-    Array: "array",
-    Described: "described",
-}
-
-
-def type_name(value: Any) -> str:
-    """The AMQP type name a decoded value stands for (``uint``, ``symbol``, ...)."""
-    for cls in type(value).__mro__:
-        name = getattr(cls, "TYPE_NAME", None) or _NAMES.get(cls)
-        if name:
-            return str(name)
-    return type(value).__name__
-
+__all__ = ["render", "run_values", "is_value_sequence"]
 
 def _scalar(value: Any, full: bool) -> str:
     if isinstance(value, bytes):
