@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+import uuid as _uuid
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -159,6 +160,21 @@ def _transaction_id(value: Any) -> Any:
     raise EncodeError(f"needs a transaction-id (binary), not {type(value).__name__}")
 
 
+def _message_id(value: Any) -> Any:
+    """A message-id or correlation-id (Part 3 §3.2.11-§3.2.14): ulong, uuid, binary or
+    string; a non-negative ``int`` becomes ``ULong``, other binaries ``bytes``."""
+    cls = type(value)
+    if cls is ULong or cls is str or cls is bytes or cls is _uuid.UUID:
+        return value
+    if cls is int:
+        if value < 0:
+            raise EncodeError(f"a message-id cannot be a negative int ({value})")
+        return ULong(value)
+    if cls is bytearray or cls is memoryview:
+        return bytes(value)
+    raise EncodeError(f"a message-id is a ulong, uuid, binary or string, not {cls.__name__}")
+
+
 def _field_converter(field: Field) -> Callable[[Any], Any]:
     """How a constructor argument for ``field`` becomes the stored value."""
     enum_cls = _ENUMS.get(field.type)
@@ -181,6 +197,8 @@ def _field_converter(field: Field) -> Callable[[Any], Any]:
         return _archetype(field.requires)
     elif field.requires == "txn-id":
         return _transaction_id
+    elif field.requires == "message-id":
+        return _message_id
     else:  # "*": any value, as given
         return lambda value: value
 

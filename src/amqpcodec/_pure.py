@@ -56,6 +56,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
+from ._buffers import flat_view
 from ._decimal import bid_to_decimal, decimal_to_bid
 from ._spec import ARRAY_ELEMENT_CODES, ENCODING_BY_CODE, ZERO_WIDTH_CODES, Code
 from .errors import DecodeError, EncodeError, IncompleteError, LimitExceededError, UnsupportedTypeError
@@ -800,7 +801,7 @@ def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | No
     with other calls and updated in place; by default the call has its own, of
     ``limits.max_container_items`` (``Limits`` docstring).
     """
-    buf = data if type(data) is bytes else _as_buffer(data)
+    buf = data if type(data) is bytes else flat_view(data)
     end = len(buf)
     if offset < 0 or offset > end:
         raise ValueError(f"offset {offset} is outside the {end}-byte input")
@@ -812,17 +813,6 @@ def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | No
         raise LimitExceededError(
             "nesting exhausted the Python stack before max_depth", offset=offset, limit="max_depth"
         ) from None
-
-
-def _as_buffer(data: Any) -> Any:
-    """A flat unsigned-byte view of any contiguous buffer (bytes is used as is)."""
-    try:
-        view = memoryview(data)
-    except TypeError:
-        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required") from None
-    if not view.c_contiguous:
-        raise ValueError("cannot decode from a non-contiguous buffer")
-    return view.cast("B") if view.format != "B" or view.ndim != 1 else view
 
 
 # --------------------------------------------------------------------------- encoding

@@ -66,16 +66,6 @@ _Span = tuple[int, int, tuple[tuple[int, int, int], ...]]
 # --------------------------------------------------------------------------- checks
 
 
-def _as_view(data: Any) -> memoryview:
-    try:
-        view = memoryview(data)
-    except TypeError:
-        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required") from None
-    if not view.c_contiguous:
-        raise ValueError("cannot decode from a non-contiguous buffer")
-    return view.cast("B") if view.format != "B" or view.ndim != 1 else view
-
-
 def _check_size(size: int, limits: Limits) -> None:
     if size > limits.max_message_size:
         raise LimitExceededError(

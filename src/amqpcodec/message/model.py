@@ -44,12 +44,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .. import _jsonform
 from .._backend import current
+from .._buffers import flat_view
 from .._composite import REGISTRY, Composite
 from .._seam import MessagePlan
 from .._spec import Category
 from ..errors import DecodeError, EncodeError
 from ..limits import DEFAULT_LIMITS, Limits
-from .decode import _SKIP, _as_view, _check_size, _decode_sections, _decode_span, _scan_sections, _Span
+from .decode import _SKIP, _check_size, _decode_sections, _decode_span, _scan_sections, _Span
 from .encode import _encode_section, _too_long
 from .sections import (
     _ATTRS,
@@ -213,7 +214,7 @@ class Message:
                 if lazy_message is not None:
                     return lazy_message
             return _scan(cls, raw, limits)
-        buf = data if type(data) is bytes else _as_view(data)
+        buf = data if type(data) is bytes else flat_view(data)
         if len(buf) > limits.max_message_size:
             _check_size(len(buf), limits)
         compiled = current().compiled

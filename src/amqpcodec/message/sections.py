@@ -152,20 +152,6 @@ class Header(Composite):
 MessageId = int | str | bytes | _uuid.UUID
 
 
-def _message_id(value: Any) -> Any:
-    """A message-id or correlation-id (§3.2.11-§3.2.14): ulong, uuid, binary or string."""
-    cls = type(value)
-    if cls is ULong or cls is str or cls is bytes or cls is _uuid.UUID:
-        return value
-    if cls is int:
-        if value < 0:
-            raise EncodeError(f"a message-id cannot be a negative int ({value})")
-        return ULong(value)
-    if cls is bytearray or cls is memoryview:
-        return bytes(value)
-    raise EncodeError(f"a message-id is a ulong, uuid, binary or string, not {cls.__name__}")
-
-
 @composite("properties")
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Properties(Composite):
@@ -185,17 +171,6 @@ class Properties(Composite):
     group_sequence: int | None = None
     reply_to_group_id: str | None = None
 
-    def __post_init__(self) -> None:
-        Composite.__post_init__(self)
-        for name in ("message_id", "correlation_id"):
-            value = getattr(self, name)
-            if value is not None:
-                try:
-                    converted = _message_id(value)
-                except EncodeError as error:
-                    raise error._at(f"properties.{name}") from None
-                if converted is not value:
-                    object.__setattr__(self, name, converted)
 
 
 # --------------------------------------------------------------------------- map sections
