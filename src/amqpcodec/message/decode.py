@@ -249,6 +249,24 @@ def _read_section(
 _SMALL_KINDS: tuple[int, ...] = tuple(_KIND_BY_CODE.get(code, -1) for code in range(256))
 
 
+def _next_section(buf: Any, pos: int, end: int, last: int, last_slot: int) -> tuple[int, int, int]:
+    """The kind, value offset and message slot of the section at ``pos``, after a
+    section of kind ``last`` in slot ``last_slot`` (-1 for none): its descriptor read,
+    its value's constructor and its place in the §3.2 order checked."""
+    if last == FOOTER:
+        raise DecodeError(f"{end - pos} bytes after the footer", offset=pos, field="footer")
+    # The usual form, 00 53 <code> <value constructor>, is recognised inline.
+    if pos + 3 < end and buf[pos] == 0 and buf[pos + 1] == Code.SMALLULONG and _SMALL_KINDS[buf[pos + 2]] >= 0:
+        kind, value_start = _SMALL_KINDS[buf[pos + 2]], pos + 3
+    else:
+        kind, value_start = _section_head(buf, pos, end)
+    _check_value_code(kind, buf, value_start, end)
+    slot = _SLOT_OF_KIND[kind]
+    if slot <= last_slot:
+        _check_order(kind, last, pos)
+    return kind, value_start, slot
+
+
 def _decode_sections(buf: Any, limits: Limits) -> list[Any]:
     """The seven sections (``None`` where absent) of the message that is all of ``buf``
     (§3.2), each decoded and checked: the eager walk."""
@@ -260,17 +278,7 @@ def _decode_sections(buf: Any, limits: Limits) -> list[Any]:
     budget = [limits.max_container_items]  # one zero-width budget for every section
     decode_prefix = current().decode_prefix
     while pos < end:
-        if last == FOOTER:
-            raise DecodeError(f"{end - pos} bytes after the footer", offset=pos, field="footer")
-        # The usual form, 00 53 <code> <value constructor>, is recognised inline.
-        if pos + 3 < end and buf[pos] == 0 and buf[pos + 1] == Code.SMALLULONG and _SMALL_KINDS[buf[pos + 2]] >= 0:
-            kind, value_start = _SMALL_KINDS[buf[pos + 2]], pos + 3
-        else:
-            kind, value_start = _section_head(buf, pos, end)
-        _check_value_code(kind, buf, value_start, end)
-        slot = _SLOT_OF_KIND[kind]
-        if slot <= last_slot:
-            _check_order(kind, last, pos)
+        kind, value_start, slot = _next_section(buf, pos, end, last, last_slot)
         try:
             if inner is not None:
                 value, stop = decode_prefix(buf, value_start, inner, budget)
@@ -337,16 +345,7 @@ def _scan_sections(raw: bytes, limits: Limits) -> list[_Span | None]:
     body: list[tuple[int, int, int]] = []
     pos, last, last_slot, body_stop = 0, -1, -1, 0
     while pos < end:
-        if last == FOOTER:
-            raise DecodeError(f"{end - pos} bytes after the footer", offset=pos, field="footer")
-        if pos + 3 < end and raw[pos] == 0 and raw[pos + 1] == Code.SMALLULONG and _SMALL_KINDS[raw[pos + 2]] >= 0:
-            kind, value_start = _SMALL_KINDS[raw[pos + 2]], pos + 3
-        else:
-            kind, value_start = _section_head(raw, pos, end)
-        _check_value_code(kind, raw, value_start, end)
-        slot = _SLOT_OF_KIND[kind]
-        if slot <= last_slot:
-            _check_order(kind, last, pos)
+        kind, value_start, slot = _next_section(raw, pos, end, last, last_slot)
         # A section's value is usually one compound or binary: its size field gives its end.
         entry = _SKIP.get(raw[value_start])
         if entry is not None and entry[0] is not Category.FIXED and value_start + 1 + entry[1] <= end:
