@@ -203,6 +203,7 @@ def _extra_size(delivery_tag: bytes, state: Any) -> int:
     return extra if state is None else extra + _held_size(state)
 
 
+@dataclasses.dataclass(slots=True)
 class _Budget:
     """What a :class:`TransferAssembler` holds, as it counts it (its docstring, "Memory"):
     its partial deliveries, their payload bytes and their ``_Partial.extra`` (bounded
@@ -210,30 +211,12 @@ class _Budget:
     whenever there are two or more), and how many refused deliveries it remembers
     dropping (at most ``max(1, max_message_size // DROPPED_DELIVERY_OVERHEAD)``)."""
 
-    __slots__ = ("count", "dropped", "extra", "held")
-
-    def __init__(self) -> None:
-        #: How many partial deliveries, their payload bytes and their ``_Partial.extra``.
-        self.count = 0
-        self.held = 0
-        self.extra = 0
-        #: How many (channel, handle) pairs are remembered as being dropped.
-        self.dropped = 0
-
-    def __repr__(self) -> str:
-        return f"<_Budget count={self.count} held={self.held} extra={self.extra} dropped={self.dropped}>"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Budget):
-            return NotImplemented
-        return (self.count, self.held, self.extra, self.dropped) == (
-            other.count,
-            other.held,
-            other.extra,
-            other.dropped,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
+    #: How many partial deliveries, their payload bytes and their ``_Partial.extra``.
+    count: int = 0
+    held: int = 0
+    extra: int = 0
+    #: How many (channel, handle) pairs are remembered as being dropped.
+    dropped: int = 0
 
     def overdrawn(self, payload: int, extra: int, new: bool, limit: int) -> str | None:
         """Why holding ``payload`` more bytes and ``extra`` more (with one more partial
