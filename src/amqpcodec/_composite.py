@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+import reprlib
 import uuid as _uuid
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
@@ -91,10 +92,19 @@ def _symbol_keys(value: Any) -> dict[Any, Any]:
 def _enum_member(enum_cls: type[enum.Enum], wire: str) -> Callable[[Any], Any]:
     convert_wire = _converter_for_primitive(wire)
 
+    members = " or ".join(f"{enum_cls.__name__}.{member.name}" for member in enum_cls)
+
     def convert(value: Any) -> Any:
         if isinstance(value, enum_cls):
             return value
-        raw = convert_wire(value)
+        try:
+            raw = convert_wire(value)
+        except EncodeError:
+            named = str(value).upper().replace("-", "_") if isinstance(value, str) else None
+            hint = f"; did you mean {enum_cls.__name__}.{named}?" if named in enum_cls.__members__ else ""
+            raise EncodeError(
+                f"needs a {enum_cls.__name__} ({members}) or its {wire} value, not {type(value).__name__} {reprlib.repr(value)}{hint}"
+            ) from None
         try:
             return enum_cls(raw)
         except ValueError:

@@ -817,3 +817,31 @@ def test_decoding_keeps_what_a_peer_sent_where_an_archetype_is_required() -> Non
     assert isinstance(event, Frame) and event.performative.source == "q"
     with pytest.raises(EncodeError):
         event.performative.replace(name="m")
+
+
+@pytest.mark.parametrize(
+    ("make", "path", "expected"),
+    [
+        (
+            lambda: Attach(name="l", handle=0, role="sender"),
+            "attach.role",
+            "needs a Role (Role.SENDER or Role.RECEIVER) or its boolean value, not str 'sender'; "
+            "did you mean Role.SENDER?",
+        ),
+        (
+            lambda: Attach(name="l", handle=0, role=Role.SENDER, snd_settle_mode="mixed"),
+            "attach.snd_settle_mode",
+            "needs a SenderSettleMode (SenderSettleMode.UNSETTLED or SenderSettleMode.SETTLED or "
+            "SenderSettleMode.MIXED) or its ubyte value, not str 'mixed'; did you mean SenderSettleMode.MIXED?",
+        ),
+        (
+            lambda: Attach(name="l", handle=0, role=3),
+            "attach.role",
+            "needs a Role (Role.SENDER or Role.RECEIVER) or its boolean value, not int 3",
+        ),
+    ],
+)
+def test_restricted_type_errors_name_the_enum(make: Callable[[], Any], path: str, expected: str) -> None:
+    with pytest.raises(EncodeError) as info:
+        make()
+    assert info.value.path == path and str(info.value) == f"{expected} (at {path})"

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import amqpcodec
 from amqpcodec import (
     DEFAULT_LIMITS,
     Attach,
@@ -90,19 +91,30 @@ def error_all_ways(data: bytes, error_class: type[Exception], **kwargs: Any) -> 
 def test_protocol_header_bytes_and_fields() -> None:
     header = ProtocolHeader(0, 3)
     assert bytes(header) == SASL_HEADER
-    assert bytes(ProtocolHeader(8, 0, 1, 0, 0)) == AMQP_HEADER
+    assert bytes(ProtocolHeader(8, 0, major=1, minor=0, revision=0)) == AMQP_HEADER
     assert (header.layer, ProtocolHeader(0, 2).layer, ProtocolHeader(0, 0).layer) == ("SASL", "TLS", "AMQP")
     assert repr(header) == "ProtocolHeader(offset=0, protocol_id=3, major=1, minor=0, revision=0)"
-    assert header == ProtocolHeader(0, 3, 1, 0, 0) and header != ProtocolHeader(8, 3)
+    assert header == ProtocolHeader(0, 3, major=1, minor=0, revision=0) and header != ProtocolHeader(8, 3)
     assert pickle.loads(pickle.dumps(header)) == header
     with pytest.raises(AttributeError):
         header.offset = 1  # type: ignore[misc]
 
 
+def test_protocol_header_constants_and_keywords() -> None:
+    """The 1.0 headers are public bytes (§2.2, §5.2.1, §5.3.2), written out here by hand;
+    the version is keyword-only, so the four bytes after ``AMQP`` given positionally
+    cannot be taken for an offset and an id."""
+    assert amqpcodec.AMQP_HEADER == bytes.fromhex("414d5150 00 01 00 00") == bytes(ProtocolHeader(0, 0))
+    assert amqpcodec.TLS_HEADER == bytes.fromhex("414d5150 02 01 00 00") == bytes(ProtocolHeader(0, 2))
+    assert amqpcodec.SASL_HEADER == bytes.fromhex("414d5150 03 01 00 00") == bytes(ProtocolHeader(0, 3))
+    with pytest.raises(TypeError):
+        ProtocolHeader(0, 1, 0, 0)  # type: ignore[misc]
+
+
 def test_amqp_header_then_frames() -> None:
     events = read_all_ways(AMQP_HEADER + HEARTBEAT + CLOSE)
     assert events == [
-        ProtocolHeader(0, 0, 1, 0, 0),
+        ProtocolHeader(0, 0, major=1, minor=0, revision=0),
         Frame(8, 0, 0, b"", None, b""),
         Frame(16, 0, 0, b"", Close(), b""),
     ]

@@ -31,7 +31,7 @@ from .assembler import (
     TransferAssembler,
 )
 from .reader import FrameReader
-from .records import NEED_DATA, Frame, ProtocolHeader
+from .records import AMQP_HEADER, NEED_DATA, SASL_HEADER, TLS_HEADER, Frame, ProtocolHeader
 from .records import Event as Event
 from .records import NeedData as NeedData
 from .resync import find_frame_boundary
@@ -41,6 +41,9 @@ __all__ = [
     "FrameReader",
     "Frame",
     "ProtocolHeader",
+    "AMQP_HEADER",
+    "SASL_HEADER",
+    "TLS_HEADER",
     "NEED_DATA",
     "encode_frame",
     "encode_transfer",

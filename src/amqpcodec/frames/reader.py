@@ -365,7 +365,7 @@ class FrameReader:
             )
         self._pos = pos + _PROTOCOL_HEADER_SIZE
         self._phase = _PHASE_AFTER_HEADER[protocol_id]
-        return ProtocolHeader(offset, protocol_id, raw[5], raw[6], raw[7])
+        return ProtocolHeader(offset, protocol_id, major=raw[5], minor=raw[6], revision=raw[7])
 
     def _performative(self, body: bytes, frame_type: int, offset: int, body_offset: int) -> tuple[Any, int]:
         """Decode the described performative opening a frame body (§2.3.2); return it and its end."""

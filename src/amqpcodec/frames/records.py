@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import struct
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from .._composite import Composite
 from ..errors import DecodeError
@@ -24,6 +24,9 @@ from ..performatives import Performative, SaslBody
 from ..types import Described
 
 __all__ = [
+    "AMQP_HEADER",
+    "SASL_HEADER",
+    "TLS_HEADER",
     "Event",
     "Frame",
     "NEED_DATA",
@@ -48,6 +51,12 @@ _SASL_FRAME: Final = SaslBody.FRAME_TYPE
 
 # §2.2 (id 0), Part 5 §5.2.1 (id 2, TLS) and §5.3.2 (id 3, SASL): "AMQP" id major minor revision.
 _MAGIC = b"AMQP"
+
+#: The AMQP 1.0 protocol headers (Part 2 §2.2, Part 5 §5.2.1 and §5.3.2): what a client
+#: sends first, and a server answers with, for the AMQP, TLS and SASL layers.
+AMQP_HEADER: Final = b"AMQP\x00\x01\x00\x00"
+TLS_HEADER: Final = b"AMQP\x02\x01\x00\x00"
+SASL_HEADER: Final = b"AMQP\x03\x01\x00\x00"
 _PROTOCOL_HEADER_SIZE = 8
 _VERSION = b"\x01\x00\x00"
 _PROTOCOL_NAMES = {0: "AMQP", 2: "TLS", 3: "SASL"}
@@ -79,13 +88,21 @@ def _hex(data: bytes) -> str:
     return f"<{len(data)} bytes: {data[:20].hex()}{more}>"
 
 
+_R = TypeVar("_R", bound="_Record")
+
+
 class _Record:
     """Pickling for frozen slotted dataclasses on every supported Python (3.10 included)."""
 
     __slots__ = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), tuple(getattr(self, f.name) for f in dataclasses.fields(self)))  # type: ignore[arg-type]
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return (_rebuild_record, (type(self), fields))
+
+
+def _rebuild_record(cls: type[_R], fields: dict[str, Any]) -> _R:
+    return cls(**fields)
 
 
 # --------------------------------------------------------------------------- events
@@ -96,11 +113,16 @@ class ProtocolHeader(_Record):
     """A protocol header (§2.2; TLS Part 5 §5.2.1; SASL §5.3.2): ``b"AMQP"`` id major minor revision.
 
     ``protocol_id`` is 0 for AMQP, 2 for TLS, 3 for SASL; ``bytes(header)`` gives the
-    8 bytes.  ``offset`` is where it starts in the stream read.
+    8 bytes.  ``offset`` is where it starts in the stream read.  The version is given by
+    keyword (``ProtocolHeader(0, 3, major=1)``), so that a call meaning the four bytes
+    after ``AMQP`` (``ProtocolHeader(0, 1, 0, 0)``) is a ``TypeError``, not a header at
+    another offset.  :data:`AMQP_HEADER`, :data:`SASL_HEADER` and :data:`TLS_HEADER` are
+    the 1.0 headers' bytes.
     """
 
     offset: int
     protocol_id: int
+    _: dataclasses.KW_ONLY
     major: int = 1
     minor: int = 0
     revision: int = 0
