@@ -4,17 +4,17 @@
 see README.md for the value mapping and ``amqpcodec.types`` for the wrapper types.
 """
 
-from __future__ import annotations
-
-from typing import Any
+from typing import Any as _Any
 
 from . import definitions as _definitions
 from . import frames as _frames
 from . import message as _message
 from . import performatives as _performatives
 from . import transactions as _transactions
-from ._backend import IMPLEMENTATION, current
-from ._composite import field_path, to_typed
+from ._backend import IMPLEMENTATION
+from ._backend import current as _current
+from ._composite import field_path as _field_path
+from ._composite import to_typed
 from .definitions import *  # noqa: F403
 from .errors import (
     AMQPCodecError,
@@ -98,32 +98,33 @@ __all__ = [
     *_message.__all__,
 ]
 
-def encode(value: Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+
+def encode(value: _Any, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The canonical AMQP 1.0 encoding of ``value`` (Part 1 §1.6; README "Canonical encoding").
 
     Raises :class:`EncodeError` (with ``.path``) for a value that breaks a type's
     rules and :class:`UnsupportedTypeError` for a Python type with no AMQP encoding.
     """
     try:
-        return current().encode(value, limits)
+        return _current().encode(value, limits)
     except EncodeError as error:
-        error.path = field_path(value, error.path)
+        error.path = _field_path(value, error.path)
         raise
 
 
-def decode_prefix(data: Any, offset: int = 0, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, int]:
+def decode_prefix(data: _Any, offset: int = 0, *, limits: Limits = DEFAULT_LIMITS) -> tuple[_Any, int]:
     """Decode one value starting at ``offset``; return it and the offset just after it.
 
     ``data`` is any contiguous bytes-like object.  Raises :class:`IncompleteError`
     when the input ends inside the value, :class:`DecodeError` for invalid bytes and
     :class:`LimitExceededError` when ``limits`` are breached; every error has ``.offset``.
     """
-    return current().decode_prefix(data, offset, limits)
+    return _current().decode_prefix(data, offset, limits)
 
 
-def decode(data: Any, *, limits: Limits = DEFAULT_LIMITS) -> Any:
+def decode(data: _Any, *, limits: Limits = DEFAULT_LIMITS) -> _Any:
     """Decode exactly one value; bytes after it raise :class:`TrailingBytesError`."""
-    value, end = current().decode_prefix(data, 0, limits)
+    value, end = _current().decode_prefix(data, 0, limits)
     total = memoryview(data).nbytes if type(data) is not bytes else len(data)
     if end != total:
         raise TrailingBytesError(f"{total - end} bytes after the value", value=value, offset=end)
