@@ -155,4 +155,6 @@ def test_decode_map_of_colliding_keys(benchmark: Any, backend: Backend, kind: st
     benchmark.group = f"hashflood-{kind}"
     benchmark.extra_info.update(kind=kind, entries=entries, bytes=len(data), backend=backend.name)
     rounds = 5 if entries <= 1024 else 3
-    benchmark.pedantic(decode_or_refuse, args=(backend, data, limits), rounds=rounds, iterations=1, warmup_rounds=0)
+    benchmark.pedantic(
+        decode_or_refuse, args=(backend, data, limits), rounds=rounds, iterations=1, warmup_rounds=0
+    )

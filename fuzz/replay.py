@@ -91,7 +91,9 @@ class Tally:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fuzz.replay", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mutations", type=int, default=4000, help="mutated inputs per harness (default 4000)")
+    parser.add_argument(
+        "--mutations", type=int, default=4000, help="mutated inputs per harness (default 4000)"
+    )
     parser.add_argument("--seed", type=int, default=2024, help="seed of the mutator (default 2024)")
     parser.add_argument("--harness", action="append", choices=sorted(HARNESSES), help="only these harnesses")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus root (default fuzz/corpus)")
@@ -123,8 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
     breaches = [breach for tally in tallies for breach in tally.breaches]
-    print(f"total: {sum(t.corpus + t.mutations for t in tallies)} inputs, {len(breaches)} breaches, "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"total: {sum(t.corpus + t.mutations for t in tallies)} inputs, {len(breaches)} breaches, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     for index, (data, text) in enumerate(breaches):
         print(f"\n--- breach {index + 1}\n{text}")
         if args.save is not None:

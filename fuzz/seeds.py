@@ -85,7 +85,9 @@ def seeds() -> dict[str, set[bytes]]:
     literals.append(bytes.fromhex((ROOT / "tests" / "data" / "w1_proton.hex").read_text().strip()))
     examples = {path.name: path.read_bytes() for path in sorted((ROOT / "examples").glob("*.bin"))}
     frames = [data for data in literals if _is_frame(data)]
-    messages = [data for data in literals if len(data) > 2 and data[:2] == b"\x00\x53" and 0x70 <= data[2] <= 0x78]
+    messages = [
+        data for data in literals if len(data) > 2 and data[:2] == b"\x00\x53" and 0x70 <= data[2] <= 0x78
+    ]
     for name in ("session-c2s.bin", "session-s2c.bin"):
         messages += _stream_payloads(examples[name])
     for data in literals:
@@ -96,7 +98,13 @@ def seeds() -> dict[str, set[bytes]]:
         messages.append(data)
     capture = (ROOT / "tests" / "data" / "rabbitmq.pcap").read_bytes()
     hexdump = (ROOT / "examples" / "session.hex").read_bytes()
-    streams = [*examples.values(), *frames, b"AMQP\x00\x01\x00\x00" + b"".join(frames[:8]), capture, hexdump[:4096]]
+    streams = [
+        *examples.values(),
+        *frames,
+        b"AMQP\x00\x01\x00\x00" + b"".join(frames[:8]),
+        capture,
+        hexdump[:4096],
+    ]
     result: dict[str, set[bytes]] = {
         "value": {data for data in literals if not _is_frame(data)},
         "message": set(messages),

@@ -131,7 +131,9 @@ def _decode_error(harness: str, data: bytes, who: str, error: BaseException, sta
         _breach(harness, data, f"{who}: {type(error).__name__} escaped: {_show(error)}")
     offset = getattr(error, "offset", None)
     if type(offset) is not int or not start <= offset <= end:
-        _breach(harness, data, f"{who}: {type(error).__name__} offset {offset!r} outside {start}..{end}: {error}")
+        _breach(
+            harness, data, f"{who}: {type(error).__name__} offset {offset!r} outside {start}..{end}: {error}"
+        )
     frame_offset = error.__dict__.get("frame_offset")
     if frame_offset is not None and not start <= frame_offset <= offset:
         _breach(harness, data, f"{who}: frame_offset {frame_offset} after offset {offset}: {error}")
@@ -139,8 +141,14 @@ def _decode_error(harness: str, data: bytes, who: str, error: BaseException, sta
         clone = pickle.loads(pickle.dumps(error))
     except Exception as failure:
         _breach(harness, data, f"{who}: {type(error).__name__} does not pickle: {failure!r}")
-    if type(clone) is not type(error) or clone.args != error.args or not same_value(clone.__dict__, error.__dict__):
-        _breach(harness, data, f"{who}: {type(error).__name__} pickles as {_show(clone)} {_show(clone.__dict__)}")
+    if (
+        type(clone) is not type(error)
+        or clone.args != error.args
+        or not same_value(clone.__dict__, error.__dict__)
+    ):
+        _breach(
+            harness, data, f"{who}: {type(error).__name__} pickles as {_show(clone)} {_show(clone.__dict__)}"
+        )
     return (
         "error",
         type(error).__name__,
@@ -176,7 +184,11 @@ def _value(who: str, backend: Backend, data: bytes, buffer: Any, start: int, lim
     except Exception as error:
         _breach("value", data, f"{who}: the decoded {_show(value)} does not round-trip: {error!r}")
     if stop != len(encoded) or not same_value(again, value):
-        _breach("value", data, f"{who}: {_show(value)} re-encodes to {encoded.hex()}, which decodes to {_show(again)}")
+        _breach(
+            "value",
+            data,
+            f"{who}: {_show(value)} re-encodes to {encoded.hex()}, which decodes to {_show(again)}",
+        )
     _check_copies("value", data, who, value)
     return ("value", value, end - start, encoded)
 
@@ -313,11 +325,19 @@ def _roundtrip_frame(who: str, data: bytes, frame: Frame) -> None:
         and same_value(again.performative, frame.performative)
         and again.payload == frame.payload
     ):
-        _breach("frames", data, f"{who}: {_show(frame)} re-encodes to {raw.hex()}, read back as {_show(again)}")
+        _breach(
+            "frames", data, f"{who}: {_show(frame)} re-encodes to {raw.hex()}, read back as {_show(again)}"
+        )
 
 
 def _read_frames(
-    who: str, data: bytes, stream: bytes, sizes: Iterator[int] | None, expect_header: bool, limits: Limits, small: bool
+    who: str,
+    data: bytes,
+    stream: bytes,
+    sizes: Iterator[int] | None,
+    expect_header: bool,
+    limits: Limits,
+    small: bool,
 ) -> list[Any]:
     """What a reader makes of ``stream`` fed whole (``sizes`` None) or in chunks."""
     reader = FrameReader(limits=limits, expect_header=expect_header)
@@ -455,7 +475,9 @@ def assembler_frames(data: bytes) -> list[Frame]:
         elif kind == 4:
             fields, descriptor = [_ODD_VALUES[take() % len(_ODD_VALUES)] if op & 0x40 else handle], 0x16
         else:
-            fields, descriptor = ([], 0x17) if kind == 5 else ([], 0x18) if kind == 6 else ([None, 1, 1, 1], 0x13)
+            fields, descriptor = (
+                ([], 0x17) if kind == 5 else ([], 0x18) if kind == 6 else ([None, 1, 1, 1], 0x13)
+            )
         try:
             performative = amqpcodec.to_typed(Described(ULong(descriptor), fields))
         except AMQPCodecError:
@@ -477,7 +499,11 @@ def _assemble(who: str, data: bytes, frames: list[Frame]) -> list[Outcome]:
         except Exception as error:
             outcome = _decode_error("assembler", data, who, error, frame.offset, frame.offset)
             if outcome[4] != 0:
-                _breach("assembler", data, f"{who}: error for the frame at {frame.offset} has frame_offset {outcome[4]}")
+                _breach(
+                    "assembler",
+                    data,
+                    f"{who}: error for the frame at {frame.offset} has frame_offset {outcome[4]}",
+                )
             results.append(outcome)
             continue
         if key is not None and isinstance(performative, Transfer):
@@ -519,7 +545,10 @@ def check_assembler(data: bytes) -> None:
 # --------------------------------------------------------------------------- CLI stream
 
 TIGHT_STREAM = Limits(
-    max_frame_size=512, max_depth=8, max_container_items=64, max_map_entries=16,
+    max_frame_size=512,
+    max_depth=8,
+    max_container_items=64,
+    max_map_entries=16,
     max_message_size=2 * PARTIAL_DELIVERY_OVERHEAD + 256,
 )
 STREAM_LIMITS = (DEFAULT_LIMITS, TIGHT_STREAM)
@@ -576,7 +605,11 @@ def _run_cli(who: str, data: bytes, path: str, *flags: str) -> tuple[int, str]:
         with contextlib.redirect_stderr(io.StringIO()):
             status = amqpcodec.cli.run(amqpcodec.cli.build_parser().parse_args(["decode", *flags, path]), out)
     except Exception as error:
-        _breach("stream", data, f"{who}: amqpcodec decode {' '.join(flags)} raised {type(error).__name__}: {_show(error)}")
+        _breach(
+            "stream",
+            data,
+            f"{who}: amqpcodec decode {' '.join(flags)} raised {type(error).__name__}: {_show(error)}",
+        )
     if status not in (0, 1, 2):
         _breach("stream", data, f"{who}: amqpcodec decode {' '.join(flags)} exited {status!r}")
     return status, out.getvalue()

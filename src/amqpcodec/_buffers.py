@@ -17,7 +17,9 @@ def flat_view(data: Any) -> memoryview:
     try:
         view = memoryview(data)
     except TypeError:
-        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required") from None
+        raise TypeError(
+            f"cannot decode from {type(data).__name__}: a bytes-like object is required"
+        ) from None
     if not view.c_contiguous:
         raise ValueError("cannot decode from a non-contiguous buffer")
     return view.cast("B") if view.format != "B" or view.ndim != 1 else view

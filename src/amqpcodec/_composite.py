@@ -71,7 +71,32 @@ def _primitive(type_name: str) -> str | None:
 
 
 _PRIMITIVES = frozenset(
-    ["null", "boolean", "ubyte", "ushort", "uint", "ulong", "byte", "short", "int", "long", "float", "double", "decimal32", "decimal64", "decimal128", "char", "timestamp", "uuid", "binary", "string", "symbol", "list", "map", "array"]
+    [
+        "null",
+        "boolean",
+        "ubyte",
+        "ushort",
+        "uint",
+        "ulong",
+        "byte",
+        "short",
+        "int",
+        "long",
+        "float",
+        "double",
+        "decimal32",
+        "decimal64",
+        "decimal128",
+        "char",
+        "timestamp",
+        "uuid",
+        "binary",
+        "string",
+        "symbol",
+        "list",
+        "map",
+        "array",
+    ]
 )
 _SYMBOL_KEYED = frozenset(("fields", "node-properties", "filter-set", "annotations"))
 

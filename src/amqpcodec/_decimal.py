@@ -56,13 +56,10 @@ def check_decimal_fits(value: Decimal, width: int) -> None:
             raise EncodeError(f"NaN payload {value} does not fit {fmt.type_name}")
         return
     if len(digits) > fmt.digits:
-        raise EncodeError(
-            f"{value} has {len(digits)} significant digits; {fmt.type_name} holds {fmt.digits}"
-        )
+        raise EncodeError(f"{value} has {len(digits)} significant digits; {fmt.type_name} holds {fmt.digits}")
     if not fmt.min_exponent <= exponent <= fmt.max_exponent:
         raise EncodeError(
-            f"exponent of {value} is outside {fmt.type_name}'s range "
-            f"[{fmt.min_exponent}, {fmt.max_exponent}]"
+            f"exponent of {value} is outside {fmt.type_name}'s range [{fmt.min_exponent}, {fmt.max_exponent}]"
         )
 
 

@@ -244,7 +244,9 @@ def _d_boolean(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tup
         raise _truncated("boolean", off, 1, end)
     byte = buf[off]
     if byte > 1:
-        raise DecodeError(f"boolean byte must be 0x00 or 0x01, not 0x{byte:02x}", offset=off, constructor=0x56)
+        raise DecodeError(
+            f"boolean byte must be 0x00 or 0x01, not 0x{byte:02x}", offset=off, constructor=0x56
+        )
     return byte == 1, off + 1
 
 
@@ -320,7 +322,9 @@ def _d_str8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[
     try:
         return str(buf[off + 1 : stop], "utf-8"), stop
     except UnicodeDecodeError as error:
-        raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=off, constructor=0xA1) from None
+        raise DecodeError(
+            f"string is not valid UTF-8: {error.reason}", offset=off, constructor=0xA1
+        ) from None
 
 
 def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
@@ -344,7 +348,9 @@ def _string_converter(code: int) -> Callable[[Any, int, int, int], str]:
         try:
             return str(buf[start:stop], "utf-8")
         except UnicodeDecodeError as error:
-            raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=off, constructor=code) from None
+            raise DecodeError(
+                f"string is not valid UTF-8: {error.reason}", offset=off, constructor=code
+            ) from None
 
     return convert
 
@@ -386,9 +392,7 @@ def _check_count(count: int, room: int, limit: int, limit_name: str, off: int, c
         return
     name = ENCODING_BY_CODE[code].name
     if count > room:
-        raise DecodeError(
-            f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code
-        )
+        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
     if count > limit:
         raise LimitExceededError(
             f"{name} has {count} elements, over {limit_name}={limit}",
@@ -598,7 +602,9 @@ def _check_map_count(count: int, room: int, limits: _Bounds, off: int, code: int
         )
 
 
-def _first_bad_key(buf: Any, pos: int, pairs: int, stop: int, depth: int, limits: _Bounds, code: int) -> DecodeError:
+def _first_bad_key(
+    buf: Any, pos: int, pairs: int, stop: int, depth: int, limits: _Bounds, code: int
+) -> DecodeError:
     """The error for the first key a dict cannot hold, found by decoding the entries again
     (with a full zero-width budget: these bytes decoded within it once already)."""
     limits = limits.afresh()
@@ -612,7 +618,9 @@ def _first_bad_key(buf: Any, pos: int, pairs: int, stop: int, depth: int, limits
             seen[key] = None
         except TypeError:
             return DecodeError(
-                f"map key of type {type(key).__name__} is unhashable in Python", offset=key_at, constructor=code
+                f"map key of type {type(key).__name__} is unhashable in Python",
+                offset=key_at,
+                constructor=code,
             )
         if len(seen) == size:
             return DecodeError(f"duplicate map key {key!r}", offset=key_at, constructor=code)
@@ -638,11 +646,15 @@ def _array(code: int, width: int) -> Handler:
                 element = buf[pos]
                 if element == 0x00:
                     raise DecodeError(
-                        "arrays of multiply-described elements are not supported", offset=pos, constructor=code
+                        "arrays of multiply-described elements are not supported",
+                        offset=pos,
+                        constructor=code,
                     )
             encoding = ENCODING_BY_CODE.get(element)
             if encoding is None:
-                raise DecodeError(f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element)
+                raise DecodeError(
+                    f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element
+                )
             pos += 1
             if element in ZERO_WIDTH_CODES:
                 _check_count(count, count, limits.max_container_items, "max_container_items", off, code)
@@ -985,7 +997,9 @@ def _e_uuid(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> No
     out += value.bytes
 
 
-def _write_variable(out: bytearray, code8: int, code32: int, data: Any, size: int, limits: _EncodeLimits) -> None:
+def _write_variable(
+    out: bytearray, code8: int, code32: int, data: Any, size: int, limits: _EncodeLimits
+) -> None:
     if size <= 0xFF:
         out.append(code8)
         out.append(size)
@@ -1201,14 +1215,14 @@ def _too_large(size: int, limits: _EncodeLimits) -> EncodeError:
     or about to be, when a check found it; counted in the real output)."""
     if type(limits) is _Shifted:
         size, limits = size + limits.shift, limits.limits
-    return EncodeError(f"the encoding needs at least {size} bytes, over max_message_size={limits.max_message_size}")
+    return EncodeError(
+        f"the encoding needs at least {size} bytes, over max_message_size={limits.max_message_size}"
+    )
 
 
 def _check_encode_depth(depth: int, limits: _EncodeLimits) -> None:
     if depth >= limits.max_depth:
-        raise EncodeError(
-            f"nesting deeper than max_depth={limits.max_depth} (a container holding itself?)"
-        )
+        raise EncodeError(f"nesting deeper than max_depth={limits.max_depth} (a container holding itself?)")
 
 
 def _e_list(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
@@ -1321,7 +1335,9 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
     _check_encode_depth(depth, limits)
     items = value.items
     if len(items) > limits.max_container_items:
-        raise EncodeError(f"array has {len(items)} items, over max_container_items={limits.max_container_items}")
+        raise EncodeError(
+            f"array has {len(items)} items, over max_container_items={limits.max_container_items}"
+        )
     start = len(out)
     out += b"\xe0\x00\x00"
     depth += 1
@@ -1534,6 +1550,7 @@ _ENCODERS: dict[type, Encoder] = {
     Described: _e_described,
     Array: _e_array,
 }
+
 
 def encode(value: Any, limits: Limits) -> bytes:
     """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding"), at

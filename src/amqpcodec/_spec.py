@@ -190,10 +190,7 @@ class DescriptorEntry(NamedTuple):
 
 
 def _entries(first: int, names: str, suffix: str = "list") -> list[DescriptorEntry]:
-    return [
-        DescriptorEntry(first + i, name, f"amqp:{name}:{suffix}")
-        for i, name in enumerate(names.split())
-    ]
+    return [DescriptorEntry(first + i, name, f"amqp:{name}:{suffix}") for i, name in enumerate(names.split())]
 
 
 DESCRIPTORS: tuple[DescriptorEntry, ...] = (
@@ -207,8 +204,7 @@ DESCRIPTORS: tuple[DescriptorEntry, ...] = (
     *_entries(0x28, "source target"),
     *_entries(
         0x2B,
-        "delete-on-close delete-on-no-links delete-on-no-messages "
-        "delete-on-no-links-or-messages",
+        "delete-on-close delete-on-no-links delete-on-no-messages delete-on-no-links-or-messages",
     ),
     # Part 4 §4.5: transactions
     *_entries(0x30, "coordinator declare discharge declared transactional-state"),

@@ -450,6 +450,7 @@ def _build_composite(cls: type[Any]) -> Strategy[Any]:
 
 _COMPOSITE_FIELD_CLASSES = frozenset(("error",))
 
+
 def _providers(archetype: str | None) -> list[str]:
     """The composites that provide ``archetype`` (the spec table's ``provides``): what a
     ``*`` field requiring it admits (Part 1 §1.4)."""

@@ -26,7 +26,6 @@ _MAX_DEPTH = 4096
 _DOUBLE = struct.Struct(">d")
 
 
-
 def same_value(a: object, b: object) -> bool:
     """Whether ``a`` and ``b`` are the same AMQP value (Part 1 §1.6), type for type.
 

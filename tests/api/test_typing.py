@@ -39,7 +39,9 @@ def test_effective_properties_are_declared_for_type_checkers(cls: type) -> None:
     assert declared_effective(cls) == at_run_time
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed (CI's lint step runs it)")
+@pytest.mark.skipif(
+    importlib.util.find_spec("mypy") is None, reason="mypy is not installed (CI's lint step runs it)"
+)
 def test_a_users_script_is_type_checked() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10", str(TESTS / "typing")],

@@ -103,7 +103,9 @@ def _stub_parameters() -> dict[str, list[tuple[str, str | None]]]:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             args = node.args.args
-            defaults = [None] * (len(args) - len(node.args.defaults)) + [ast.unparse(d) for d in node.args.defaults]
+            defaults = [None] * (len(args) - len(node.args.defaults)) + [
+                ast.unparse(d) for d in node.args.defaults
+            ]
             found[node.name] = [(arg.arg, default) for arg, default in zip(args, defaults, strict=True)]
     return found
 

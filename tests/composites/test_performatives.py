@@ -383,7 +383,11 @@ GOLDEN = [
         """,
         SaslChallenge(challenge=LONG_BINARY),
     ),
-    G("sasl-challenge-mandatory", "00000010 02 01 0000  00 53 42 c0 03 01 a0 00", SaslChallenge(challenge=b"")),
+    G(
+        "sasl-challenge-mandatory",
+        "00000010 02 01 0000  00 53 42 c0 03 01 a0 00",
+        SaslChallenge(challenge=b""),
+    ),
     G(
         "sasl-response",
         "00000014 02 01 0000  00 53 43 c0 07 01 a0 04 00750070",  # sasl-response (§5.3.3.4)
@@ -394,12 +398,20 @@ GOLDEN = [
         "00000014 02 01 0000  00 53 44 c0 07 02 50 00 a0 02 6f6b",  # sasl-outcome (§5.3.3.5): ok, "ok"
         SaslOutcome(code=SaslCode.OK, additional_data=b"ok"),
     ),
-    G("sasl-outcome-mandatory", "00000010 02 01 0000  00 53 44 c0 03 01 50 01", SaslOutcome(code=SaslCode.AUTH)),
+    G(
+        "sasl-outcome-mandatory",
+        "00000010 02 01 0000  00 53 44 c0 03 01 50 01",
+        SaslOutcome(code=SaslCode.AUTH),
+    ),
 ]
 
 
 def test_golden_frames_cover_every_body_class() -> None:
-    classes = {cls for cls in vars(amqpcodec).values() if isinstance(cls, type) and issubclass(cls, (Performative, SaslBody))}
+    classes = {
+        cls
+        for cls in vars(amqpcodec).values()
+        if isinstance(cls, type) and issubclass(cls, (Performative, SaslBody))
+    }
     classes -= {Performative, SaslBody}
     assert {type(g.performative) for g in GOLDEN} == classes
     assert len(classes) == 14
@@ -498,7 +510,13 @@ def as_proton(value: Any, proton: Any) -> Any:
         return as_proton(value.__amqp__(), proton)
     if value is None or isinstance(value, bool):
         return value
-    for ours, theirs in ((UByte, proton.ubyte), (UShort, proton.ushort), (UInt, proton.uint), (ULong, proton.ulong), (Symbol, proton.symbol)):
+    for ours, theirs in (
+        (UByte, proton.ubyte),
+        (UShort, proton.ushort),
+        (UInt, proton.uint),
+        (ULong, proton.ulong),
+        (Symbol, proton.symbol),
+    ):
         if isinstance(value, ours):
             return theirs(value)
     if isinstance(value, Described):
@@ -590,12 +608,18 @@ def test_absent_is_not_default_and_both_round_trip() -> None:
     assert encode_frame(Open(container_id="c1")) == absent
     assert encode_frame(Open(container_id="c1", max_frame_size=4294967295)) == explicit
     one, other = read_one(absent), read_one(explicit)
-    assert one.max_frame_size is None and other.max_frame_size == 4294967295 and type(other.max_frame_size) is UInt
+    assert (
+        one.max_frame_size is None
+        and other.max_frame_size == 4294967295
+        and type(other.max_frame_size) is UInt
+    )
     assert one != other
     assert one.effective("max_frame_size") == other.effective("max_frame_size") == 4294967295
     assert (encode_frame(one), encode_frame(other)) == (absent, explicit)
     # The same for a boolean default: drain absent vs explicit false (§2.7.4).
-    flows = [Flow(incoming_window=0, next_outgoing_id=0, outgoing_window=0, drain=drain) for drain in (None, False)]
+    flows = [
+        Flow(incoming_window=0, next_outgoing_id=0, outgoing_window=0, drain=drain) for drain in (None, False)
+    ]
     decoded = [read_one(encode_frame(f)) for f in flows]
     assert [f.drain for f in decoded] == [None, False] and decoded == flows
 
@@ -610,7 +634,9 @@ def test_multiple_fields_decode_and_reencode_as_sent() -> None:
     assert as_tuple(one.offered_capabilities) == as_tuple(many.offered_capabilities) == ("x",)
     assert (encode_frame(one), encode_frame(many)) == (single, array)
     # Proton and others send a wide array32 with sym32 elements: decoded, re-encoded canonically.
-    wide = read_one(frame(0, 0, h("00 53 10 c0 1a 08 a1 02 6331 40 40 40 40 40 40 f0 0000000a 00000001 b3 00000001 78")))
+    wide = read_one(
+        frame(0, 0, h("00 53 10 c0 1a 08 a1 02 6331 40 40 40 40 40 40 f0 0000000a 00000001 b3 00000001 78"))
+    )
     assert wide == many and encode_frame(wide) == array
 
 
@@ -637,7 +663,9 @@ def test_symbolic_open_descriptor_by_hand() -> None:
 
 def test_unknown_described_values_in_star_fields_are_kept() -> None:
     # transfer.state (field 7, type *) holding a described value with descriptor 0x9999 (ulong form).
-    data = h("00000023 02 00 0000  00 53 14 c0 16 08 43 40 40 40 40 40 40  00 80 0000000000009999 c0 02 01 41")
+    data = h(
+        "00000023 02 00 0000  00 53 14 c0 16 08 43 40 40 40 40 40 40  00 80 0000000000009999 c0 02 01 41"
+    )
     transfer = read_one(data)
     assert transfer.state == Described(0x9999, [True]) and type(transfer.state) is Described
     assert encode_frame(transfer) == data
@@ -647,7 +675,9 @@ def test_unknown_described_values_in_star_fields_are_kept() -> None:
     assert read_one(encode_frame(attach)).source == source
     state = Described(Symbol("x-opt:state"), ["anything", None])
     disposition = read_one(encode_frame(Disposition(role=Role.SENDER, first=0, state=state)))
-    assert disposition.state == state and encode_frame(disposition) == encode_frame(Disposition(role=Role.SENDER, first=0, state=state))
+    assert disposition.state == state and encode_frame(disposition) == encode_frame(
+        Disposition(role=Role.SENDER, first=0, state=state)
+    )
 
 
 MANDATORY = [
@@ -659,7 +689,9 @@ MANDATORY = [
 ]
 
 
-@pytest.mark.parametrize(("g", "index", "field"), MANDATORY, ids=[f"{g.name}.{f.name}" for g, _, f in MANDATORY])
+@pytest.mark.parametrize(
+    ("g", "index", "field"), MANDATORY, ids=[f"{g.name}.{f.name}" for g, _, f in MANDATORY]
+)
 def test_missing_mandatory_field(g: G, index: int, field: Any) -> None:
     name = field.name.replace("-", "_")
     spec = type(g.performative).SPEC.name
@@ -669,7 +701,9 @@ def test_missing_mandatory_field(g: G, index: int, field: Any) -> None:
     reader.feed(frame(g.frame_type, 0, amqpcodec.encode(Described(type(g.performative).DESCRIPTOR, fields))))
     with pytest.raises(DecodeError) as decode_info:
         reader.next_event()
-    assert decode_info.value.field == f"{spec}.{name}" and f"{spec}.{name} is mandatory" in str(decode_info.value)
+    assert decode_info.value.field == f"{spec}.{name}" and f"{spec}.{name} is mandatory" in str(
+        decode_info.value
+    )
     assert decode_info.value.offset == 8
     with pytest.raises(EncodeError) as encode_info:
         g.performative.replace(**{name: None})
@@ -691,7 +725,10 @@ def test_enums_keep_unknown_wire_values() -> None:
     decoded = read_one(encode_frame(Attach(name="l", handle=0, role=Role.SENDER, source=source))).source
     assert type(decoded.durable) is UInt and type(decoded.expiry_policy) is Symbol
     known = Source(durable=1, expiry_policy="never")
-    assert known.durable is TerminusDurability.CONFIGURATION and known.expiry_policy is TerminusExpiryPolicy.NEVER
+    assert (
+        known.durable is TerminusDurability.CONFIGURATION
+        and known.expiry_policy is TerminusExpiryPolicy.NEVER
+    )
 
 
 def test_effective_gives_spec_defaults() -> None:
@@ -703,8 +740,14 @@ def test_effective_gives_spec_defaults() -> None:
     assert attach.effective("rcv_settle_mode") is ReceiverSettleMode.FIRST
     assert attach.effective("incomplete_unsettled") is False
     transfer = Transfer(handle=0)
-    assert (transfer.effective("more"), transfer.effective("aborted"), transfer.effective("settled")) == (False, False, None)
-    assert Begin(next_outgoing_id=0, incoming_window=0, outgoing_window=0).effective("handle_max") == 4294967295
+    assert (transfer.effective("more"), transfer.effective("aborted"), transfer.effective("settled")) == (
+        False,
+        False,
+        None,
+    )
+    assert (
+        Begin(next_outgoing_id=0, incoming_window=0, outgoing_window=0).effective("handle_max") == 4294967295
+    )
     assert Disposition(role=Role.SENDER, first=0).effective("settled") is False
     assert Source().effective("expiry_policy") is TerminusExpiryPolicy.SESSION_END
     assert Source().effective("durable") is TerminusDurability.NONE and Source().effective("timeout") == 0
@@ -757,7 +800,9 @@ def test_composite_subclasses_build_encode_and_pickle(any_backend: Any) -> None:
     base = Open(container_id="c", max_frame_size=512)
     assert type(sub.max_frame_size) is UInt and sub.peer() == "container c"
     assert sub.effective_channel_max == base.effective_channel_max
-    assert any_backend.encode(sub, amqpcodec.DEFAULT_LIMITS) == any_backend.encode(base, amqpcodec.DEFAULT_LIMITS)
+    assert any_backend.encode(sub, amqpcodec.DEFAULT_LIMITS) == any_backend.encode(
+        base, amqpcodec.DEFAULT_LIMITS
+    )
     assert type(pickle.loads(pickle.dumps(sub))) is _TracedOpen
     assert sub.replace(container_id="d").container_id == "d"
     hooked = any_backend.encode(_HookedOpen(container_id="c"), amqpcodec.DEFAULT_LIMITS)
@@ -770,17 +815,35 @@ def test_composite_subclasses_build_encode_and_pickle(any_backend: Any) -> None:
 @pytest.mark.parametrize(
     ("make", "path", "hint"),
     [
-        (lambda: Attach(name="l", handle=0, role=Role.SENDER, source="q"), "attach.source", "Source(address='q')"),
-        (lambda: Attach(name="l", handle=0, role=Role.SENDER, target="q"), "attach.target", "Target(address='q')"),
+        (
+            lambda: Attach(name="l", handle=0, role=Role.SENDER, source="q"),
+            "attach.source",
+            "Source(address='q')",
+        ),
+        (
+            lambda: Attach(name="l", handle=0, role=Role.SENDER, target="q"),
+            "attach.target",
+            "Target(address='q')",
+        ),
         (lambda: Attach(name="l", handle=0, role=Role.SENDER, target=Source()), "attach.target", "Target("),
         (lambda: Transfer(handle=0, state="accepted"), "transfer.state", "Accepted()"),
         (lambda: Disposition(role=Role.RECEIVER, first=0, state=Source()), "disposition.state", "Accepted()"),
-        (lambda: Source(default_outcome=Received(section_number=0, section_offset=0)), "source.default_outcome", "Released()"),
-        (lambda: TransactionalState(txn_id=b"t", outcome=Received(section_number=0, section_offset=0)), "transactional-state.outcome", "Modified("),
+        (
+            lambda: Source(default_outcome=Received(section_number=0, section_offset=0)),
+            "source.default_outcome",
+            "Released()",
+        ),
+        (
+            lambda: TransactionalState(txn_id=b"t", outcome=Received(section_number=0, section_offset=0)),
+            "transactional-state.outcome",
+            "Modified(",
+        ),
         (lambda: Transfer(handle=0, state=Described(ULong(0x28), [])), "transfer.state", "Accepted()"),
     ],
 )
-def test_fields_requiring_an_archetype_refuse_other_values(make: Callable[[], Any], path: str, hint: str) -> None:
+def test_fields_requiring_an_archetype_refuse_other_values(
+    make: Callable[[], Any], path: str, hint: str
+) -> None:
     """A ``*`` field that requires an archetype holds a composite providing it (or a
     described value of one, or of an extension's descriptor); anything else is refused
     when the composite is built, naming the field and suggesting what to give."""

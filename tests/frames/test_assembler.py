@@ -72,7 +72,18 @@ def feed_all(assembler: TransferAssembler, events: list[Frame]) -> list[Any]:
 
 
 def test_single_frame_delivery() -> None:
-    (frame,) = frames(t(3, b"body", handle=2, delivery_id=9, delivery_tag=b"tag", message_format=0x80013700, settled=True, state=Accepted()))
+    (frame,) = frames(
+        t(
+            3,
+            b"body",
+            handle=2,
+            delivery_id=9,
+            delivery_tag=b"tag",
+            message_format=0x80013700,
+            settled=True,
+            state=Accepted(),
+        )
+    )
     delivery = TransferAssembler().feed(frame)
     assert delivery == Delivery(3, 2, 9, b"tag", 0x80013700, True, Accepted(), b"body")
     assert type(delivery.handle) is UInt and type(delivery.message_format) is UInt
@@ -85,7 +96,12 @@ def test_more_continuations() -> None:
         t(payload=b"two,", handle=0, delivery_id=1, delivery_tag=b"a", more=True),  # repeating id/tag is fine
         t(payload=b"three", handle=0),
     )
-    assert feed_all(TransferAssembler(), events) == [None, None, None, Delivery(0, 0, 1, b"a", 0, False, None, b"one,two,three")]
+    assert feed_all(TransferAssembler(), events) == [
+        None,
+        None,
+        None,
+        Delivery(0, 0, 1, b"a", 0, False, None, b"one,two,three"),
+    ]
 
 
 def test_interleaved_links_and_channels() -> None:
@@ -199,7 +215,11 @@ def test_max_message_size() -> None:
     assert info.value.frame_offset == events[2].offset
     assert "reaches 11 bytes" in str(info.value)
     assert repr(assembler) == "<TransferAssembler partial=[] dropping=[(0, 0)]>"
-    assert feed_all(assembler, events[3:]) == [None, None, Delivery(0, 0, 2, b"y", 0, False, None, b"0123456789")]
+    assert feed_all(assembler, events[3:]) == [
+        None,
+        None,
+        Delivery(0, 0, 2, b"y", 0, False, None, b"0123456789"),
+    ]
     # Over the limit on its last frame: nothing left to drop.
     assembler = TransferAssembler(limits=Limits(max_message_size=3))
     with pytest.raises(LimitExceededError):
@@ -272,7 +292,9 @@ def test_repr_equality_pickle_and_copy() -> None:
     assembler.feed(events[0])
     clone = pickle.loads(pickle.dumps(assembler))
     assert clone == assembler == copy.deepcopy(assembler) and clone != TransferAssembler()
-    assert clone.feed(events[1]) == assembler.feed(events[1]) == Delivery(0, 0, 1, b"x", 0, False, None, b"ab")
+    assert (
+        clone.feed(events[1]) == assembler.feed(events[1]) == Delivery(0, 0, 1, b"x", 0, False, None, b"ab")
+    )
 
 
 @given(
@@ -303,7 +325,8 @@ def test_random_interleavings_reassemble(payloads: list[bytes], max_frame_size: 
     assembler = TransferAssembler()
     deliveries = [d for d in feed_all(assembler, reader_frames) if d is not None]
     assert sorted(deliveries, key=lambda d: d.handle) == [
-        Delivery(index % 2, index, index, bytes([index]), 0, False, None, payload) for index, payload in enumerate(payloads)
+        Delivery(index % 2, index, index, bytes([index]), 0, False, None, payload)
+        for index, payload in enumerate(payloads)
     ]
     assert repr(assembler) == "<TransferAssembler partial=[] dropping=[]>"
 
@@ -446,7 +469,12 @@ def test_refused_deliveries_are_remembered_up_to_their_bound(limit: int) -> None
     # is then read as it comes (here a DecodeError, having no delivery-id).
     most = max(1, limit // DROPPED)
     assembler = TransferAssembler(limits=Limits(max_message_size=limit))
-    over = frames(*(t(0, bytes(limit + 1), handle=n, delivery_id=n, delivery_tag=b"t", more=True) for n in range(most + 1)))
+    over = frames(
+        *(
+            t(0, bytes(limit + 1), handle=n, delivery_id=n, delivery_tag=b"t", more=True)
+            for n in range(most + 1)
+        )
+    )
     for n, event in enumerate(over):
         with pytest.raises(LimitExceededError) as info:
             assembler.feed(event)
@@ -459,7 +487,9 @@ def test_refused_deliveries_are_remembered_up_to_their_bound(limit: int) -> None
     with pytest.raises(DecodeError, match="no delivery-id"):
         assembler.feed(continuation)
     # Finishing a dropped delivery makes room for the next refused one.
-    last, again = frames(t(0, b"", handle=0), t(0, bytes(limit + 1), handle=99, delivery_id=99, delivery_tag=b"u", more=True))
+    last, again = frames(
+        t(0, b"", handle=0), t(0, bytes(limit + 1), handle=99, delivery_id=99, delivery_tag=b"u", more=True)
+    )
     assert assembler.feed(last) is None and assembler._budget.dropped == most - 1
     with pytest.raises(LimitExceededError) as info:
         assembler.feed(again)
@@ -468,9 +498,15 @@ def test_refused_deliveries_are_remembered_up_to_their_bound(limit: int) -> None
 
 @pytest.mark.parametrize("ending", ["detach", "end", "close"])
 def test_ending_a_link_forgets_its_dropped_delivery(ending: str) -> None:
-    endings = {"detach": encode_frame(Detach(handle=1), 2), "end": encode_frame(End(), 2), "close": encode_frame(Close())}
+    endings = {
+        "detach": encode_frame(Detach(handle=1), 2),
+        "end": encode_frame(End(), 2),
+        "close": encode_frame(Close()),
+    }
     assembler = TransferAssembler(limits=Limits(max_message_size=10))
-    over, end = frames(t(2, bytes(11), handle=1, delivery_id=1, delivery_tag=b"t", more=True), endings[ending])
+    over, end = frames(
+        t(2, bytes(11), handle=1, delivery_id=1, delivery_tag=b"t", more=True), endings[ending]
+    )
     with pytest.raises(LimitExceededError):
         assembler.feed(over)
     assert assembler._budget.dropped == 1
@@ -496,7 +532,9 @@ def test_delivery_tag_octets_past_32_count_towards_the_sum(excess: int) -> None:
         return
     with pytest.raises(LimitExceededError) as info:
         assembler.feed(second)
-    assert f"to {2 * OVERHEAD + 101} bytes (0 of payload, 101 in states and long delivery-tags, and" in str(info.value)
+    assert f"to {2 * OVERHEAD + 101} bytes (0 of payload, 101 in states and long delivery-tags, and" in str(
+        info.value
+    )
 
 
 def _state_annotations(entries: int) -> Modified:
@@ -559,7 +597,9 @@ def test_a_continuations_state_replaces_the_counted_one() -> None:
     assert assembler.feed(events[4]) is None
     with pytest.raises(LimitExceededError) as info:
         assembler.feed(events[5])
-    assert f"to {limit + 1} bytes (1 of payload, {large_size} in states and long delivery-tags, and" in str(info.value)
+    assert f"to {limit + 1} bytes (1 of payload, {large_size} in states and long delivery-tags, and" in str(
+        info.value
+    )
     assert (assembler._budget.count, assembler._budget.held, assembler._budget.extra) == (1, 1, 0)
     assert repr(assembler) == "<TransferAssembler partial=[(0, 1)] dropping=[(0, 0)]>"
 
@@ -575,7 +615,9 @@ def test_a_released_delivery_frees_its_counted_state(ending: str) -> None:
     }
     state = _state_annotations(10)
     assembler = TransferAssembler()
-    events = frames(t(0, b"x", handle=0, delivery_id=1, delivery_tag=bytes(40), more=True, state=state), endings[ending])
+    events = frames(
+        t(0, b"x", handle=0, delivery_id=1, delivery_tag=bytes(40), more=True, state=state), endings[ending]
+    )
     assembler.feed(events[0])
     assert assembler._budget.extra == 8 + _held_state_size(state)
     assembler.feed(events[1])
@@ -588,7 +630,9 @@ def test_one_frame_deliveries_are_not_measured(monkeypatch: pytest.MonkeyPatch) 
         raise AssertionError("measured")
 
     monkeypatch.setattr(frames_module, "_held_size", fail)
-    (single,) = frames(t(0, b"x", handle=0, delivery_id=1, delivery_tag=bytes(40), state=_state_annotations(3)))
+    (single,) = frames(
+        t(0, b"x", handle=0, delivery_id=1, delivery_tag=bytes(40), state=_state_annotations(3))
+    )
     assert TransferAssembler().feed(single) is not None
 
 
@@ -707,7 +751,9 @@ _OPS = st.tuples(st.integers(0, 9), st.integers(0, 2), st.integers(0, 2), st.int
 
 
 #: Limits that leave room for zero to three partial deliveries' overheads and a few bytes.
-_LIMITS = st.builds(lambda overheads, extra: overheads * OVERHEAD + extra, st.integers(0, 3), st.integers(0, 16))
+_LIMITS = st.builds(
+    lambda overheads, extra: overheads * OVERHEAD + extra, st.integers(0, 3), st.integers(0, 16)
+)
 
 
 @given(ops=st.lists(_OPS, max_size=60), limit=_LIMITS)

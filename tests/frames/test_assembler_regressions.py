@@ -86,7 +86,9 @@ def test_partial_deliveries_without_payload_are_bounded() -> None:
     try:
         with pytest.raises(LimitExceededError) as caught:
             while opened < 64 * most:  # ever new handles, the first 64 on new channels too
-                transfer = Transfer(handle=UInt(opened), delivery_id=UInt(opened), delivery_tag=b"t", more=True)
+                transfer = Transfer(
+                    handle=UInt(opened), delivery_id=UInt(opened), delivery_tag=b"t", more=True
+                )
                 assembler.feed(Frame(opened, 0, opened % 64, b"", transfer, b""))
                 opened += 1
         peak = tracemalloc.get_traced_memory()[1]
@@ -112,7 +114,10 @@ def test_partial_deliveries_with_large_fields_are_bounded(field: str) -> None:
         while opened < 4096:  # ever new handles
             if field == "state":
                 annotations = {Symbol(f"x-opt-{opened}-{n}"): f"{opened} {n}" for n in range(300)}
-                fields: dict[str, Any] = {"delivery_tag": b"t", "state": Modified(message_annotations=annotations)}
+                fields: dict[str, Any] = {
+                    "delivery_tag": b"t",
+                    "state": Modified(message_annotations=annotations),
+                }
             else:
                 fields = {"delivery_tag": opened.to_bytes(4, "big") * 4096}
             transfer = Transfer(handle=UInt(opened), delivery_id=UInt(opened), more=True, **fields)
@@ -203,5 +208,3 @@ def test_refused_deliveries_on_new_handles_are_bounded() -> None:
     assert refused == 20_000
     assert assembler._budget.dropped == limits.max_message_size // frames_module.DROPPED_DELIVERY_OVERHEAD
     assert grown <= limits.max_message_size
-
-

@@ -63,6 +63,8 @@ FRAMING = "amqp:connection:framing-error"
 AMQP_HEADER = b"AMQP\x00\x01\x00\x00"
 SASL_HEADER = b"AMQP\x03\x01\x00\x00"
 TLS_HEADER = b"AMQP\x02\x01\x00\x00"
+
+
 def error_all_ways(data: bytes, error_class: type[Exception], **kwargs: Any) -> Any:
     """The error reading ``data`` raises, whole and byte by byte (same class, offset, text).
 
@@ -221,14 +223,22 @@ def test_expect_header_false_starts_mid_connection() -> None:
         (AMQP_HEADER, h("00000000 02 00 0000"), "SIZE 0 is less than"),
         (AMQP_HEADER, h("00000008 01 00 0000"), "DOFF 1 is less than 2"),
         (AMQP_HEADER, h("00000008 00 00 0000"), "DOFF 0 is less than 2"),
-        (AMQP_HEADER, h("0000000c 04 00 0000 00000000"), "DOFF 4 puts the body at byte 16, past the frame's SIZE 12"),
+        (
+            AMQP_HEADER,
+            h("0000000c 04 00 0000 00000000"),
+            "DOFF 4 puts the body at byte 16, past the frame's SIZE 12",
+        ),
         (AMQP_HEADER, h("00000201 02 00 0000"), "SIZE 513 exceeds the maximum frame size 512"),
         (AMQP_HEADER, h("ffffffff 02 00 0000"), "SIZE 4294967295 exceeds"),
         (AMQP_HEADER, h("00000008 02 02 0000"), "unknown frame type 0x02"),
         (AMQP_HEADER, h("00000008 02 ff 0000"), "unknown frame type 0xff"),
         (AMQP_HEADER, b"HELLO, WORLD! HELLO, WORLD!", "SIZE 1212501068 exceeds"),
         (AMQP_HEADER, INIT, "a SASL frame (type 0x01) after the AMQP protocol header"),
-        (AMQP_HEADER, AMQP_HEADER, "a protocol header (b'AMQP\\x00\\x01\\x00\\x00') where a frame was expected"),
+        (
+            AMQP_HEADER,
+            AMQP_HEADER,
+            "a protocol header (b'AMQP\\x00\\x01\\x00\\x00') where a frame was expected",
+        ),
         (SASL_HEADER, OPEN, "an AMQP frame (type 0x00) during the SASL exchange"),
         (SASL_HEADER, h("00000008 02 05 0000"), "unknown frame type 0x05"),
     ],
@@ -238,7 +248,12 @@ def test_framing_faults_are_fatal(prefix: bytes, frame: bytes, message: str) -> 
     data = prefix + HEARTBEAT * (prefix == AMQP_HEADER) + frame
     error, count = error_all_ways(data, FramingError, limits=limits)
     at = len(data) - len(frame)
-    assert (error.offset, error.frame_offset, error.condition, count) == (at, at, FRAMING, 1 + (prefix == AMQP_HEADER))
+    assert (error.offset, error.frame_offset, error.condition, count) == (
+        at,
+        at,
+        FRAMING,
+        1 + (prefix == AMQP_HEADER),
+    )
     assert message in str(error) and str(error).endswith(f"(at offset {at})")
     reader = FrameReader(limits=limits)
     reader.feed(data)
@@ -275,7 +290,10 @@ def test_max_frame_size_is_settable_within_limits() -> None:
     reader.max_frame_size = 512
     exact = encode_frame(Transfer(handle=0), payload=b"x" * (512 - 15))
     assert len(exact) == 512
-    assert [type(e).__name__ for e in read_all_ways(AMQP_HEADER + exact, max_frame_size=512)] == ["ProtocolHeader", "Frame"]
+    assert [type(e).__name__ for e in read_all_ways(AMQP_HEADER + exact, max_frame_size=512)] == [
+        "ProtocolHeader",
+        "Frame",
+    ]
     reader.feed(AMQP_HEADER + exact + encode_frame(Transfer(handle=0), payload=b"x" * (513 - 15)))
     with pytest.raises(FramingError, match="SIZE 513 exceeds the maximum frame size 512"):
         list(reader)
@@ -285,25 +303,122 @@ def test_max_frame_size_is_settable_within_limits() -> None:
 
 BODY_FAULTS = [
     # (name, prefix, frame, class, message, fault offset within the frame)
-    ("unknown-constructor", AMQP_HEADER, h("0000000f 02 00 0000  00 53 18 c0 02 01 ff"), DecodeError, "unknown constructor 0xff", 14),
-    ("body-ends-inside-value", AMQP_HEADER, h("0000000c 02 00 0000  00 53 10 a1"), DecodeError, "past the end of the frame body", 12),
-    ("list-past-body", AMQP_HEADER, h("0000000f 02 00 0000  00 53 10 c0 05 01 a1"), DecodeError, "list8 needs 6 bytes", 12),
-    ("missing-mandatory", AMQP_HEADER, h("0000000c 02 00 0000  00 53 10 45"), DecodeError, "open.container_id is mandatory", 8),
-    ("not-a-list", AMQP_HEADER, h("0000000e 02 00 0000  00 53 18 a1 01 78"), DecodeError, "close must be a described list", 8),
-    ("not-described", AMQP_HEADER, h("0000000b 02 00 0000  a1 01 78"), DecodeError, "must open with a described performative", 8),
-    ("sasl-body-in-amqp-frame", AMQP_HEADER, h("00000010 02 00 0000  00 53 44 c0 03 01 50 00"), DecodeError, "sasl-outcome is not an AMQP performative", 8),
-    ("definition-in-amqp-frame", AMQP_HEADER, h("0000000c 02 00 0000  00 53 28 45"), DecodeError, "source is not an AMQP performative", 8),
-    ("performative-in-sasl-frame", SASL_HEADER, h("0000000c 02 01 0000  00 53 18 45"), DecodeError, "close is not a SASL body", 8),
-    ("unknown-in-sasl-frame", SASL_HEADER, h("0000000c 02 01 0000  00 53 99 45"), DecodeError, "an unknown descriptor is not a SASL body", 8),
+    (
+        "unknown-constructor",
+        AMQP_HEADER,
+        h("0000000f 02 00 0000  00 53 18 c0 02 01 ff"),
+        DecodeError,
+        "unknown constructor 0xff",
+        14,
+    ),
+    (
+        "body-ends-inside-value",
+        AMQP_HEADER,
+        h("0000000c 02 00 0000  00 53 10 a1"),
+        DecodeError,
+        "past the end of the frame body",
+        12,
+    ),
+    (
+        "list-past-body",
+        AMQP_HEADER,
+        h("0000000f 02 00 0000  00 53 10 c0 05 01 a1"),
+        DecodeError,
+        "list8 needs 6 bytes",
+        12,
+    ),
+    (
+        "missing-mandatory",
+        AMQP_HEADER,
+        h("0000000c 02 00 0000  00 53 10 45"),
+        DecodeError,
+        "open.container_id is mandatory",
+        8,
+    ),
+    (
+        "not-a-list",
+        AMQP_HEADER,
+        h("0000000e 02 00 0000  00 53 18 a1 01 78"),
+        DecodeError,
+        "close must be a described list",
+        8,
+    ),
+    (
+        "not-described",
+        AMQP_HEADER,
+        h("0000000b 02 00 0000  a1 01 78"),
+        DecodeError,
+        "must open with a described performative",
+        8,
+    ),
+    (
+        "sasl-body-in-amqp-frame",
+        AMQP_HEADER,
+        h("00000010 02 00 0000  00 53 44 c0 03 01 50 00"),
+        DecodeError,
+        "sasl-outcome is not an AMQP performative",
+        8,
+    ),
+    (
+        "definition-in-amqp-frame",
+        AMQP_HEADER,
+        h("0000000c 02 00 0000  00 53 28 45"),
+        DecodeError,
+        "source is not an AMQP performative",
+        8,
+    ),
+    (
+        "performative-in-sasl-frame",
+        SASL_HEADER,
+        h("0000000c 02 01 0000  00 53 18 45"),
+        DecodeError,
+        "close is not a SASL body",
+        8,
+    ),
+    (
+        "unknown-in-sasl-frame",
+        SASL_HEADER,
+        h("0000000c 02 01 0000  00 53 99 45"),
+        DecodeError,
+        "an unknown descriptor is not a SASL body",
+        8,
+    ),
     ("empty-sasl-frame", SASL_HEADER, h("00000008 02 01 0000"), DecodeError, "empty SASL frame", 0),
-    ("bytes-after-sasl-body", SASL_HEADER, h("00000011 02 01 0000  00 53 44 c0 03 01 50 00 ff"), DecodeError, "1 bytes after the SASL body", 16),
-    ("too-many-fields", AMQP_HEADER, h("00000010 02 00 0000  00 53 18 c0 03 02 40 40"), DecodeError, "close has 2 fields", 8),
-    ("nested-too-deep", AMQP_HEADER, h("00000012 02 00 0000  00 53 18 c0 05 01 c0 02 01 40"), LimitExceededError, "max_depth=2", 15),
+    (
+        "bytes-after-sasl-body",
+        SASL_HEADER,
+        h("00000011 02 01 0000  00 53 44 c0 03 01 50 00 ff"),
+        DecodeError,
+        "1 bytes after the SASL body",
+        16,
+    ),
+    (
+        "too-many-fields",
+        AMQP_HEADER,
+        h("00000010 02 00 0000  00 53 18 c0 03 02 40 40"),
+        DecodeError,
+        "close has 2 fields",
+        8,
+    ),
+    (
+        "nested-too-deep",
+        AMQP_HEADER,
+        h("00000012 02 00 0000  00 53 18 c0 05 01 c0 02 01 40"),
+        LimitExceededError,
+        "max_depth=2",
+        15,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("prefix", "frame", "error_class", "message", "at"), [f[1:] for f in BODY_FAULTS], ids=[f[0] for f in BODY_FAULTS])
-def test_body_fault_consumes_only_its_frame(prefix: bytes, frame: bytes, error_class: type[DecodeError], message: str, at: int) -> None:
+@pytest.mark.parametrize(
+    ("prefix", "frame", "error_class", "message", "at"),
+    [f[1:] for f in BODY_FAULTS],
+    ids=[f[0] for f in BODY_FAULTS],
+)
+def test_body_fault_consumes_only_its_frame(
+    prefix: bytes, frame: bytes, error_class: type[DecodeError], message: str, at: int
+) -> None:
     limits = Limits(max_depth=2)
     good = CLOSE if prefix == AMQP_HEADER else OUTCOME
     frame_offset = 8
@@ -328,7 +443,9 @@ def test_body_fault_consumes_only_its_frame(prefix: bytes, frame: bytes, error_c
         assert type(error) is error_class
         assert error.offset == frame_offset + at and error.frame_offset == frame_offset
         assert message in str(error) and "frame at offset 8" in str(error)
-        assert error.condition == ("amqp:resource-limit-exceeded" if error_class is LimitExceededError else "amqp:decode-error")
+        assert error.condition == (
+            "amqp:resource-limit-exceeded" if error_class is LimitExceededError else "amqp:decode-error"
+        )
         assert [type(e).__name__ for e in events] == ["ProtocolHeader", "Frame"]
         assert events[1].offset == frame_offset + len(frame)
         assert pickle.loads(pickle.dumps(error)).__dict__ == error.__dict__
@@ -381,7 +498,10 @@ def test_payload_is_owned_bytes() -> None:
 
 
 def test_offsets_are_absolute_across_many_feeds() -> None:
-    frames = [encode_frame(Transfer(handle=0, delivery_id=i, delivery_tag=b"t"), payload=b"p" * i) for i in range(40)]
+    frames = [
+        encode_frame(Transfer(handle=0, delivery_id=i, delivery_tag=b"t"), payload=b"p" * i)
+        for i in range(40)
+    ]
     data = AMQP_HEADER + b"".join(frames)
     expected = [8 + sum(map(len, frames[:i])) for i in range(40)]
     reader = FrameReader()
@@ -393,11 +513,16 @@ def test_offsets_are_absolute_across_many_feeds() -> None:
 
 
 def test_frame_repr_equality_pickle_and_copy() -> None:
-    (event,) = read_all_ways(encode_frame(Transfer(handle=1, delivery_id=2, delivery_tag=b"t"), 4, b"x" * 30), expect_header=False)
+    (event,) = read_all_ways(
+        encode_frame(Transfer(handle=1, delivery_id=2, delivery_tag=b"t"), 4, b"x" * 30), expect_header=False
+    )
     text = repr(event)
     assert text.startswith("Frame(offset=0, type=0, channel=4, performative=Transfer(handle=UInt(1), ")
     assert text.endswith("payload=<30 bytes: " + "78" * 20 + "...>)")
-    assert repr(Frame(0, 0, 0, b"", None, b"")) == "Frame(offset=0, type=0, channel=0, performative=None, payload=b'')"
+    assert (
+        repr(Frame(0, 0, 0, b"", None, b""))
+        == "Frame(offset=0, type=0, channel=0, performative=None, payload=b'')"
+    )
     assert event == copy.deepcopy(event) == pickle.loads(pickle.dumps(event))
     assert event != Frame(1, 0, 4, b"", event.performative, event.payload)
     with pytest.raises(AttributeError):
@@ -464,7 +589,11 @@ def test_max_buffered_bytes() -> None:
     reader.feed(AMQP_HEADER + CLOSE[:4])
     with pytest.raises(LimitExceededError) as info:
         reader.feed(CLOSE[4:] + b"x" * 8)  # 12 + 16 > 20: refused, nothing taken
-    assert (info.value.limit, info.value.offset, info.value.condition) == ("max_buffered_bytes", 12, "amqp:resource-limit-exceeded")
+    assert (info.value.limit, info.value.offset, info.value.condition) == (
+        "max_buffered_bytes",
+        12,
+        "amqp:resource-limit-exceeded",
+    )
     assert reader.buffered == 12
     assert list(reader) == [ProtocolHeader(0, 0)]
     reader.feed(CLOSE[4:] + b"x" * 8)  # the header was consumed: 4 + 16 fit
@@ -494,8 +623,13 @@ def test_encode_frame_layout() -> None:
     frame = encode_frame(Transfer(handle=0), channel=0x0102, payload=b"hi")
     assert frame == h("00000011 02 00 0102  00 53 14 c0 02 01 43  6869")
     assert encode_frame(SaslOutcome(code=0)) == h("00000010 02 01 0000  00 53 44 c0 03 01 50 00")
-    assert encode_frame(Described(0x99, []), payload=bytearray(b"!")) == h("0000000d 02 00 0000 00 53 99 45 21")
-    assert encode_frame(Close(), payload=memoryview(b"\x00\x01").cast("H")) == CLOSE[:3] + b"\x0e" + CLOSE[4:] + b"\x00\x01"
+    assert encode_frame(Described(0x99, []), payload=bytearray(b"!")) == h(
+        "0000000d 02 00 0000 00 53 99 45 21"
+    )
+    assert (
+        encode_frame(Close(), payload=memoryview(b"\x00\x01").cast("H"))
+        == CLOSE[:3] + b"\x0e" + CLOSE[4:] + b"\x00\x01"
+    )
 
 
 def test_encode_frame_size_limits() -> None:
@@ -504,7 +638,10 @@ def test_encode_frame_size_limits() -> None:
     with pytest.raises(EncodeError) as info:
         encode_frame(close, max_frame_size=11)
     assert info.value.condition == "amqp:frame-size-too-small"
-    assert encode_frame(close, payload=b"x" * 500, max_frame_size=512) == CLOSE[:2] + b"\x02\x00" + CLOSE[4:] + b"x" * 500
+    assert (
+        encode_frame(close, payload=b"x" * 500, max_frame_size=512)
+        == CLOSE[:2] + b"\x02\x00" + CLOSE[4:] + b"x" * 500
+    )
     with pytest.raises(EncodeError) as info:
         encode_frame(close, payload=b"x" * 501, max_frame_size=512)
     assert info.value.condition is None and "encode_transfer" in str(info.value)
@@ -519,7 +656,11 @@ def test_encode_frame_size_limits() -> None:
         (lambda: encode_frame(Close(), channel=-1), EncodeError, "channel"),
         (lambda: encode_frame({"not": "a performative"}), UnsupportedTypeError, "performative"),  # type: ignore[arg-type]
         (lambda: encode_frame(Close(), payload="text"), UnsupportedTypeError, "payload"),  # type: ignore[arg-type]
-        (lambda: encode_frame(forced(Transfer(handle=0), state=object())), UnsupportedTypeError, "transfer.state"),
+        (
+            lambda: encode_frame(forced(Transfer(handle=0), state=object())),
+            UnsupportedTypeError,
+            "transfer.state",
+        ),
         (
             lambda: encode_frame(
                 Transfer(handle=0, state=forced(TransactionalState(txn_id=b"t"), txn_id=object()))
@@ -583,8 +724,12 @@ def test_encode_transfer_too_small() -> None:
     settled=st.sampled_from([None, False, True]),
     handle=st.integers(0, 2**32 - 1),
 )
-def test_encode_transfer_reassembles(payload: bytes, max_frame_size: int, settled: bool | None, handle: int) -> None:
-    transfer = Transfer(handle=handle, delivery_id=2**32 - 1, delivery_tag=b"tag", message_format=0, settled=settled)
+def test_encode_transfer_reassembles(
+    payload: bytes, max_frame_size: int, settled: bool | None, handle: int
+) -> None:
+    transfer = Transfer(
+        handle=handle, delivery_id=2**32 - 1, delivery_tag=b"tag", message_format=0, settled=settled
+    )
     frames = encode_transfer(transfer, payload, max_frame_size=max_frame_size)
     assert all(len(frame) <= max_frame_size for frame in frames)
     reader = FrameReader(expect_header=False)
@@ -649,7 +794,6 @@ def test_find_frame_boundary_finds_a_frame_after_junk(junk: bytes, start: int) -
     assert found is None or found >= start
 
 
-
 # --------------------------------------------------------------------------- hostile input
 
 
@@ -665,13 +809,21 @@ _PIECES = st.one_of(
         lambda frame_type, code, items: _frame(frame_type, 2, b"\x00\x53" + bytes([code]) + items),
         st.sampled_from([0, 1]),
         st.sampled_from([0x14, 0x16, 0x17, 0x18, 0x10, 0x44, 0x28]),
-        st.builds(lambda count, raw: bytes([0xC0, len(raw) + 1, count]) + raw, st.integers(0, 12), st.binary(max_size=30)),
+        st.builds(
+            lambda count, raw: bytes([0xC0, len(raw) + 1, count]) + raw,
+            st.integers(0, 12),
+            st.binary(max_size=30),
+        ),
     ),
     st.binary(min_size=1, max_size=12),
 )
 
 
-@given(pieces=st.lists(_PIECES, max_size=10), first=st.sampled_from([AMQP_HEADER, SASL_HEADER, b""]), bytewise=st.booleans())
+@given(
+    pieces=st.lists(_PIECES, max_size=10),
+    first=st.sampled_from([AMQP_HEADER, SASL_HEADER, b""]),
+    bytewise=st.booleans(),
+)
 def test_hostile_streams_raise_only_codec_errors(pieces: list[bytes], first: bytes, bytewise: bool) -> None:
     # API.md: nothing but an AMQPCodecError escapes FrameReader or TransferAssembler.
     data = first + b"".join(pieces)

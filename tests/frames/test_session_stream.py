@@ -97,7 +97,15 @@ def client_to_server() -> tuple[Stream, int]:
     s.header(3)
     s.frame(SaslInit(mechanism="PLAIN", initial_response=b"\x00user\x00secret", hostname="broker.example"))
     s.header(0)  # pipelined: sent before the server's sasl-outcome arrives
-    s.frame(Open(container_id="client-1", hostname="broker.example", max_frame_size=MAX_FRAME_SIZE, channel_max=7, idle_time_out=60000))
+    s.frame(
+        Open(
+            container_id="client-1",
+            hostname="broker.example",
+            max_frame_size=MAX_FRAME_SIZE,
+            channel_max=7,
+            idle_time_out=60000,
+        )
+    )
     s.frame(Begin(next_outgoing_id=0, incoming_window=1000, outgoing_window=1000))
     s.frame(
         Attach(
@@ -110,12 +118,34 @@ def client_to_server() -> tuple[Stream, int]:
             initial_delivery_count=0,
         )
     )
-    s.frame(Attach(name="queue-b->client-1", handle=1, role=Role.RECEIVER, source=Source(address="queue-b"), target=Target()))
-    s.frame(Flow(next_incoming_id=0, incoming_window=1000, next_outgoing_id=0, outgoing_window=1000, handle=1, delivery_count=0, link_credit=10))
+    s.frame(
+        Attach(
+            name="queue-b->client-1",
+            handle=1,
+            role=Role.RECEIVER,
+            source=Source(address="queue-b"),
+            target=Target(),
+        )
+    )
+    s.frame(
+        Flow(
+            next_incoming_id=0,
+            incoming_window=1000,
+            next_outgoing_id=0,
+            outgoing_window=1000,
+            handle=1,
+            delivery_count=0,
+            link_credit=10,
+        )
+    )
     split_frames = 0
     for delivery_id in range(50):
         transfer = Transfer(
-            handle=0, delivery_id=delivery_id, delivery_tag=delivery_id.to_bytes(4, "big"), message_format=0, settled=delivery_id % 5 == 0
+            handle=0,
+            delivery_id=delivery_id,
+            delivery_tag=delivery_id.to_bytes(4, "big"),
+            message_format=0,
+            settled=delivery_id % 5 == 0,
         )
         if delivery_id == ABORTED:
             s.transfer(transfer.replace(more=True), payload_of(delivery_id)[:10])
@@ -141,12 +171,33 @@ def server_to_client() -> Stream:
     s.frame(SaslOutcome(code=SaslCode.OK))
     s.header(0)
     s.frame(Open(container_id="broker", max_frame_size=MAX_FRAME_SIZE, channel_max=255))
-    s.frame(Begin(remote_channel=0, next_outgoing_id=0, incoming_window=1000, outgoing_window=1000), channel=1)
-    s.frame(Attach(name="client-1->queue-a", handle=0, role=Role.RECEIVER, target=Target(address="queue-a")), channel=1)
-    s.frame(Attach(name="queue-b->client-1", handle=1, role=Role.SENDER, source=Source(address="queue-b")), channel=1)
-    s.frame(Flow(next_incoming_id=0, incoming_window=1000, next_outgoing_id=0, outgoing_window=1000, handle=0, delivery_count=0, link_credit=50), channel=1)
+    s.frame(
+        Begin(remote_channel=0, next_outgoing_id=0, incoming_window=1000, outgoing_window=1000), channel=1
+    )
+    s.frame(
+        Attach(name="client-1->queue-a", handle=0, role=Role.RECEIVER, target=Target(address="queue-a")),
+        channel=1,
+    )
+    s.frame(
+        Attach(name="queue-b->client-1", handle=1, role=Role.SENDER, source=Source(address="queue-b")),
+        channel=1,
+    )
+    s.frame(
+        Flow(
+            next_incoming_id=0,
+            incoming_window=1000,
+            next_outgoing_id=0,
+            outgoing_window=1000,
+            handle=0,
+            delivery_count=0,
+            link_credit=50,
+        ),
+        channel=1,
+    )
     for delivery_id in range(3):
-        transfer = Transfer(handle=1, delivery_id=delivery_id, delivery_tag=bytes([delivery_id]), message_format=0)
+        transfer = Transfer(
+            handle=1, delivery_id=delivery_id, delivery_tag=bytes([delivery_id]), message_format=0
+        )
         s.transfer(transfer, b"from the broker " * (40 if delivery_id == 1 else 1), channel=1)
     error = ErrorCondition(condition="amqp:precondition-failed", description="no")
     s.frame(Disposition(role=Role.RECEIVER, first=0, last=6, settled=True, state=Accepted()), channel=1)
@@ -183,7 +234,9 @@ def test_client_to_server() -> None:
     assembler = TransferAssembler()
     results = [r for r in map(assembler.feed, frames) if r is not None]
     deliveries = [r for r in results if isinstance(r, Delivery)]
-    assert [r for r in results if isinstance(r, AbortedDelivery)] == [AbortedDelivery(0, 0, ABORTED, ABORTED.to_bytes(4, "big"))]
+    assert [r for r in results if isinstance(r, AbortedDelivery)] == [
+        AbortedDelivery(0, 0, ABORTED, ABORTED.to_bytes(4, "big"))
+    ]
     assert [d.delivery_id for d in deliveries] == [i for i in range(50) if i != ABORTED]
     for delivery in deliveries:
         i = delivery.delivery_id
@@ -196,10 +249,20 @@ def test_server_to_client() -> None:
     stream = server_to_client()
     events = read_all_ways(stream.data, max_frame_size=MAX_FRAME_SIZE)
     frames = check_events(stream, events)
-    assert [type(e).__name__ for e in events[:5]] == ["ProtocolHeader", "Frame", "Frame", "ProtocolHeader", "Frame"]
+    assert [type(e).__name__ for e in events[:5]] == [
+        "ProtocolHeader",
+        "Frame",
+        "Frame",
+        "ProtocolHeader",
+        "Frame",
+    ]
     assembler = TransferAssembler()
     deliveries = [r for r in map(assembler.feed, frames) if r is not None]
-    assert [(d.channel, d.handle, d.delivery_id, len(d.payload)) for d in deliveries] == [(1, 1, 0, 16), (1, 1, 1, 640), (1, 1, 2, 16)]
+    assert [(d.channel, d.handle, d.delivery_id, len(d.payload)) for d in deliveries] == [
+        (1, 1, 0, 16),
+        (1, 1, 1, 640),
+        (1, 1, 2, 16),
+    ]
     states = [f.performative.state for f in frames if isinstance(f.performative, Disposition)]
     assert states[1].error.condition == "amqp:precondition-failed"
 

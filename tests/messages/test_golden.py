@@ -237,7 +237,11 @@ GOLDEN = [
         canonical="00 53 70 45",
     ),
     # What Proton writes for a message with defaults: empty header and properties lists.
-    G("empty-header-and-properties", "00 53 70 45 00 53 73 45", Message(header=Header(), properties=Properties())),
+    G(
+        "empty-header-and-properties",
+        "00 53 70 45 00 53 73 45",
+        Message(header=Header(), properties=Properties()),
+    ),
     # All seven sections in order.
     G(
         "all-sections",
@@ -377,7 +381,9 @@ ERRORS = [
 
 @pytest.mark.parametrize(("hexdata", "cls", "offset", "field"), ERRORS, ids=[e[0] for e in ERRORS])
 @pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
-def test_decode_error(hexdata: str, cls: type[DecodeError], offset: int | None, field: str | None, lazy: bool) -> None:
+def test_decode_error(
+    hexdata: str, cls: type[DecodeError], offset: int | None, field: str | None, lazy: bool
+) -> None:
     data = h(hexdata)
     with pytest.raises(cls) as info:
         message = Message.decode(data, lazy=lazy)
@@ -494,4 +500,6 @@ def test_sections_and_values_are_python_types() -> None:
 def test_equal_to_plain_decimal_is_not_enough() -> None:
     """The golden comparisons are exact: Decimal('0.50') is not the vector's Decimal128('0.5')."""
     other = Message(application_properties={"d": Decimal128(Decimal("0.50"))})
-    assert not same_value(Message.decode(h("00 53 74 c1 15 02 a1 01 64 94 303e0000000000000000000000000005")), other)
+    assert not same_value(
+        Message.decode(h("00 53 74 c1 15 02 a1 01 64 94 303e0000000000000000000000000005")), other
+    )

@@ -67,7 +67,6 @@ from tests.helpers.messages import ATTRS
 UTC = dt.timezone.utc
 
 
-
 def h(text: str) -> bytes:
     return bytes.fromhex(text.replace(" ", ""))
 
@@ -163,7 +162,8 @@ def test_annotation_keys(cls: Any) -> None:
 
 @pytest.mark.parametrize("cls", [DeliveryAnnotations, MessageAnnotations, Footer])
 @pytest.mark.parametrize(
-    ("key", "path_key"), [(3.5, "3.5"), (-1, "-1"), (True, "True"), (b"k", "b'k'"), ("é", "'é'"), (None, "None")]
+    ("key", "path_key"),
+    [(3.5, "3.5"), (-1, "-1"), (True, "True"), (b"k", "b'k'"), ("é", "'é'"), (None, "None")],
 )
 def test_annotation_key_errors(cls: Any, key: Any, path_key: str) -> None:
     with pytest.raises(EncodeError) as info:
@@ -407,13 +407,29 @@ def test_errors_pickle() -> None:
 @pytest.mark.parametrize(
     ("message", "cls", "path"),
     [
-        (Message(application_properties={"k": object()}), UnsupportedTypeError, "application_properties['k']"),
-        (Message(application_properties={"t": dt.datetime(2024, 1, 1)}), EncodeError, "application_properties['t']"),
-        (Message(message_annotations={"x": [1, object()]}), UnsupportedTypeError, "message_annotations[Symbol('x')][1]"),
+        (
+            Message(application_properties={"k": object()}),
+            UnsupportedTypeError,
+            "application_properties['k']",
+        ),
+        (
+            Message(application_properties={"t": dt.datetime(2024, 1, 1)}),
+            EncodeError,
+            "application_properties['t']",
+        ),
+        (
+            Message(message_annotations={"x": [1, object()]}),
+            UnsupportedTypeError,
+            "message_annotations[Symbol('x')][1]",
+        ),
         (Message(footer={"x": "\ud800"}), EncodeError, "footer[Symbol('x')]"),
         (Message(properties=Properties(to=object())), UnsupportedTypeError, "properties.to"),
         (Message(properties=Properties(reply_to=[object()])), UnsupportedTypeError, "properties.reply_to[0]"),
-        (Message(body=[AMQPSequence([1]), AMQPSequence([2, object()])]), UnsupportedTypeError, "body[1].value[1]"),
+        (
+            Message(body=[AMQPSequence([1]), AMQPSequence([2, object()])]),
+            UnsupportedTypeError,
+            "body[1].value[1]",
+        ),
         (Message(body=AMQPValue({"k": object()})), UnsupportedTypeError, "body.value['k']"),
         (Message(body=2**64), EncodeError, "body.value"),
     ],
@@ -542,7 +558,8 @@ else:
         st.integers(-(2**63), 2**63 - 1).map(Timestamp),
     )
     VALUES = st.recursive(
-        SIMPLE, lambda children: st.lists(children, max_size=3) | st.builds(Described, st.just(ULong(9)), children)
+        SIMPLE,
+        lambda children: st.lists(children, max_size=3) | st.builds(Described, st.just(ULong(9)), children),
     )
 
 SYMBOLS = st.text("abcxyz-:.", max_size=12).map(Symbol)
@@ -631,7 +648,26 @@ def test_truncated_messages_raise_incomplete(message: Message, data: st.DataObje
             Message.decode(payload[:cut], lazy=lazy)
 
 
-@given(st.binary(max_size=64) | st.lists(st.sampled_from([b"\x00", b"\x53", b"\x70", b"\x75", b"\x45", b"\xa0\x01", b"\xc1\x01\x00", b"\x77", b"\x40", b"\xb0\xff"]), max_size=12).map(b"".join))
+@given(
+    st.binary(max_size=64)
+    | st.lists(
+        st.sampled_from(
+            [
+                b"\x00",
+                b"\x53",
+                b"\x70",
+                b"\x75",
+                b"\x45",
+                b"\xa0\x01",
+                b"\xc1\x01\x00",
+                b"\x77",
+                b"\x40",
+                b"\xb0\xff",
+            ]
+        ),
+        max_size=12,
+    ).map(b"".join)
+)
 def test_garbage_raises_only_codec_errors(data: bytes) -> None:
     """Proton returns partial messages and Azure lets IndexError/TypeError escape; we raise
     only ``AMQPCodecError`` (eagerly, or at a lazy section's first access)."""
@@ -646,7 +682,9 @@ def test_garbage_raises_only_codec_errors(data: bytes) -> None:
 
 
 WIRE_VALUES = st.recursive(
-    SIMPLE, lambda children: st.lists(children, max_size=3) | st.dictionaries(STRINGS, children, max_size=3), max_leaves=6
+    SIMPLE,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(STRINGS, children, max_size=3),
+    max_leaves=6,
 )
 
 
@@ -657,7 +695,9 @@ WIRE_VALUES = st.recursive(
     st.dictionaries(KEYS, WIRE_VALUES, max_size=4),
     st.lists(WIRE_VALUES, max_size=3),
 )
-def test_whatever_a_peer_sends_reencodes(header: list[Any], properties: list[Any], app: dict[Any, Any], seq: list[Any]) -> None:
+def test_whatever_a_peer_sends_reencodes(
+    header: list[Any], properties: list[Any], app: dict[Any, Any], seq: list[Any]
+) -> None:
     """Sections holding any types at all (a header whose durable is a string, application
     properties with list values and non-string keys) decode, keep what was sent, and
     re-encode without error to the canonical form of the same values."""
@@ -684,7 +724,13 @@ def test_whatever_a_peer_sends_reencodes(header: list[Any], properties: list[Any
         assert same_value(dict(message.application_properties.items()), app)
 
 
-@given(st.lists(VALUES | st.builds(Described, st.sampled_from([ULong(0x24), Symbol("amqp:rejected:list")]), st.just([])), max_size=14))
+@given(
+    st.lists(
+        VALUES
+        | st.builds(Described, st.sampled_from([ULong(0x24), Symbol("amqp:rejected:list")]), st.just([])),
+        max_size=14,
+    )
+)
 def test_section_builders_match_from_fields(values: list[Any]) -> None:
     """The message layer's fast header and properties builders agree with ``_from_fields``."""
     for cls, kind in ((Header, message_module.HEADER), (Properties, message_module.PROPERTIES)):
@@ -847,7 +893,11 @@ def test_peers_timestamps_are_utc_and_naive_datetimes_refused() -> None:
 def test_peers_arrays_round_trip() -> None:
     """Azure encodes array[uint 7, 0, 9] to bytes it cannot decode; empty arrays too."""
     message = Message(
-        message_annotations={"a": Array("uint", [7, 0, 9]), "e": Array("symbol", []), "d": Array("ulong", [1], 5)}
+        message_annotations={
+            "a": Array("uint", [7, 0, 9]),
+            "e": Array("symbol", []),
+            "d": Array("ulong", [1], 5),
+        }
     )
     assert same_value(Message.decode(message.encode()), message)
 
@@ -912,7 +962,11 @@ def test_peers_huge_length_claims_allocate_nothing(lazy: bool) -> None:
     raised = []
 
     def decode_all() -> None:
-        for data in (h("00 53 75 b0 ffffffff 00"), h("00 53 74 d1 ffffffff 00000002"), h("00 b3 ffffffff 61")):
+        for data in (
+            h("00 53 75 b0 ffffffff 00"),
+            h("00 53 74 d1 ffffffff 00000002"),
+            h("00 b3 ffffffff 61"),
+        ):
             try:
                 Message.decode(data, lazy=lazy)
             except IncompleteError:

@@ -56,7 +56,6 @@ P = proton
 U = uuid.UUID("00112233-4455-6677-8899-aabbccddeeff")
 
 
-
 class Case(NamedTuple):
     name: str
     proton: dict[str, Any]  # proton.Message attributes, as Proton's getters return them
@@ -125,7 +124,9 @@ CASES = [
     Case("no-body", {}, Message()),
     Case("data", {"body": b"abc", "inferred": True}, Message(body=b"abc")),
     Case("data-empty", {"body": b"", "inferred": True}, Message(body=b"")),
-    Case("data-vbin32", {"body": bytes(range(256)) * 2, "inferred": True}, Message(body=bytes(range(256)) * 2)),
+    Case(
+        "data-vbin32", {"body": bytes(range(256)) * 2, "inferred": True}, Message(body=bytes(range(256)) * 2)
+    ),
     Case(
         "amqp-sequence",
         {"body": [1, "a", P.symbol("s"), P.uint(7)], "inferred": True},
@@ -149,10 +150,18 @@ CASES = [
     Case("message-id-uuid", {"id": U}, Message(properties=Properties(message_id=U))),
     Case("message-id-binary", {"id": b"\x00id"}, Message(properties=Properties(message_id=b"\x00id"))),
     Case("message-id-string", {"id": "id-1"}, Message(properties=Properties(message_id="id-1"))),
-    Case("correlation-id-ulong", {"correlation_id": 2**64 - 1}, Message(properties=Properties(correlation_id=2**64 - 1))),
+    Case(
+        "correlation-id-ulong",
+        {"correlation_id": 2**64 - 1},
+        Message(properties=Properties(correlation_id=2**64 - 1)),
+    ),
     Case("correlation-id-uuid", {"correlation_id": U}, Message(properties=Properties(correlation_id=U))),
-    Case("correlation-id-binary", {"correlation_id": b"c"}, Message(properties=Properties(correlation_id=b"c"))),
-    Case("correlation-id-string", {"correlation_id": "c"}, Message(properties=Properties(correlation_id="c"))),
+    Case(
+        "correlation-id-binary", {"correlation_id": b"c"}, Message(properties=Properties(correlation_id=b"c"))
+    ),
+    Case(
+        "correlation-id-string", {"correlation_id": "c"}, Message(properties=Properties(correlation_id="c"))
+    ),
     Case(
         "properties-all",
         {
@@ -198,7 +207,11 @@ CASES = [
         {"instructions": {P.symbol("d"): True}},
         Message(delivery_annotations={Symbol("d"): True}),
     ),
-    Case("application-properties", {"properties": APP_PROPERTIES_PROTON}, Message(application_properties=APP_PROPERTIES_OURS)),
+    Case(
+        "application-properties",
+        {"properties": APP_PROPERTIES_PROTON},
+        Message(application_properties=APP_PROPERTIES_OURS),
+    ),
     Case(
         "everything",
         {
@@ -303,9 +316,7 @@ def test_footer_and_data_sections_against_the_spec() -> None:
     Proton still reads our bytes: it takes the last data section's content."""
     message = Message(body=[Data(b"one"), Data(b"two")], footer={"sig": b"\x01"})
     data = message.encode()
-    assert data == bytes.fromhex(
-        "005375a0036f6e65" "005375a00374776f" "005378c10902a303736967a00101"
-    )
+    assert data == bytes.fromhex("005375a0036f6e65005375a00374776f005378c10902a303736967a00101")
     assert same_value(Message.decode(data), message)
     theirs = P.Message()
     theirs.decode(data)

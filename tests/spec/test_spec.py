@@ -49,7 +49,9 @@ def test_constructor_table_matches_the_spec() -> None:
 def test_descriptor_table_matches_the_spec() -> None:
     assert {code: d.name for code, d in DESCRIPTOR_BY_CODE.items()} == DESCRIPTORS
     for code, entry in DESCRIPTOR_BY_CODE.items():
-        suffix = {"data": "binary", "amqp-value": "*"}.get(entry.name, "map" if entry.name in MAP_SECTIONS else "list")
+        suffix = {"data": "binary", "amqp-value": "*"}.get(
+            entry.name, "map" if entry.name in MAP_SECTIONS else "list"
+        )
         assert entry.symbol == f"amqp:{entry.name}:{suffix}", hex(code)
 
 
@@ -74,5 +76,7 @@ def test_every_list_composite_has_a_registered_class(name: str) -> None:
     cls = REGISTRY[amqpcodec.ULong(spec.code)]
     assert REGISTRY[amqpcodec.Symbol(spec.symbol)] is cls
     assert issubclass(cls, Composite) and cls.SPEC is spec
-    assert tuple(f.name for f in dataclasses.fields(cls)) == tuple(f.name.replace("-", "_") for f in spec.fields)
+    assert tuple(f.name for f in dataclasses.fields(cls)) == tuple(
+        f.name.replace("-", "_") for f in spec.fields
+    )
     assert cls.__name__ in amqpcodec.__all__

@@ -71,7 +71,9 @@ def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
         )
 
 
-def assert_backends_agree(backends: Backends, data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, ...]:
+def assert_backends_agree(
+    backends: Backends, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Any, ...]:
     (_, pure), (_, compiled) = backends
     first = outcome(lambda: pure.decode_prefix(data, 0, limits))
     second = outcome(lambda: compiled.decode_prefix(data, 0, limits))

@@ -173,7 +173,10 @@ THROUGH_LAYERS: dict[str, tuple[Callable[[Any], Any], str]] = {
         lambda loop: Message(properties=Properties(reply_to=loop)).encode(),
         r"properties\.reply_to(\[0\])+",
     ),
-    "transfer.state": (lambda loop: encode_frame(forced(Transfer(handle=0), state=loop)), r"transfer\.state(\[0\])+"),
+    "transfer.state": (
+        lambda loop: encode_frame(forced(Transfer(handle=0), state=loop)),
+        r"transfer\.state(\[0\])+",
+    ),
     "open.properties": (
         lambda loop: encode_frame(Open(container_id="c", properties={"k": loop})),
         r"open\.properties\[Symbol\('k'\)\](\[0\])+",
@@ -349,9 +352,7 @@ def test_unsupported_types_in_messages_and_frames(call: Callable[[], Any], path:
     ],
     ids=lambda value: repr(value)[:30],
 )
-def test_values_that_cannot_be_encoded_name_their_path(
-    any_backend: Backend, value: Any, path: str
-) -> None:
+def test_values_that_cannot_be_encoded_name_their_path(any_backend: Backend, value: Any, path: str) -> None:
     error = _encode_error(lambda: any_backend.encode(value, DEFAULT_LIMITS))
     assert not isinstance(error, UnsupportedTypeError)
     assert error.path == path
@@ -662,7 +663,9 @@ def test_shared_structure_stops_through_every_container(
     for _ in range(30):
         value = make(value)
     limits = Limits(max_message_size=1 << 14)
-    errors = [_encode_error(lambda backend=backend: backend.encode(value, limits)) for _, backend in both_backends]
+    errors = [
+        _encode_error(lambda backend=backend: backend.encode(value, limits)) for _, backend in both_backends
+    ]
     assert (errors[0].path, errors[0].args[0]) == (errors[1].path, errors[1].args[0])
     assert "max_message_size=16384" in str(errors[0])
     assert counted.calls <= 2 * limits.max_message_size
@@ -700,10 +703,16 @@ def test_any_value_encodes_within_its_own_size_and_not_one_byte_less(
     data = pure.encode(value, DEFAULT_LIMITS)
     for backend in (pure, compiled):
         assert backend.encode(value, Limits(max_message_size=len(data))) == data
-    errors = [
-        _encode_error(lambda backend=backend: backend.encode(value, Limits(max_message_size=len(data) - 1)))
-        for backend in (pure, compiled)
-    ] if data else []
+    errors = (
+        [
+            _encode_error(
+                lambda backend=backend: backend.encode(value, Limits(max_message_size=len(data) - 1))
+            )
+            for backend in (pure, compiled)
+        ]
+        if data
+        else []
+    )
     assert len({(error.path, error.args[0]) for error in errors}) <= 1
 
 
@@ -763,9 +772,7 @@ def _outcome(call: Callable[[], bytes | None]) -> tuple[Any, ...]:
         return (type(error).__name__, error.path, error.args[0])
 
 
-def _agreed(
-    both_backends: list[tuple[str, Backend]], encode: Callable[[Backend], Any]
-) -> tuple[Any, ...]:
+def _agreed(both_backends: list[tuple[str, Backend]], encode: Callable[[Backend], Any]) -> tuple[Any, ...]:
     """The one outcome both backends give for ``encode(backend)``, from a caller 200 frames deep."""
     outcomes = [
         _at_stack_depth(200, lambda b=backend: _outcome(lambda: encode(b))) for _, backend in both_backends
@@ -861,7 +868,9 @@ def test_hooked_nesting_in_message_sections_agrees(
     assert _at_stack_depth(200, lambda: compiled.encode_message(fits, limits, plan)) == outcome[1]
 
     deeper = make(_hooked_nesting("list", levels(max_depth) + 1, 2))
-    kind, _, message = _agreed(both_backends, lambda backend: _on(backend, lambda: deeper.encode(limits=limits)))
+    kind, _, message = _agreed(
+        both_backends, lambda backend: _on(backend, lambda: deeper.encode(limits=limits))
+    )
     assert kind == "EncodeError" and f"nesting deeper than max_depth={max_depth}" in message
     hot = _at_stack_depth(200, lambda: _outcome(lambda: compiled.encode_message(deeper, limits, plan)))
     assert hot[0] == "EncodeError" and f"nesting deeper than max_depth={max_depth}" in hot[2]
@@ -909,7 +918,10 @@ def test_a_hook_exhausting_the_stack_is_an_encode_error_in_both(
     for _, backend in both_backends:
         assert _outcome(lambda backend=backend: backend.encode(value, DEFAULT_LIMITS)) == exhausted
         if backend.compiled is not None:
-            assert _outcome(lambda b=backend.compiled: b.encode_message(message, DEFAULT_LIMITS, plan)) == exhausted
+            assert (
+                _outcome(lambda b=backend.compiled: b.encode_message(message, DEFAULT_LIMITS, plan))
+                == exhausted
+            )
         assert _on(backend, lambda: _encode_error(lambda: message.encode()).path) == "body"
     assert _encode_error(lambda: message.encode()).path == "body"
 

@@ -123,7 +123,10 @@ CASES: list[tuple[Any, Any]] = [
     (Timestamp(1700000000123), t("timestamp", "1700000000123", iso="2023-11-14T22:13:20.123Z")),
     (Timestamp(-1), t("timestamp", "-1", iso="1969-12-31T23:59:59.999Z")),
     (Timestamp(2**63 - 1), t("timestamp", "9223372036854775807")),
-    (dt.datetime(2023, 11, 14, 22, 13, 20, 123999, tzinfo=UTC), t("timestamp", "1700000000123", iso="2023-11-14T22:13:20.123Z")),
+    (
+        dt.datetime(2023, 11, 14, 22, 13, 20, 123999, tzinfo=UTC),
+        t("timestamp", "1700000000123", iso="2023-11-14T22:13:20.123Z"),
+    ),
     (U, t("uuid", "00112233-4455-6677-8899-aabbccddeeff")),
     (b"\x00\xff", t("binary", "00ff")),
     (bytearray(b"\x01"), t("binary", "01")),
@@ -134,17 +137,32 @@ CASES: list[tuple[Any, Any]] = [
     ([], t("list", [])),
     ([1, "a"], t("list", [t("long", "1"), t("string", "a")])),
     ((UInt(1),), t("list", [t("uint", 1)])),
-    ({Symbol("k"): None, 1: True}, t("map", [[t("symbol", "k"), t("null", None)], [t("long", "1"), t("boolean", True)]])),
+    (
+        {Symbol("k"): None, 1: True},
+        t("map", [[t("symbol", "k"), t("null", None)], [t("long", "1"), t("boolean", True)]]),
+    ),
     (Array("uint", [1, 2]), {"type": "array", "element_type": "uint", "value": [t("uint", 1), t("uint", 2)]}),
     (Array("string", []), {"type": "array", "element_type": "string", "value": []}),
     (
         Array("symbol", ["a"], descriptor=5),
-        {"type": "array", "element_type": "symbol", "descriptor": t("ulong", "5"), "value": [t("symbol", "a")]},
+        {
+            "type": "array",
+            "element_type": "symbol",
+            "descriptor": t("ulong", "5"),
+            "value": [t("symbol", "a")],
+        },
     ),
-    (Described(ULong(5), "x"), {"type": "described", "descriptor": t("ulong", "5"), "value": t("string", "x")}),
+    (
+        Described(ULong(5), "x"),
+        {"type": "described", "descriptor": t("ulong", "5"), "value": t("string", "x")},
+    ),
     (
         Described(Symbol("com.example:d"), [None]),
-        {"type": "described", "descriptor": t("symbol", "com.example:d"), "value": t("list", [t("null", None)])},
+        {
+            "type": "described",
+            "descriptor": t("symbol", "com.example:d"),
+            "value": t("list", [t("null", None)]),
+        },
     ),
     (Role.RECEIVER, t("boolean", True)),
     (SenderSettleMode.MIXED, t("ubyte", 2)),
@@ -152,7 +170,11 @@ CASES: list[tuple[Any, Any]] = [
     (TerminusDurability.UNSETTLED_STATE, t("uint", 2)),
     (
         Header(durable=True, priority=4),
-        {"type": "header", "descriptor": ULONG_112, "fields": {"durable": t("boolean", True), "priority": t("ubyte", 4)}},
+        {
+            "type": "header",
+            "descriptor": ULONG_112,
+            "fields": {"durable": t("boolean", True), "priority": t("ubyte", 4)},
+        },
     ),
     (Header(), {"type": "header", "descriptor": ULONG_112, "fields": {}}),
     (
@@ -187,8 +209,13 @@ def test_negative_zero_double_keeps_its_sign() -> None:
 
 
 def test_composites() -> None:
-    attach = Attach(name="l", handle=0, role=Role.SENDER, snd_settle_mode=SenderSettleMode.SETTLED,
-                    source=Source(address="q", expiry_policy=TerminusExpiryPolicy.NEVER))
+    attach = Attach(
+        name="l",
+        handle=0,
+        role=Role.SENDER,
+        snd_settle_mode=SenderSettleMode.SETTLED,
+        source=Source(address="q", expiry_policy=TerminusExpiryPolicy.NEVER),
+    )
     assert composite_to_json(attach) == {
         "type": "attach",
         "descriptor": t("ulong", "18"),
@@ -272,13 +299,21 @@ def test_section_forms() -> None:
         "value": t("map", [[t("string", "k"), t("string", "v")]]),
     }
     assert Footer({1: b"\x01"}).to_dict()["value"] == t("map", [[t("ulong", "1"), t("binary", "01")]])
-    assert Data(b"\xab").to_dict() == {"type": "data", "descriptor": t("ulong", "117"), "value": t("binary", "ab")}
+    assert Data(b"\xab").to_dict() == {
+        "type": "data",
+        "descriptor": t("ulong", "117"),
+        "value": t("binary", "ab"),
+    }
     assert AMQPSequence([1]).to_dict() == {
         "type": "amqp-sequence",
         "descriptor": t("ulong", "118"),
         "value": t("list", [t("long", "1")]),
     }
-    assert AMQPValue(None).to_dict() == {"type": "amqp-value", "descriptor": t("ulong", "119"), "value": t("null", None)}
+    assert AMQPValue(None).to_dict() == {
+        "type": "amqp-value",
+        "descriptor": t("ulong", "119"),
+        "value": t("null", None),
+    }
 
 
 def test_message_form() -> None:
@@ -290,15 +325,25 @@ def test_message_form() -> None:
     )
     assert message.to_dict() == {
         "header": {"type": "header", "descriptor": ULONG_112, "fields": {"durable": t("boolean", True)}},
-        "properties": {"type": "properties", "descriptor": t("ulong", "115"), "fields": {"message_id": t("ulong", "7")}},
+        "properties": {
+            "type": "properties",
+            "descriptor": t("ulong", "115"),
+            "fields": {"message_id": t("ulong", "7")},
+        },
         "body": [
             {"type": "data", "descriptor": t("ulong", "117"), "value": t("binary", "61")},
             {"type": "data", "descriptor": t("ulong", "117"), "value": t("binary", "62")},
         ],
-        "footer": {"type": "footer", "descriptor": t("ulong", "120"), "value": t("map", [[t("symbol", "f"), t("null", None)]])},
+        "footer": {
+            "type": "footer",
+            "descriptor": t("ulong", "120"),
+            "value": t("map", [[t("symbol", "f"), t("null", None)]]),
+        },
     }
     assert Message().to_dict() == {}
-    assert Message(body="x").to_dict() == {"body": {"type": "amqp-value", "descriptor": t("ulong", "119"), "value": t("string", "x")}}
+    assert Message(body="x").to_dict() == {
+        "body": {"type": "amqp-value", "descriptor": t("ulong", "119"), "value": t("string", "x")}
+    }
 
 
 @pytest.mark.parametrize(

@@ -83,12 +83,12 @@ def test_proton_misreads_a_described_described_value_inside_a_list() -> None:
     null.  Proton 0.40 decodes it into an outer list of ONE whose inner list has TWO
     elements (it moves the trailing null inside), as its re-encoding shows.
     """
-    wire = bytes.fromhex("c00a02" "c00601" "0044" "0044" "40" "40")
+    wire = bytes.fromhex("c00a02c00601004400444040")
     value = [[Described(0, Described(0, None))], None]
     assert encode(value) == wire
     assert same_value(decode(wire), value)
     theirs = through_proton(wire)
-    assert theirs == bytes.fromhex("d000000013" "00000001" "d00000000a" "00000002" "0044" "0044" "40" "40")
+    assert theirs == bytes.fromhex("d00000001300000001d00000000a00000002004400444040")
     assert not same_value(decode(theirs), value)  # Proton's side is the wrong one
 
 

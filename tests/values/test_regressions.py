@@ -108,7 +108,9 @@ def test_keys_sharing_a_hash_decode(any_backend: Backend, kind: str) -> None:
         )
     decoded, _ = any_backend.decode_prefix(colliding_map(kind, MAX_KEYS_PER_HASH), 0, DEFAULT_LIMITS)
     assert len(decoded) == MAX_KEYS_PER_HASH
-    assert same_value(decoded, any_backend.decode_prefix(colliding_map(kind, MAX_KEYS_PER_HASH), 0, DEFAULT_LIMITS)[0])
+    assert same_value(
+        decoded, any_backend.decode_prefix(colliding_map(kind, MAX_KEYS_PER_HASH), 0, DEFAULT_LIMITS)[0]
+    )
     with pytest.raises(LimitExceededError) as caught:
         any_backend.decode_prefix(colliding_map(kind, MAX_KEYS_PER_HASH + 1), 0, DEFAULT_LIMITS)
     entry = len(COLLIDING[kind][0](0)) + 1

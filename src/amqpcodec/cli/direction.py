@@ -289,7 +289,9 @@ class DirectionDecoder:
         """The frame ``find_frame_boundary`` finds from ``start`` in the whole run of
         bytes (to the end of the stream or to a gap); None when there is none."""
         while True:
-            found = scan_for_frame(self._buf, start - self._first, limits=self.limits, final=not self._waiting)
+            found = scan_for_frame(
+                self._buf, start - self._first, limits=self.limits, final=not self._waiting
+            )
             if not isinstance(found, NeedMore):
                 return None if found is None else found + self._first
             start = found.at + self._first

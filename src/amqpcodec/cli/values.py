@@ -17,6 +17,7 @@ from .text_values import type_name
 
 __all__ = ["render", "run_values", "is_value_sequence"]
 
+
 def _scalar(value: Any, full: bool) -> str:
     if isinstance(value, bytes):
         text = value.hex()

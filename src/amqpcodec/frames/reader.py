@@ -282,7 +282,9 @@ class FrameReader:
         compiled = current().compiled
         if self._phase == _AMQP and compiled is not None:
             try:
-                found = compiled.decode_frame(buf, pos, self._base, self._max_frame_size, self.limits, _FRAME_PLAN)
+                found = compiled.decode_frame(
+                    buf, pos, self._base, self._max_frame_size, self.limits, _FRAME_PLAN
+                )
             except DecodeError:
                 found = None  # read again below, to report it in full
             if found is not None:
@@ -308,7 +310,9 @@ class FrameReader:
             or doff * 4 > size
             or _PHASE_OF_FRAME_TYPE.get(frame_type, _HEADER) != phase
         ):
-            fault = _header_fault(size, doff, frame_type, self._max_frame_size, phase, bytes(buf[pos : pos + 8]))
+            fault = _header_fault(
+                size, doff, frame_type, self._max_frame_size, phase, bytes(buf[pos : pos + 8])
+            )
             if fault is not None:
                 self._raise_fatal(_framing_error(fault, self._base + pos))
             self._phase = phase = _PHASE_OF_FRAME_TYPE[frame_type]
@@ -328,7 +332,10 @@ class FrameReader:
         if body_at == end:
             if frame_type != _AMQP_FRAME:
                 raise _in_frame(
-                    DecodeError(f"an empty SASL frame at offset {offset}: only AMQP frames may be empty", offset=offset),
+                    DecodeError(
+                        f"an empty SASL frame at offset {offset}: only AMQP frames may be empty",
+                        offset=offset,
+                    ),
                     offset,
                 )
             return _new_frame(offset, frame_type, channel, extended, None, b"")
@@ -387,7 +394,9 @@ class FrameReader:
             raise _in_frame(error, offset) from None
         if type(value) is not Described:
             raise _in_frame(
-                DecodeError(f"a frame body must open with a described performative{where}", offset=body_offset),
+                DecodeError(
+                    f"a frame body must open with a described performative{where}", offset=body_offset
+                ),
                 offset,
             )
         try:
@@ -405,7 +414,9 @@ class FrameReader:
             name = performative.SPEC.name if isinstance(performative, Composite) else "an unknown descriptor"
             kind = "an AMQP performative" if frame_type == _AMQP_FRAME else "a SASL body"
             raise _in_frame(
-                DecodeError(f"{name} is not {kind} (frame type 0x{frame_type:02x}){where}", offset=body_offset),
+                DecodeError(
+                    f"{name} is not {kind} (frame type 0x{frame_type:02x}){where}", offset=body_offset
+                ),
                 offset,
             )
         return performative, used
@@ -421,4 +432,3 @@ _FRAME_PLAN = FramePlan(
     min_doff=_MIN_DOFF,
     header=_FRAME_HEADER,
 )
-

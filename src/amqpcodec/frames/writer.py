@@ -137,7 +137,9 @@ def encode_transfer(
     message-format only on the first.
     """
     if not isinstance(transfer, Transfer):
-        raise UnsupportedTypeError(f"encode_transfer needs a Transfer, not {type(transfer).__name__}", path="transfer")
+        raise UnsupportedTypeError(
+            f"encode_transfer needs a Transfer, not {type(transfer).__name__}", path="transfer"
+        )
     _check_channel(channel)
     data = _payload_bytes(payload)
     limit = _limit(max_frame_size)

@@ -118,7 +118,9 @@ def _section_head(buf: Any, pos: int, end: int) -> tuple[int, int]:
         size = buf[at + 1] if width == 1 else _u32.unpack_from(buf, at + 1)[0]
         value_at = at + 1 + width + size
         if value_at > end:
-            raise IncompleteError(f"symbol descriptor needs {size} bytes, {end - at - 1 - width} remain", offset=at + 1)
+            raise IncompleteError(
+                f"symbol descriptor needs {size} bytes, {end - at - 1 - width} remain", offset=at + 1
+            )
         symbol = bytes(buf[at + 1 + width : value_at])
         kind = _KIND_BY_SYMBOL.get(symbol)
         if kind is None:
@@ -135,7 +137,9 @@ def _section_head(buf: Any, pos: int, end: int) -> tuple[int, int]:
         )
     if kind is None:
         raise DecodeError(
-            f"descriptor {_descriptor_text(number)} is not a message section (§3.2)", offset=pos, constructor=code
+            f"descriptor {_descriptor_text(number)} is not a message section (§3.2)",
+            offset=pos,
+            constructor=code,
         )
     return kind, value_at
 
@@ -210,7 +214,12 @@ def _decode_value(buf: Any, offset: int, limits: Limits, budget: list[int] | Non
 
 
 def _read_value(
-    buf: Any, start: int, value_start: int, inner: Limits | None, limits: Limits, budget: list[int] | None = None
+    buf: Any,
+    start: int,
+    value_start: int,
+    inner: Limits | None,
+    limits: Limits,
+    budget: list[int] | None = None,
 ) -> tuple[Any, int]:
     """Decode a section's value: alone with ``inner`` limits, or inside its described value."""
     if inner is None:
@@ -225,7 +234,12 @@ def _annotate(error: DecodeError, kind: int, value_start: int, inner: Limits | N
         error.field = _KIND_NAMES[kind]
     if error.offset is None:
         error.offset = value_start
-    if inner is not None and isinstance(error, LimitExceededError) and error.limit == "max_depth" and error.args:
+    if (
+        inner is not None
+        and isinstance(error, LimitExceededError)
+        and error.limit == "max_depth"
+        and error.args
+    ):
         error.args = (str(error.args[0]).replace(f"={inner.max_depth}", f"={limits.max_depth}"),)
 
 
@@ -256,7 +270,12 @@ def _next_section(buf: Any, pos: int, end: int, last: int, last_slot: int) -> tu
     if last == FOOTER:
         raise DecodeError(f"{end - pos} bytes after the footer", offset=pos, field="footer")
     # The usual form, 00 53 <code> <value constructor>, is recognised inline.
-    if pos + 3 < end and buf[pos] == 0 and buf[pos + 1] == Code.SMALLULONG and _SMALL_KINDS[buf[pos + 2]] >= 0:
+    if (
+        pos + 3 < end
+        and buf[pos] == 0
+        and buf[pos + 1] == Code.SMALLULONG
+        and _SMALL_KINDS[buf[pos + 2]] >= 0
+    ):
         kind, value_start = _SMALL_KINDS[buf[pos + 2]], pos + 3
     else:
         kind, value_start = _section_head(buf, pos, end)
@@ -294,7 +313,9 @@ def _decode_sections(buf: Any, limits: Limits) -> list[Any]:
             values[slot] = section
         pos, last, last_slot = stop, kind, slot
     if body:
-        values[_BODY] = body[0] if last == AMQP_VALUE or (last == FOOTER and type(body[0]) is AMQPValue) else tuple(body)
+        values[_BODY] = (
+            body[0] if last == AMQP_VALUE or (last == FOOTER and type(body[0]) is AMQPValue) else tuple(body)
+        )
     return values
 
 
@@ -372,7 +393,9 @@ def _decode_span(buf: Any, span: _Span, limits: Limits, index: int) -> Any:
     section's first read."""
     parts = span[2]
     budget = [limits.max_container_items] if len(parts) > 1 else None  # one for the whole body
-    sections = [_read_section(kind, buf, start, value_start, limits, budget)[0] for kind, start, value_start in parts]
+    sections = [
+        _read_section(kind, buf, start, value_start, limits, budget)[0] for kind, start, value_start in parts
+    ]
     if index != _BODY:
         return sections[0]
     return sections[0] if parts[0][0] == AMQP_VALUE else tuple(sections)

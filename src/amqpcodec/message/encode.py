@@ -82,5 +82,6 @@ _DATA32 = bytes((Code.DESCRIBED, Code.SMALLULONG, _DESCRIPTOR_OF_KIND[DATA], Cod
 
 def _too_long(size: int, limits: Limits, path: str = "", at_least: str = "") -> None:
     raise EncodeError(
-        f"the message takes {at_least}{size} bytes, over max_message_size={limits.max_message_size}", path=path
+        f"the message takes {at_least}{size} bytes, over max_message_size={limits.max_message_size}",
+        path=path,
     )

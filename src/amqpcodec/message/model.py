@@ -153,7 +153,15 @@ class Message:
         body: Any = None,
         footer: Mapping[Any, Any] | None = None,
     ) -> None:
-        given = (header, delivery_annotations, message_annotations, properties, application_properties, body, footer)
+        given = (
+            header,
+            delivery_annotations,
+            message_annotations,
+            properties,
+            application_properties,
+            body,
+            footer,
+        )
         for set_slot, convert, value in zip(_SECTION_SETTERS, _CONVERTERS, given):
             set_slot(self, convert(value))
         _set_limits(self, DEFAULT_LIMITS)
@@ -370,7 +378,11 @@ def _new_message(cls: type[Message], values: Any, raw: bytes | None, spans: Any,
 
 
 def _restore(
-    cls: type[Message], values: list[Any], raw: bytes | None, spans: list[_Span | None] | None, limits: Limits | None
+    cls: type[Message],
+    values: list[Any],
+    raw: bytes | None,
+    spans: list[_Span | None] | None,
+    limits: Limits | None,
 ) -> Message:
     return _new_message(
         cls, values, raw, None if spans is None else list(spans), DEFAULT_LIMITS if limits is None else limits

@@ -172,7 +172,6 @@ class Properties(Composite):
     reply_to_group_id: str | None = None
 
 
-
 # --------------------------------------------------------------------------- map sections
 
 
