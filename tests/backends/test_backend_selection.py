@@ -24,9 +24,9 @@ import amqpcodec
 _PACKAGE_ROOT = str(Path(amqpcodec.__file__).resolve().parent.parent)
 
 _REPORT = """
-import sys, amqpcodec, amqpcodec._backend as b
+import importlib, amqpcodec, amqpcodec._backend as b
 live = b.current()
-module = sys.modules[live.decode_prefix.__module__]
+module = importlib.import_module({"python": "amqpcodec._pure", "cython": "amqpcodec._speedups"}[live.name])
 print(amqpcodec.IMPLEMENTATION)
 print(module.__name__)
 print(live.name == amqpcodec.IMPLEMENTATION and live.encode is module.encode and (live.compiled is module) == (live.name == "cython"))
@@ -78,7 +78,7 @@ def test_default_import_is_the_compiled_backend(tmp_path: Path, flag: str | None
 def test_purepython_flag_selects_the_pure_backend(tmp_path: Path, flag: str) -> None:
     implementation, module, wired, path = _run(flag, tmp_path)
     assert (implementation, module, wired) == ("python", "amqpcodec._pure", "True")
-    assert Path(path).name == "_pure.py"
+    assert Path(path).parent.name == "_pure"
 
 
 def test_this_process_runs_the_backend_its_environment_asks_for() -> None:
