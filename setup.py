@@ -9,6 +9,7 @@ slow install never ships silently (msgpack's "do not fallback on build error").
 
 from __future__ import annotations
 
+import glob
 import os
 import platform
 import sys
@@ -22,7 +23,9 @@ def _load_spec():  # type: ignore[no-untyped-def]
     """Import ``src/amqpcodec/_spec.py`` alone (not the package, whose backend is unbuilt)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("_amqpcodec_spec", os.path.join(HERE, "src", "amqpcodec", "_spec.py"))
+    spec = importlib.util.spec_from_file_location(
+        "_amqpcodec_spec", os.path.join(HERE, "src", "amqpcodec", "_spec.py")
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -72,9 +75,14 @@ def _extensions() -> list[Extension]:
         flags = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"]
         compile_args = flags
         link_args = flags
+    # _speedups.pyx includes its parts from _cython/ (*.pxi, and the C helpers _amqpcodec.h,
+    # found through include_dirs); depends rebuilds the extension when one changes.
+    parts = "src/amqpcodec/_cython"
     extension = Extension(
         "amqpcodec._speedups",
         ["src/amqpcodec/_speedups.pyx"],
+        include_dirs=[parts],
+        depends=sorted(glob.glob(os.path.join(parts, "*.pxi")) + glob.glob(os.path.join(parts, "*.h"))),
         extra_compile_args=compile_args,
         extra_link_args=link_args,
     )
