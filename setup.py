@@ -69,7 +69,8 @@ def _extensions() -> list[Extension]:
     from Cython.Build import cythonize
 
     write_constants_pxi(os.path.join(HERE, "src", "amqpcodec", "_constants.pxi"))
-    compile_args = ["-O2"]
+    # Release builds: optimised, and (GCC, Clang) without the debug info CPython's own flags ask for.
+    compile_args = ["-O2"] if sys.platform == "win32" else ["-O2", "-g0"]
     link_args: list[str] = []
     if os.environ.get("AMQPCODEC_SANITIZE", "") not in ("", "0"):
         flags = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"]

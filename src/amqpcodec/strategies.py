@@ -20,7 +20,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as error:  # pragma: no cover (the test extra installs it)
+    raise ImportError(
+        "amqpcodec.strategies needs hypothesis: install the test extra, pip install 'amqpcodec[test]'",
+        name=error.name,
+    ) from error
 
 from ._decimal import FORMATS
 from ._spec import TYPE_NAMES
