@@ -87,7 +87,7 @@ PEERS = {
     "pika": ("pika.data", "pika"),
 }
 
-_RBFLY_ENCODER = "its encoder writes only application-properties and the body (PEERS.md)"
+_RBFLY_ENCODER = "its encoder writes only application-properties and the body"
 _PROTON_NODES = (
     "silently truncates: its Data holds at most 65,535 nodes, so the 30,000-entry map "
     "decodes to 21,140 entries, without an error"
@@ -186,7 +186,7 @@ def read_proton(m: Any) -> tuple[Any, ...]:
         m.body,
         None,
         # Proton's binaries are views into the message's own memory, valid while it
-        # lives (PEERS.md): it is kept, not copied, which favours Proton.
+        # lives (a known Proton behaviour): it is kept, not copied, which favours Proton.
         m,
     )
 
@@ -295,7 +295,7 @@ _MESSAGE_ATTRS = ("header", *_SECTIONS[:2], "properties", _SECTIONS[2], "body", 
 
 
 def _guided(actual: Any, expected: Any) -> Any:
-    """Azure ``_pyamqp`` decodes strings, symbols and map keys to ``bytes`` (PEERS.md):
+    """Azure ``_pyamqp`` decodes strings, symbols and map keys to ``bytes`` (its users' reports):
     read UTF-8 bytes as a string where a string was sent, recursively."""
     if isinstance(expected, str) and isinstance(actual, (bytes, memoryview)):
         return bytes(actual).decode("utf-8")

@@ -4,7 +4,7 @@ Seven payloads (issue "Benchmarks"), each as the bytes every decoder reads and a
 typed content, from which each peer's own input is built (``adapters.py``):
 
 1. ``W1``: the 539-byte message of ``tests/data/w1_proton.hex`` exactly as Proton
-   writes it (content: /work/shared/bench/README.md), and :func:`w1_message`, the
+   writes it (its content: tests/messages/test_golden.py), and :func:`w1_message`, the
    same content as our typed :class:`~amqpcodec.message.Message`;
 2. ``W1_FRAME``: W1 as the payload of one transfer frame (Part 2 §2.7.5);
 3. ``DATA_1MIB``: a message whose only section is a 1 MiB data body (Part 3 §3.2.6);

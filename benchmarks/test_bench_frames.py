@@ -15,10 +15,10 @@ is done here, inside the timed function, with the same ``struct`` header read; i
 ``encode_frame`` returns header and body, joined with the channel as its transport
 does.  Proton has no frame codec outside its engine: its ``Data`` decodes and encodes
 the performative (a described list) and the split is done as for Azure; its binary
-fields are views into that ``Data``, overwritten by the next decode (PEERS.md), so
+fields are views into that ``Data``, overwritten by the next decode (a known Proton behaviour), so
 they are copied out (a delivery tag is kept).  Azure and Proton hand back payloads as
 views into the buffer; ours copies each payload into the frame's own ``bytes``
-(API.md).  Every frame is checked before timing; the decoded frames are kept in a
+(the frame contract).  Every frame is checked before timing; the decoded frames are kept in a
 list (``extra_info["frames_per_second"]`` = 10,000 / mean).
 
 Run: ``python -m pytest benchmarks/test_bench_frames.py --benchmark-group-by=group``.

@@ -1,7 +1,7 @@
-"""Message speed against the peers of /work/shared/PEERS.md, three payloads:
+"""Message speed against the other AMQP 1.0 codecs for Python (Proton, Azure's _pyamqp, RbFly), three payloads:
 
 - ``W1``: 539 bytes as Proton writes them (tests/data/w1_proton.hex; content in
-  /work/shared/bench/README.md): header, properties, ten application properties, a
+  tests/messages/test_golden.py): header, properties, ten application properties, a
   256-byte data body;
 - ``annotated``: 20 message annotations with symbol keys and a 64-byte data body;
 - ``data-1MiB``: one data section of 1 MiB.

@@ -5,7 +5,7 @@ backend (pure and, when built, compiled; the message, frame and CLI layers run o
 backend through :func:`using`) and raises :class:`ContractBreach` when
 
 - anything but an :class:`~amqpcodec.errors.AMQPCodecError` escapes a public entry
-  point (API.md "Limits and errors"), or anything at all escapes the CLI's decoder;
+  point (docs: limits-and-security, "Errors"), or anything at all escapes the CLI's decoder;
 - an error's ``offset`` lies outside the input, or a frame error's ``frame_offset``
   after its ``offset``;
 - what decodes does not re-encode to bytes that decode to the same value
@@ -194,7 +194,7 @@ def _value(who: str, backend: Backend, data: bytes, buffer: Any, start: int, lim
 
 
 def _check_copies(harness: str, data: bytes, who: str, value: Any) -> None:
-    """API.md: every public object pickles and deep-copies (to the same value)."""
+    """Every public object pickles and deep-copies (to the same value): a promise of the API."""
     try:
         copies = [pickle.loads(pickle.dumps(value)), copy.deepcopy(value)]
     except Exception as error:

@@ -1,4 +1,4 @@
-"""The JSON form of AMQP values and composites (API.md "JSON form"), for ``to_dict()``
+"""The JSON form of AMQP values and composites (docs: messages, "The JSON form"), for ``to_dict()``
 and the CLI's ``--json``.
 
 Every value becomes ``{"type": <AMQP type name>, "value": ...}`` built from JSON types
@@ -17,7 +17,7 @@ only, so ``json.dumps`` needs no ``default=``:
   ``{"type": <spec name>, "descriptor": <ulong>, "fields": {snake_case: typed}}``
   with absent fields omitted.
 
-Each value is shown as the type it encodes as (API.md canonical encoding): a plain
+Each value is shown as the type it encodes as (docs: types, "Canonical encoding"): a plain
 ``int`` is a long (a ulong from 2**63), a plain ``Decimal`` a decimal128, an aware
 ``datetime`` a timestamp, a ``tuple`` a list, any ``Mapping`` a map, a value with
 ``__amqp__()`` (enum members such as ``Role``, message sections) what that returns.
@@ -137,7 +137,7 @@ def _long(value: Any) -> JSON:
 
 
 def _plain_int(value: int) -> JSON:
-    """A plain ``int`` encodes as a long, or as a ulong from 2**63 (API.md value table)."""
+    """A plain ``int`` encodes as a long, or as a ulong from 2**63 (docs: types, the value table)."""
     if _LONG_MIN <= value <= _LONG_MAX:
         return {"type": "long", "value": str(value)}
     if 0 < value <= _ULONG_MAX:

@@ -1,4 +1,4 @@
-"""Which backend ``import amqpcodec`` picks (STYLE.md habit 2), checked in fresh interpreters.
+"""Which backend ``import amqpcodec`` picks (one place picks it, and says which), checked in fresh interpreters.
 
 Without ``AMQPCODEC_PUREPYTHON`` a CPython install must run the compiled backend: a
 missing or broken ``_speedups`` fails here rather than silently running the slow one

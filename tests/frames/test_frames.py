@@ -825,7 +825,7 @@ _PIECES = st.one_of(
     bytewise=st.booleans(),
 )
 def test_hostile_streams_raise_only_codec_errors(pieces: list[bytes], first: bytes, bytewise: bool) -> None:
-    # API.md: nothing but an AMQPCodecError escapes FrameReader or TransferAssembler.
+    # The error contract: nothing but an AMQPCodecError escapes FrameReader or TransferAssembler.
     data = first + b"".join(pieces)
     reader = FrameReader(limits=Limits(max_frame_size=512, max_depth=8), expect_header=bool(first))
     assembler = TransferAssembler(limits=Limits(max_message_size=64))

@@ -1,5 +1,5 @@
 """Bounded resources on hostile input, beyond the value layer's (README "Security";
-API.md "Limits and errors"; OASIS AMQP 1.0 Part 1 §1.6, Part 2 §2.3.1 frame SIZE,
+docs: limits-and-security; OASIS AMQP 1.0 Part 1 §1.6, Part 2 §2.3.1 frame SIZE,
 §2.7.5 transfer ``more``, Part 3 §3.2 message sections).
 
 Nesting a million levels deep raises the depth error in both backends, at the value,

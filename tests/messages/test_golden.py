@@ -7,9 +7,8 @@ content, and ``canonical`` is ``None`` when ``hex`` is what ``encode`` must writ
 else the hand-written canonical form.  ``sym()`` spells a sym8 (§1.6.21: 0xa3, one
 size byte, ASCII) so the symbolic descriptors stay readable.
 
-W1 (tests/data/w1_proton.hex, a copy of the shared benchmark payload) is a 539-byte
-message exactly as Proton 0.40 encodes it; its content is listed in
-/work/shared/bench/README.md and asserted below field by field.
+W1 (tests/data/w1_proton.hex, the benchmark payload) is a 539-byte message exactly as
+Proton 0.40 encodes it; its content is asserted below field by field.
 """
 
 from __future__ import annotations
@@ -422,7 +421,7 @@ def _section_boundaries(data: bytes) -> set[int]:
 
 
 def w1_expected() -> Message:
-    """W1's content as /work/shared/bench/README.md lists it."""
+    """W1's content, field by field, as the payload was specified."""
     return Message(
         header=Header(durable=True, ttl=UInt(60000)),
         properties=Properties(

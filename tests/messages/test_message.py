@@ -1,7 +1,7 @@
 """The message API (OASIS AMQP 1.0 Part 3 §3.2): section classes, ``Message``
 construction and normalisation, encode/decode rules and errors, limits, pickling,
 hypothesis round trips, large bodies, and regressions for the message bugs of other
-AMQP 1.0 libraries (/work/shared/PEERS.md).
+AMQP 1.0 libraries (Proton, Azure's _pyamqp, RbFly: bugs their users filed).
 
 Losslessness is checked with ``amqpcodec.testing.same_value``, which compares
 messages section by section with exact types.
@@ -744,7 +744,7 @@ def test_section_builders_match_from_fields(values: list[Any]) -> None:
         assert same_value(message_module._BUILDERS[kind](values), expected)
 
 
-# --------------------------------------------------------------------------- PEERS.md regressions
+# --------------------------------------------------------------------------- other libraries' bugs, as regressions
 
 
 def test_peers_multiple_data_sections_are_kept() -> None:

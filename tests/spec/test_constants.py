@@ -1,4 +1,4 @@
-"""The compiled backend's constructor codes are the spec table's (STYLE.md habit 1).
+"""The compiled backend's constructor codes are the spec table's (one source of truth for spec facts).
 
 ``setup.py`` generates ``_constants.pxi`` (``cdef enum Code`` and ``GENERATED_CODES``)
 from ``_spec.Code``; this checks what was compiled in against the table as it is now,

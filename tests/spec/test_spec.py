@@ -2,7 +2,7 @@
 
 The tables in ``_spec.py`` are the one source every layer reads, so a typo there would
 be a typo everywhere; these literals (Part 1 §1.6, Part 2 §2.7-2.8, Part 3 §3.2-3.5,
-Part 4 §4.5, Part 5 §5.3.3, and API.md's descriptor list) are the independent check.
+Part 4 §4.5, Part 5 §5.3.3, and the descriptor list of docs: types) are the independent check.
 """
 
 from __future__ import annotations

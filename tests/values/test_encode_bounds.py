@@ -1,4 +1,4 @@
-"""Encoding is hostile input too (README "Security"; API.md "Limits and errors"):
+"""Encoding is hostile input too (README "Security"; docs: limits-and-security):
 whatever an application hands ``encode``, ``Message.encode`` or ``encode_frame``, the
 result is bytes or an :class:`~amqpcodec.errors.EncodeError` whose ``.path`` names the
 offending part, never a hang, a ``RecursionError`` or another exception.

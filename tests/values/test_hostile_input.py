@@ -1,4 +1,4 @@
-"""The error contract of the value codec on hostile input (README "Security", API.md
+"""The error contract of the value codec on hostile input (README "Security", docs: limits-and-security
 "Limits and errors").
 
 Decoding arbitrary or corrupted bytes gives a value or an

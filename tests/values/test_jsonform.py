@@ -1,4 +1,4 @@
-"""The JSON form of values, composites and messages (API.md "JSON form").
+"""The JSON form of values, composites and messages (docs: messages, "The JSON form").
 
 Every AMQP type's form is asserted exactly, and every result is checked to be made
 of plain JSON types only (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``,

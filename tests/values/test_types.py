@@ -1,5 +1,5 @@
 """Semantics of the value wrappers, ``Described``, ``Array``, ``Limits`` and the errors
-(API.md "Values", "Limits and errors"), and of ``testing.same_value``.
+(docs: types; limits-and-security), and of ``testing.same_value``.
 
 Wrappers are thin subclasses of a builtin that keep an AMQP type (Part 1 §1.6): equal
 and hash-equal to their base value, typed only in ``repr``, range-checked when built,

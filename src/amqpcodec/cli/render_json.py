@@ -1,6 +1,6 @@
 """The CLI's JSON Lines output: one object per event, for a program.
 
-Strategy: each event is one JSON object on one line (API.md "JSON form"): ``event``,
+Strategy: each event is one JSON object on one line (docs: cli, the JSON event kinds): ``event``,
 ``connection``, ``direction``, ``offset``, then per kind: ``channel``,
 ``performative`` (``null`` for a heartbeat or an unknown body), ``fields`` (the
 composite's ``fields`` in the JSON form) for frames; the delivery and ``message``

@@ -294,7 +294,7 @@ class Message:
     # --- conveniences ---------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form (API.md "JSON form"): sections by attribute name, absent ones omitted."""
+        """The JSON form (docs: messages, "The JSON form"): sections by attribute name, absent ones omitted."""
         result: dict[str, Any] = {}
         for index, attr in enumerate(_ATTRS):
             value = getattr(self, attr)

@@ -486,7 +486,7 @@ def _map_converter(cls: type[_M]) -> Callable[[Any], _M | None]:
 
 
 def _to_body(value: Any) -> Body:
-    """The body normalisation of the contract (API.md "Messages")."""
+    """The body normalisation of the contract (docs: messages, "Building a message")."""
     if value is None or type(value) is AMQPValue:
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
