@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _errortext as _text
+
 __all__ = ["flat_view"]
 
 
@@ -17,9 +19,7 @@ def flat_view(data: Any) -> memoryview:
     try:
         view = memoryview(data)
     except TypeError:
-        raise TypeError(
-            f"cannot decode from {type(data).__name__}: a bytes-like object is required"
-        ) from None
+        raise TypeError(_text.not_bytes_like(data)) from None
     if not view.c_contiguous:
-        raise ValueError("cannot decode from a non-contiguous buffer")
+        raise ValueError(_text.NON_CONTIGUOUS_INPUT)
     return view.cast("B") if view.format != "B" or view.ndim != 1 else view

@@ -33,6 +33,7 @@ import uuid as _uuid
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
+from . import _errortext as _text
 from ._backend import current
 from ._seam import CompositeStep
 from ._spec import COMPOSITES, RESTRICTED, CompositeSpec, Field
@@ -419,7 +420,7 @@ def _to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
         return value
     body = value.value
     if type(body) is not list:
-        raise DecodeError(f"{cls.SPEC.name} must be a described list, not {type(body).__name__}")
+        raise DecodeError(_text.not_described_list(cls.SPEC.name, body))
     return _build_composite(cls, body, registry)
 
 
@@ -432,7 +433,7 @@ def _build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) -
     count = len(values)
     if count > len(plan):
         raise DecodeError(
-            f"{cls.SPEC.name} has {count} fields; the spec defines {len(plan)}",
+            _text.too_many_fields(cls.SPEC.name, count, len(plan)),
             field=cls.SPEC.name,
         )
     obj = _new_object(cls)
@@ -447,7 +448,7 @@ def _build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) -
     for step, value in zip(plan, values):
         if value is None:
             if step.mandatory:
-                raise DecodeError(f"{step.path} is mandatory but absent", field=step.path)
+                raise DecodeError(_text.mandatory_absent(step.path), field=step.path)
         elif type(value) is step.wire_type:
             value = step.members.get(value, value)
         elif type(value) is Described:
@@ -455,7 +456,7 @@ def _build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any]) -
         step.setter(obj, value)
     for step in plan[count:]:  # the fields not sent
         if step.mandatory:
-            raise DecodeError(f"{step.path} is mandatory but absent", field=step.path)
+            raise DecodeError(_text.mandatory_absent(step.path), field=step.path)
         step.setter(obj, None)
     return obj
 

@@ -3,7 +3,10 @@
 
 Strategy: the twin of ``_pure`` (``decoder.py``, ``encoder.py``), function for function, with the same results
 and the same errors (class, ``.offset``, ``.constructor``, ``.limit``, ``.path`` and
-message); ``tests/backends/test_value_codecs.py`` holds the two together.
+message); ``tests/backends/test_value_codecs.py`` holds the two together.  The
+messages' texts come from ``_errortext``, as ``_pure``'s do, and are made only on the
+way to raising: in the ``fail_*`` functions and at ``raise`` statements (``fail_decode``
+says which).
 
 Decoding reads a ``const unsigned char*`` (a ``bytes`` object's storage, or a buffer
 exported by anything else and held until the call returns) with an offset.  Each
@@ -48,7 +51,7 @@ Layout: this module is its imports and the ``include`` lines below; the code is 
   ``setup.py`` from ``_spec.py`` at build time.
 - ``capi.pxi``: the C declarations (CPython calls, ``FLT_MAX``, ``_amqpcodec.h``).
 - ``tables.pxi``: per-constructor tables, the value classes as C globals, shared
-  wrappers of small values, struct formats, ``encode_error``.
+  wrappers of small values, struct formats, ``encode_error``, the fixed texts of ``_errortext``.
 - ``objects.pxi``: ``Described``, ``Array`` and ``UUID`` built by setting their slots.
 - ``limits.pxi``: ``Limits`` read once into C integers, for both directions.
 - ``reader.pxi``: the decoder's ``Reader``, its checks and their errors, compound headers.
@@ -110,6 +113,7 @@ import uuid as _uuid
 from collections.abc import Mapping as _Mapping
 from decimal import Decimal as _Decimal
 
+from amqpcodec import _errortext as _text
 from amqpcodec._decimal import bid_to_decimal, decimal_to_bid
 from amqpcodec._spec import ARRAY_ELEMENT_CODES, ENCODING_BY_CODE, ZERO_WIDTH_CODES
 from amqpcodec.errors import (

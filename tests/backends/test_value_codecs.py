@@ -1,4 +1,4 @@
-"""The compiled backend against the pure one, side by side (STYLE.md habit 4).
+"""The compiled backend against the pure one, side by side (the value codec is the one rule written twice).
 
 ``_speedups`` must give the same bytes, the same values and the same errors as
 ``_pure``: class, ``offset``, ``constructor``, ``limit``, ``path`` and message.  The
@@ -14,11 +14,14 @@ Skipped when the compiled backend is not built (``both_backends``), except in CI
 
 from __future__ import annotations
 
+import ast as python_ast
 import datetime as dt
+import re
 import subprocess
 import sys
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -26,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from amqpcodec import _pure
+from amqpcodec import _errortext, _pure
 from amqpcodec import strategies as ast
 from amqpcodec._backend import Backend
 from amqpcodec._spec import Code
@@ -670,3 +673,114 @@ def test_repeated_short_text_keeps_its_type_and_content(both_backends: Backends)
         assert_decoders_agree(both_backends, data, 0, Limits(max_container_items=10**5))
         decoded, _ = compiled_backend(both_backends).decode_prefix(data, 0, Limits(max_container_items=10**5))
         assert same_value(decoded, value)
+
+
+# --------------------------------------------------------------------------- error texts
+
+
+class _LooseLimits:
+    """A ``limits`` that is not a ``Limits``: its fields unchecked, read as they are."""
+
+    def __init__(self, **fields: int) -> None:
+        self.max_depth = 10
+        self.max_container_items = 10
+        self.max_map_entries = 10
+        self.max_message_size = 1000
+        self.__dict__.update(fields)
+
+
+@pytest.mark.parametrize("items", [-(2**63), -(2**62) - 1, 2**70])
+def test_count_errors_show_the_limit_as_given(both_backends: Backends, items: int) -> None:
+    """The compiled backend holds limits as C integers, clamped; its messages show the
+    limit as given, as ``_pure``'s do."""
+    limits: Any = _LooseLimits(max_container_items=items)
+    for data in (b"\xc0\x02\x01\x40", b"\xe0\x02\x01\x40", b"\xe0\x03\x02\x50\x01\x02"):
+        assert_decoders_agree(both_backends, data, 0, limits)
+
+
+@pytest.mark.parametrize("left", [-(2**70), -(2**63), -1, 0])
+def test_a_spent_zero_width_budget_is_shown_as_given(both_backends: Backends, left: int) -> None:
+    outcomes = [
+        outcome(lambda b=backend: b.decode_prefix(b"\xe0\x02\x01\x40", 0, DEFAULT_LIMITS, [left]))
+        for _, backend in both_backends
+    ]
+    assert outcomes[0] == outcomes[1]
+    assert f"only {left} of" in outcomes[0][-1]
+
+
+_PACKAGE = Path(_pure.__file__).parent.parent
+
+
+def _template(node: python_ast.expr) -> str | None:
+    """A string literal's text, an f-string's with ``{}`` for each field; else None."""
+    if isinstance(node, python_ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, python_ast.JoinedStr):
+        return "".join(part.value if isinstance(part, python_ast.Constant) else "{}" for part in node.values)
+    return None
+
+
+def _python_texts(path: Path) -> set[str]:
+    """The string literals and f-string templates of a module, docstrings left out."""
+    tree = python_ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.value)
+        for node in python_ast.walk(tree)
+        if isinstance(node, python_ast.Expr) and isinstance(node.value, python_ast.Constant)
+    }
+    inner = {
+        id(part)
+        for node in python_ast.walk(tree)
+        if isinstance(node, python_ast.JoinedStr)
+        for part in node.values
+    }
+    texts = set()
+    for node in python_ast.walk(tree):
+        if id(node) in docstrings or id(node) in inner or not isinstance(node, python_ast.expr):
+            continue
+        text = _template(node)
+        if text is not None:
+            texts.add(text)
+    return texts
+
+
+def _cython_texts(path: Path) -> set[str]:
+    """The one-line string literals of a Cython source, f-strings as templates."""
+    source = re.sub(r'"""[\s\S]*?"""', "", path.read_text(encoding="utf-8"))
+    source = re.sub(r"(?m)(^|\s)#.*$", "", source)
+    texts = set()
+    for match in re.finditer(r'(?<![\w"])([fF]?)"((?:[^"\\\n]|\\.)*)"', source):
+        text = match.group(2)
+        texts.add(re.sub(r"\{[^{}]*\}", "{}", text) if match.group(1) else text)
+    return texts
+
+
+def _prose(text: str) -> bool:
+    """Message text worth spelling once: at least 12 characters besides its fields, and
+    not a name (``"max_container_items"`` is a limit's name, not a message)."""
+    return len(text.replace("{}", "")) >= 12 and not text.isidentifier()
+
+
+def test_shared_error_texts_are_spelled_only_in_errortext() -> None:
+    """No text of ``_errortext`` is spelled again in either backend: neither a part of
+    one, nor one with some of its fields written out (``"list has {} items, ..."``)."""
+    shared = {text for text in _python_texts(_PACKAGE / "_errortext.py") if _prose(text)}
+    assert len(shared) > 40
+    patterns = [re.compile(".*".join(re.escape(part) for part in text.split("{}")), re.S) for text in shared]
+    sources = sorted((_PACKAGE / "_pure").glob("*.py"))
+    sources += sorted((_PACKAGE / "_cython").glob("*.pxi")) + sorted(_PACKAGE.glob("_speedups.pyx"))
+    respelled = []
+    for path in sources:
+        texts = _cython_texts(path) if path.suffix in (".pyx", ".pxi") else _python_texts(path)
+        for text in texts:
+            if not _prose(text):
+                continue
+            if any(text in known for known in shared) or any(pattern.search(text) for pattern in patterns):
+                respelled.append((path.name, text))
+    assert not respelled
+
+
+def test_every_error_text_is_used() -> None:
+    sources = [*(_PACKAGE / "_pure").glob("*.py"), *(_PACKAGE / "_cython").glob("*.pxi")]
+    used = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    assert [name for name in _errortext.__all__ if f"_text.{name}" not in used] == []

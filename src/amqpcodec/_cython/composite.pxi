@@ -82,6 +82,11 @@ cdef int fill_offsets(Py_ssize_t* offsets, tuple slots, object cls) except -1:
     return 0
 
 
+cdef object absent(object path):
+    """The error for the mandatory field at ``path`` absent (made out of line: see ``fail_decode``)."""
+    return DecodeError(_text.mandatory_absent(path), field=path)
+
+
 cdef object c_to_typed(object value, object registry):
     """``_composite._to_typed``."""
     cdef PyObject* found
@@ -106,7 +111,7 @@ cdef object c_to_typed(object value, object registry):
             return value
     body = amqp_descr_get(_D_VALUE, value) if _FAST_WRAPPERS else value.value
     if type(body) is not list:
-        raise DecodeError(f"{cls.SPEC.name} must be a described list, not {type(body).__name__}")
+        raise DecodeError(_text.not_described_list(cls.SPEC.name, body))
     return c_build_composite(cls, <list>body, registry)
 
 
@@ -117,14 +122,14 @@ cdef object c_build_composite(object cls, list values, object registry):
     cdef Py_ssize_t index
     cdef object value, kind
     if count > plan.count:
-        raise DecodeError(f"{plan.name} has {count} fields; the spec defines {plan.count}", field=plan.name)
+        raise DecodeError(_text.too_many_fields(plan.name, count, plan.count), field=plan.name)
     cdef object obj = amqp_alloc(cls)
     for index in range(plan.count):
         value = <object>PyList_GET_ITEM(values, index) if index < count else None
         if value is None:
             if <object>PyTuple_GET_ITEM(plan.mandatory, index):
                 path = <object>PyTuple_GET_ITEM(plan.paths, index)
-                raise DecodeError(f"{path} is mandatory but absent", field=path)
+                raise absent(path)
         else:
             kind = type(value)
             if kind is <object>PyTuple_GET_ITEM(plan.wire_types, index):
@@ -154,7 +159,7 @@ cdef object dec_fields(
         check_depth(r, depth, off, code)
         read_header(r, code, off, end, encl, &count, &pos, &stop)
         if <int64_t>count > stop - pos or <int64_t>count > max_items(r):
-            fail_count(count, stop - pos, r.max_items, off, code)
+            fail_count(r, count, stop - pos, off, code)
         if count > <uint64_t>plan.count:  # too many fields: the general path says so
             return c_build_composite(plan.cls, dec_list(r, code, pp, end, depth, encl), registry)
     cdef object obj = amqp_alloc(plan.cls)
@@ -162,7 +167,7 @@ cdef object dec_fields(
     for i in range(plan.count):
         if i < <Py_ssize_t>count:
             if pos >= stop:
-                fail_truncated("list element", pos, 1, stop, code)
+                fail_missing(M_LIST_ELEMENT, pos, stop, code)
             element = r.data[pos]
             pos += 1
             value = dec_body(r, element, &pos, stop, depth, code)
@@ -171,7 +176,7 @@ cdef object dec_fields(
         if value is None:
             if pending is None and <object>PyTuple_GET_ITEM(plan.mandatory, i):
                 path = <object>PyTuple_GET_ITEM(plan.paths, i)
-                pending = DecodeError(f"{path} is mandatory but absent", field=path)
+                pending = absent(path)
         else:
             kind = type(value)
             if kind is <object>PyTuple_GET_ITEM(plan.wire_types, i):
@@ -200,12 +205,12 @@ cdef object dec_typed(Reader* r, Py_ssize_t* pp, Py_ssize_t end, int depth, int 
     check_depth(r, depth, off, C_DESCRIBED)
     depth += 1
     if off >= end:
-        fail_truncated("descriptor", off, 1, end, encl)
+        fail_missing(M_DESCRIPTOR, off, end, encl)
     code = r.data[off]
     off += 1
     descriptor = dec_body(r, code, &off, end, depth, encl)
     if off >= end:
-        fail_truncated("described value", off, 1, end, encl)
+        fail_missing(M_DESCRIBED_VALUE, off, end, encl)
     code = r.data[off]
     off += 1
     if (code == C_LIST0 or code == C_LIST8 or code == C_LIST32) and type(registry) is dict:

@@ -11,11 +11,11 @@ cdef int fail_text(const unsigned char* p, Py_ssize_t size, Py_ssize_t off, unsi
         return -1
     PyErr_Clear()
     if code == C_SYM8 or code == C_SYM32:
-        raise DecodeError("symbol is not ASCII", offset=off, constructor=code)
+        return fail_decode(MSG_SYMBOL_NOT_ASCII, off, code)
     try:
         PyBytes_FromStringAndSize(<const char*>p, size).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DecodeError(f"string is not valid UTF-8: {error.reason}", offset=off, constructor=code) from None
+        raise DecodeError(_text.invalid_utf8(error), offset=off, constructor=code) from None
     raise AssertionError("UTF-8 decoding failed once and succeeded twice")
 
 
@@ -69,7 +69,7 @@ cdef object dec_float(uint32_t bits):
 
 cdef object dec_char(uint32_t point, Py_ssize_t off):
     if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
-        raise DecodeError(f"char U+{point:X} is not a Unicode scalar value", offset=off, constructor=C_CHAR)
+        fail_decode(_text.char_not_scalar(point), off, C_CHAR)
     return amqp_subtype_new(str, T_CHAR, chr(point))
 
 
@@ -79,7 +79,7 @@ cdef object dec_decimal(unsigned int code, const unsigned char* p):
 
 
 cdef object fail_unknown(Py_ssize_t off, unsigned int code):
-    raise DecodeError(f"unknown constructor 0x{code:02x}", offset=off - 1, constructor=code)
+    fail_decode(_text.unknown_constructor(code), off - 1, code)
 
 
 # One switch on purpose, although long: every decoded value passes through it once.
@@ -124,9 +124,7 @@ cdef object dec_body(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t en
         if off >= end:
             fail_truncated("boolean", off, 1, end, encl)
         if p[0] > 1:
-            raise DecodeError(
-                f"boolean byte must be 0x00 or 0x01, not 0x{p[0]:02x}", offset=off, constructor=C_BOOLEAN
-            )
+            fail_decode(_text.bad_boolean(p[0]), off, C_BOOLEAN)
         pp[0] = off + 1
         return p[0] == 1
     elif code == C_UINT0:
@@ -243,12 +241,16 @@ cdef int check_view(Py_buffer* view) except -1:
     ``memoryview.cast``) a multi-dimensional view with an empty dimension."""
     cdef Py_ssize_t i
     if not memoryview_c_contiguous(view):
-        raise ValueError("cannot decode from a non-contiguous buffer")
+        raise ValueError(MSG_NON_CONTIGUOUS_INPUT)
     if view.ndim > 1 and view.shape != NULL:
         for i in range(view.ndim):
             if view.shape[i] == 0:
                 raise TypeError("memoryview: cannot cast view with zeros in shape or strides")
     return 0
+
+
+cdef int fail_offset(object offset, Py_ssize_t end) except -1:
+    raise ValueError(_text.offset_outside(offset, end))
 
 
 cdef int get_input(object data, Py_buffer* view, bint* have_view, const unsigned char** ptr, Py_ssize_t* end) except -1:
@@ -259,11 +261,11 @@ cdef int get_input(object data, Py_buffer* view, bint* have_view, const unsigned
         end[0] = PyBytes_GET_SIZE(data)
         return 0
     if not PyObject_CheckBuffer(data):
-        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required")
+        raise TypeError(_text.not_bytes_like(data))
     try:
         PyObject_GetBuffer(data, view, PyBUF_FULL_RO)
     except TypeError:
-        raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required") from None
+        raise TypeError(_text.not_bytes_like(data)) from None
     have_view[0] = True
     ptr[0] = <const unsigned char*>view.buf
     end[0] = view.len
@@ -292,13 +294,11 @@ def decode_prefix(data, offset, limits, list budget=None):
         # The buffer stays exported until we return, so a bytearray cannot be resized
         # under us (not even by a finalizer that a garbage collection runs).
         if not PyObject_CheckBuffer(data):
-            raise TypeError(f"cannot decode from {type(data).__name__}: a bytes-like object is required")
+            raise TypeError(_text.not_bytes_like(data))
         try:
             PyObject_GetBuffer(data, &view, PyBUF_FULL_RO)
         except TypeError:
-            raise TypeError(
-                f"cannot decode from {type(data).__name__}: a bytes-like object is required"
-            ) from None
+            raise TypeError(_text.not_bytes_like(data)) from None
         have_view = True
         ptr = <const unsigned char*>view.buf
         end = view.len
@@ -306,10 +306,10 @@ def decode_prefix(data, offset, limits, list budget=None):
         if have_view:
             check_view(&view)
         if offset < 0 or offset > end:
-            raise ValueError(f"offset {offset} is outside the {end}-byte input")
+            fail_offset(offset, end)
         start = offset
         if start >= end:
-            raise IncompleteError("no bytes to decode", offset=offset)
+            raise IncompleteError(MSG_NO_BYTES, offset=offset)
         reader_init(&r, ptr, start, limits)
         if budget is not None:
             r.budget = <PyObject*>budget

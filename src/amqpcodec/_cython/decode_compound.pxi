@@ -15,12 +15,12 @@ cdef object dec_list(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t en
     check_depth(r, depth, off, code)
     read_header(r, code, off, end, encl, &count, &pos, &stop)
     if <int64_t>count > stop - pos or <int64_t>count > max_items(r):
-        fail_count(count, stop - pos, r.max_items, off, code)
+        fail_count(r, count, stop - pos, off, code)
     cdef list items = PyList_New(<Py_ssize_t>count)
     depth += 1
     for i in range(<Py_ssize_t>count):
         if pos >= stop:
-            fail_truncated("list element", pos, 1, stop, code)
+            fail_missing(M_LIST_ELEMENT, pos, stop, code)
         element = r.data[pos]
         pos += 1
         value = dec_body(r, element, &pos, stop, depth, code)
@@ -69,7 +69,7 @@ cdef object dec_map(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end
     try:
         for i in range(<Py_ssize_t>(count >> 1)):
             if pos >= stop:
-                fail_truncated("map key", pos, 1, stop, code)
+                fail_missing(M_MAP_KEY, pos, stop, code)
             key_at = pos
             element = r.data[pos]
             pos += 1
@@ -81,7 +81,7 @@ cdef object dec_map(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end
                     hashes = new_hash_table(<Py_ssize_t>(count >> 1), &mask)
                 hash_known = count_hash(hashes, mask, key, key_at, code, &hashed)
             if pos >= stop:
-                fail_truncated("map value", pos, 1, stop, code)
+                fail_missing(M_MAP_VALUE, pos, stop, code)
             element = r.data[pos]
             pos += 1
             value = dec_body(r, element, &pos, stop, depth, code)
@@ -133,21 +133,14 @@ cdef int count_hash(
         return 0
     seen = amqp_hash_count(table, mask, hashed[0])
     if seen > MAX_KEYS_PER_HASH:
-        raise LimitExceededError(
-            f"{_NAMES[code]} has {seen} keys sharing one hash, over MAX_KEYS_PER_HASH={MAX_KEYS_PER_HASH}",
-            offset=key_at,
-            limit="max_map_entries",
-            constructor=code,
-        )
+        fail_limit(_text.hash_flood(_NAMES[code], seen), key_at, "max_map_entries", code)
     return 1
 
 
 cdef int fail_map_key(object key, bint unhashable, Py_ssize_t key_at, unsigned int code) except -1:
     if unhashable:
-        raise DecodeError(
-            f"map key of type {type(key).__name__} is unhashable in Python", offset=key_at, constructor=code
-        )
-    raise DecodeError(f"duplicate map key {key!r}", offset=key_at, constructor=code)
+        return fail_decode(_text.unhashable_key(key), key_at, code)
+    return fail_decode(_text.duplicate_key(key), key_at, code)
 
 
 cdef object dec_array(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int depth, int encl):
@@ -163,29 +156,27 @@ cdef object dec_array(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t e
     read_header(r, code, off, end, encl, &count, &pos, &stop)
     depth += 1
     if pos >= stop:
-        fail_truncated("array element constructor", pos, 1, stop, code)
+        fail_missing(M_ARRAY_CONSTRUCTOR, pos, stop, code)
     element = r.data[pos]
     if element == C_DESCRIBED:
         if pos + 1 >= stop:
-            fail_truncated("array descriptor", pos + 1, 1, stop, code)
+            fail_missing(M_ARRAY_DESCRIPTOR, pos + 1, stop, code)
         element = r.data[pos + 1]
         pos += 2
         descriptor = dec_body(r, element, &pos, stop, depth, code)
         if pos >= stop:
-            fail_truncated("array element constructor", pos, 1, stop, code)
+            fail_missing(M_ARRAY_CONSTRUCTOR, pos, stop, code)
         element = r.data[pos]
         if element == C_DESCRIBED:
-            raise DecodeError(
-                "arrays of multiply-described elements are not supported", offset=pos, constructor=code
-            )
+            raise DecodeError(MSG_MULTIPLY_DESCRIBED, offset=pos, constructor=code)
     if not _KNOWN[element]:
-        raise DecodeError(f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element)
+        raise DecodeError(_text.unknown_element_constructor(element), offset=pos, constructor=element)
     pos += 1
     # Zero-width elements cost no bytes, so only the limit bounds their count: each
     # array's, and all of this call's together (take_zero_width).
     room = INT64_MAX if _ZERO_WIDTH[element] else stop - pos
     if <int64_t>count > room or <int64_t>count > max_items(r):
-        fail_count(count, room, r.max_items, off, code)
+        fail_count(r, count, room, off, code)
     if _ZERO_WIDTH[element]:
         take_zero_width(r, <int64_t>count, off, code)
     cdef tuple items = PyTuple_New(<Py_ssize_t>count)
@@ -210,13 +201,9 @@ cdef int take_zero_width(Reader* r, int64_t count, Py_ssize_t off, unsigned int 
             r.zero_width_loaded = True
         left = r.zero_width
     if count > left:
-        raise LimitExceededError(
-            f"{_NAMES[code]} has {count} zero-width elements, but only {left} of "
-            f"max_container_items={(<object>r.limits).max_container_items} are left in this decode",
-            offset=off,
-            limit="max_container_items",
-            constructor=code,
-        )
+        shown = (<list>r.budget)[0] if r.budget != NULL else left  # as given, not clamped
+        message = _text.zero_width_exhausted(_NAMES[code], count, shown, (<object>r.limits).max_container_items)
+        fail_limit(message, off, "max_container_items", code)
     if r.budget != NULL:
         (<list>r.budget)[0] = left - count
     else:
@@ -232,12 +219,12 @@ cdef object dec_described(Reader* r, Py_ssize_t* pp, Py_ssize_t end, int depth, 
     check_depth(r, depth, off, C_DESCRIBED)
     depth += 1
     if off >= end:
-        fail_truncated("descriptor", off, 1, end, encl)
+        fail_missing(M_DESCRIPTOR, off, end, encl)
     code = r.data[off]
     off += 1
     descriptor = dec_body(r, code, &off, end, depth, encl)
     if off >= end:
-        fail_truncated("described value", off, 1, end, encl)
+        fail_missing(M_DESCRIBED_VALUE, off, end, encl)
     code = r.data[off]
     off += 1
     value = dec_body(r, code, &off, end, depth, encl)

@@ -129,7 +129,7 @@ cdef int kind_by_lookup(object value) except -1:
         elif isinstance(value, _Mapping):
             kind = K_MAP
         else:
-            raise UnsupportedTypeError(f"{cls.__name__} has no AMQP encoding")
+            raise UnsupportedTypeError(_text.no_encoding(cls))
     _KIND_CACHE[cls] = kind
     return kind
 
@@ -212,10 +212,7 @@ cdef int enc_hook(Writer* w, object value, int depth, Encoder* e) except -1:
             load_depth(<object>e.limits, &e.max_depth, &e.depth_hard)
             e.depth_loaded = True
         if hooks >= e.max_depth:
-            raise EncodeError(
-                f"more than max_depth={(<object>e.limits).max_depth} __amqp__ hooks in a row "
-                "(a hook returning hooked values forever?)"
-            )
+            raise EncodeError(_text.too_many_hooks((<object>e.limits).max_depth))
         converted = converted.__amqp__()
         kind = kind_of_type(type(converted))
         if kind == K_UNKNOWN:
@@ -243,7 +240,7 @@ def encode(value, limits):
         check_output(&e, w.len + w.shift)
         return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
     except (_StackExhausted, RecursionError):  # RecursionError: from a hook (see ``encode``)
-        raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+        raise EncodeError(MSG_STACK_EXHAUSTED) from None
     except _ENCODE_FAULTS as error:
         raise encode_error(error) from None
     finally:

@@ -83,9 +83,7 @@ cdef int enc_fields(Writer* w, _FieldReader reader, object value, Py_ssize_t cou
     if count == 0:
         return w_byte(w, C_LIST0)
     if count > e_max_items(e):
-        raise EncodeError(
-            f"list has {count} items, over max_container_items={(<object>e.limits).max_container_items}"
-        )
+        fail_encode(_text.too_many_items("list", count, (<object>e.limits).max_container_items))
     start = open_compound(w, C_LIST8)
     depth += 1
     try:

@@ -28,7 +28,7 @@ cdef int finish_compound(Writer* w, Py_ssize_t start, Py_ssize_t count, unsigned
         w.buf[start + 2] = <unsigned char>count
         return 0
     if <uint64_t>(content + 4) > 0xFFFFFFFF:
-        raise EncodeError("compound larger than 4 GiB")
+        return fail_encode(MSG_COMPOUND_TOO_LARGE)
     w_room(w, 6)
     memmove(w.buf + start + 9, w.buf + start + 3, content)
     w.buf[start] = <unsigned char>code32
@@ -52,9 +52,7 @@ cdef int enc_list(Writer* w, object value, int depth, Encoder* e) except -1:
     if count == 0:
         return w_byte(w, C_LIST0)
     if count > e_max_items(e):
-        raise EncodeError(
-            f"list has {count} items, over max_container_items={(<object>e.limits).max_container_items}"
-        )
+        fail_encode(_text.too_many_items("list", count, (<object>e.limits).max_container_items))
     start = open_compound(w, C_LIST8)
     depth += 1
     try:
@@ -90,7 +88,7 @@ cdef int enc_map(Writer* w, object value, int depth, Encoder* e) except -1:
         e.max_pairs = clamp((<object>e.limits).max_map_entries)
         e.pairs_loaded = True
     if pairs > e.max_pairs:
-        raise EncodeError(f"map has {pairs} entries, over max_map_entries={(<object>e.limits).max_map_entries}")
+        fail_encode(_text.too_many_entries("map", pairs, (<object>e.limits).max_map_entries))
     start = open_compound(w, C_MAP8)
     depth += 1
     try:
@@ -146,9 +144,7 @@ cdef int array_content(Writer* w, object value, int depth, Encoder* e) except -1
     cdef int category
     cdef list chunks
     if n > e_max_items(e):
-        raise EncodeError(
-            f"array has {n} items, over max_container_items={(<object>e.limits).max_container_items}"
-        )
+        raise EncodeError(_text.too_many_items("array", n, (<object>e.limits).max_container_items))
     descriptor = value.descriptor
     if descriptor is not None:
         w_byte(w, C_DESCRIBED)

@@ -35,7 +35,7 @@ def encode_message(message, limits, plan):
                 return None
         return PyBytes_FromStringAndSize(<const char*>w.buf, w.len)
     except (_StackExhausted, RecursionError):  # RecursionError: from a hook (see ``encode``)
-        raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+        raise EncodeError(MSG_STACK_EXHAUSTED) from None
     except _ENCODE_FAULTS as error:
         raise encode_error(error) from None
     finally:

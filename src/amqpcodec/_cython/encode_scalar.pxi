@@ -14,13 +14,13 @@ cdef int enc_long(Writer* w, object value, Kind kind) except -1:
             return w_code8(w, C_SMALLLONG, <unsigned int>(x & 0xFF))
         return w_code64(w, C_LONG, <uint64_t>x)
     if kind == K_LONG:
-        raise EncodeError(f"an int of {value.bit_length()} bits does not fit long")
+        return fail_encode(_text.too_wide_for_long(value))
     if overflow > 0:
         u = PyLong_AsUnsignedLongLong_raw(value)
         if u != <unsigned long long>-1 or PyErr_Occurred() == NULL:
             return w_code64(w, C_ULONG, u)
         PyErr_Clear()
-    raise EncodeError(f"an int of {value.bit_length()} bits does not fit any AMQP integer type")
+    return fail_encode(_text.too_wide_for_any_integer(value))
 
 
 cdef int enc_unsigned(Writer* w, object value, unsigned int zero, unsigned int small, unsigned int wide) except -1:
@@ -69,7 +69,7 @@ cdef int enc_byte(Writer* w, object value) except -1:
     cdef long long x = PyLong_AsLongLongAndOverflow(value, &overflow)
     if overflow == 0 and -128 <= x <= 127:
         return w_code8(w, C_BYTE, <unsigned int>(x & 0xFF))
-    raise EncodeError(f"{int(value)} is out of range for byte")
+    return fail_encode(_text.byte_out_of_range(value))
 
 
 cdef int enc_int32(Writer* w, object value) except -1:
@@ -99,7 +99,7 @@ cdef int enc_float(Writer* w, object value) except -1:
     try:
         bits = float32_bits(value)
     except OverflowError:
-        raise EncodeError(f"{value!r} is beyond float32's range") from None
+        raise EncodeError(_text.beyond_float32(value)) from None
     return w_code32(w, C_FLOAT, bits)
 
 
@@ -111,7 +111,7 @@ cdef uint32_t char_point(object value) except? 0xFFFFFFFF:
     else:
         point = _builtins.ord(value)  # the builtin (Cython's inlined ord words its error differently)
     if 0xD800 <= point <= 0xDFFF:
-        raise EncodeError(f"Char cannot hold the surrogate U+{point:04X}")
+        fail_encode(_text.surrogate_char(point))
     return point
 
 
@@ -126,7 +126,7 @@ cdef int write_variable(
         check_output(e, <int64_t>w.len + w.shift + 5 + size)
         w_code32(w, code32, <uint32_t>size)
     else:
-        raise EncodeError(f"{size} bytes do not fit a 32-bit size")
+        return fail_encode(_text.too_long_for_size32(size))
     return w_data(w, data, size)
 
 
@@ -139,7 +139,7 @@ cdef int write_variable_buffer(
         check_output(e, <int64_t>w.len + w.shift + 5 + size)
         w_code32(w, code32, <uint32_t>size)
     else:
-        raise EncodeError(f"{size} bytes do not fit a 32-bit size")
+        return fail_encode(_text.too_long_for_size32(size))
     return w_buffer(w, data)
 
 
@@ -148,7 +148,7 @@ cdef object utf8_bytes(object value, bint bound):
     try:
         return value.encode("utf-8") if bound else str.encode(value, "utf-8")
     except UnicodeEncodeError as error:
-        raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
+        raise EncodeError(_text.lone_surrogate(error)) from None
 
 
 cdef int enc_string(Writer* w, object value, Encoder* e) except -1:
@@ -188,6 +188,6 @@ cdef int enc_binary(Writer* w, object value, Encoder* e) except -1:
         return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, PyByteArray_GET_SIZE(value), e)
     if t is memoryview:
         if not value.c_contiguous:
-            raise EncodeError("cannot encode a non-contiguous memoryview")
+            return fail_encode(MSG_NON_CONTIGUOUS_MEMORYVIEW)
         return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, value.nbytes, e)
     return write_variable_buffer(w, C_VBIN8, C_VBIN32, value, len(value), e)

@@ -59,7 +59,7 @@ def decode_frame(buf, Py_ssize_t pos, base, max_frame_size, limits, plan):
     get_input(buf, &view, &have_view, &data, &end)
     try:
         if pos < 0 or pos > end:
-            raise ValueError(f"offset {pos} is outside the {end}-byte input")
+            fail_offset(pos, end)
         if end - pos < 8:
             return None
         # §2.3.1: SIZE (uint), DOFF (ubyte), TYPE (ubyte), then the channel (ushort).

@@ -38,20 +38,36 @@ cdef inline int reader_init(Reader* r, const unsigned char* data, Py_ssize_t ori
     return 0
 
 
+# The raise sites on the per-value paths (dec_body and what the C compiler folds into
+# it, lists, maps, headers) call these rather than raise in place.  Each Python call in
+# a function is a copy of Cython's inline call code and an error takes two (its message
+# from ``_errortext``, then the error), so those functions keep one; these, called from
+# many places, stay out of line.  Cold code (the other ``fail_*``, arrays) raises in place.
+cdef int fail_decode(object message, Py_ssize_t off, unsigned int code) except -1:
+    raise DecodeError(message, offset=off, constructor=code)
+
+
+cdef int fail_limit(object message, Py_ssize_t off, str limit, unsigned int code) except -1:
+    raise LimitExceededError(message, offset=off, limit=limit, constructor=code)
+
+
 cdef int fail_truncated(str what, Py_ssize_t off, uint64_t need, Py_ssize_t end, int encl) except -1:
-    message = f"{what} needs {need} bytes, {max(end - off, 0)} remain"
+    message = _text.truncated(what, need, max(end - off, 0))
     if encl < 0:
         raise IncompleteError(message, offset=off)
-    raise DecodeError(f"{message}, past the end of the enclosing {_NAMES[encl]}", offset=off, constructor=encl)
+    raise DecodeError(_text.past_enclosing(message, _NAMES[encl]), offset=off, constructor=encl)
+
+
+cdef int fail_missing(Missing what, Py_ssize_t off, Py_ssize_t end, int encl) except -1:
+    """``fail_truncated`` for the one byte of a constructor, the byte ``what`` starts with."""
+    return fail_truncated(<str>_MISSING[what], off, 1, end, encl)
 
 
 cdef int fail_depth(Reader* r, Py_ssize_t off, unsigned int code) except -1:
     if r.depth_hard:
-        raise LimitExceededError(
-            "nesting exhausted the Python stack before max_depth", offset=r.origin, limit="max_depth"
-        )
+        raise LimitExceededError(MSG_STACK_EXHAUSTED, offset=r.origin, limit="max_depth")
     raise LimitExceededError(
-        f"nesting deeper than max_depth={(<object>r.limits).max_depth}",
+        _text.too_deep((<object>r.limits).max_depth),
         offset=off,
         limit="max_depth",
         constructor=code,
@@ -80,12 +96,12 @@ cdef inline int64_t max_items(Reader* r) except? -1:
     return r.max_items
 
 
-cdef int fail_count(uint64_t count, int64_t room, int64_t limit, Py_ssize_t off, unsigned int code) except -1:
+cdef int fail_count(Reader* r, uint64_t count, int64_t room, Py_ssize_t off, unsigned int code) except -1:
     name = _NAMES[code]
     if <int64_t>count > room:
-        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
+        raise DecodeError(_text.count_exceeds_room(name, count, room), offset=off, constructor=code)
     raise LimitExceededError(
-        f"{name} has {count} elements, over max_container_items={limit}",
+        _text.too_many_elements(name, count, (<object>r.limits).max_container_items),
         offset=off,
         limit="max_container_items",
         constructor=code,
@@ -95,11 +111,11 @@ cdef int fail_count(uint64_t count, int64_t room, int64_t limit, Py_ssize_t off,
 cdef int fail_map_count(Reader* r, uint64_t count, int64_t room, Py_ssize_t off, unsigned int code) except -1:
     name = _NAMES[code]
     if count & 1:
-        raise DecodeError(f"{name} has an odd count {count}", offset=off, constructor=code)
+        raise DecodeError(_text.odd_map_count(name, count), offset=off, constructor=code)
     if <int64_t>count > room:
-        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
+        raise DecodeError(_text.count_exceeds_room(name, count, room), offset=off, constructor=code)
     raise LimitExceededError(
-        f"{name} has {count >> 1} entries, over max_map_entries={(<object>r.limits).max_map_entries}",
+        _text.too_many_entries(name, count >> 1, (<object>r.limits).max_map_entries),
         offset=off,
         limit="max_map_entries",
         constructor=code,
@@ -107,9 +123,7 @@ cdef int fail_map_count(Reader* r, uint64_t count, int64_t room, Py_ssize_t off,
 
 
 cdef int fail_filled(Py_ssize_t pos, Py_ssize_t stop, Py_ssize_t off, unsigned int code) except -1:
-    raise DecodeError(
-        f"{_NAMES[code]} elements end at offset {pos}, its size says {stop}", offset=off, constructor=code
-    )
+    raise DecodeError(_text.elements_misfit_size(_NAMES[code], pos, stop), offset=off, constructor=code)
 
 
 cdef inline int read_header(
@@ -134,7 +148,7 @@ cdef inline int read_header(
     if size > <uint64_t>(end - off - width):
         return fail_truncated(_NAMES[code], off, width + size, end, encl)
     if size < <uint64_t>width:
-        raise DecodeError(f"{_NAMES[code]} size {size} cannot hold its count", offset=off, constructor=code)
+        return fail_decode(_text.size_without_count(_NAMES[code], size), off, code)
     body[0] = off + 2 * width
     stop[0] = off + width + <Py_ssize_t>size
     return 0

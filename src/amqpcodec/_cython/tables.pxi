@@ -2,8 +2,8 @@
 #
 # Tables and shared objects: per-constructor facts built from _spec.py at import (no
 # constructor code is written down here), the value classes as C globals, the shared
-# wrappers of small values, the struct formats of the cold paths, and what turns a
-# low-level fault into an EncodeError.
+# wrappers of small values, the struct formats of the cold paths, what turns a
+# low-level fault into an EncodeError, and the fixed texts of _errortext.
 
 
 cdef enum:
@@ -77,6 +77,37 @@ cdef tuple _BYTES = tuple([int.__new__(Byte, i) for i in range(-128, 128)])
 cdef tuple _SHORTS = tuple([int.__new__(Short, i) for i in range(-128, 128)])
 cdef tuple _INTS = tuple([int.__new__(Int, i) for i in range(-128, 128)])
 
+# What a truncation names when the one byte of a constructor is missing and it is not an
+# encoding (``fail_missing``), by number: the decoders' loops pass a C integer, with no
+# reference counting on their error branches.
+cdef enum Missing:
+    M_LIST_ELEMENT
+    M_MAP_KEY
+    M_MAP_VALUE
+    M_ARRAY_CONSTRUCTOR
+    M_ARRAY_DESCRIPTOR
+    M_DESCRIPTOR
+    M_DESCRIBED_VALUE
+
+cdef tuple _MISSING = (
+    _text.LIST_ELEMENT,
+    _text.MAP_KEY,
+    _text.MAP_VALUE,
+    _text.ARRAY_CONSTRUCTOR,
+    _text.ARRAY_DESCRIPTOR,
+    _text.DESCRIPTOR,
+    _text.DESCRIBED_VALUE,
+)
+
+# The fixed messages of ``_errortext`` as C globals, for the raise sites.
+cdef str MSG_NO_BYTES = _text.NO_BYTES
+cdef str MSG_NON_CONTIGUOUS_INPUT = _text.NON_CONTIGUOUS_INPUT
+cdef str MSG_STACK_EXHAUSTED = _text.STACK_EXHAUSTED
+cdef str MSG_SYMBOL_NOT_ASCII = _text.SYMBOL_NOT_ASCII
+cdef str MSG_MULTIPLY_DESCRIBED = _text.MULTIPLY_DESCRIBED
+cdef str MSG_NON_CONTIGUOUS_MEMORYVIEW = _text.NON_CONTIGUOUS_MEMORYVIEW
+cdef str MSG_COMPOUND_TOO_LARGE = _text.COMPOUND_TOO_LARGE
+
 cdef dict _DECIMAL_CLASS = {
     C_DECIMAL32: (Decimal32, 32),
     C_DECIMAL64: (Decimal64, 64),
@@ -136,7 +167,7 @@ cdef tuple _ENCODE_FAULTS = (EncodeError, _struct.error, OverflowError, ValueErr
 cdef object encode_error(object error):
     if isinstance(error, EncodeError):
         return error
-    return EncodeError(f"value out of range for its AMQP type: {error}")
+    return EncodeError(_text.out_of_range(error))
 
 
 class _StackExhausted(Exception):

@@ -146,12 +146,16 @@ cdef inline int encoder_init(Encoder* e, object limits) except -1:
     return 0
 
 
+cdef int fail_encode(object message) except -1:
+    """Raise ``EncodeError(message)``: for the raise sites on the encoders' per-value paths,
+    as ``fail_decode`` is for the decoders'."""
+    raise EncodeError(message)
+
+
 cdef int fail_too_large(Encoder* e, int64_t size) except -1:
     """``_pure.encoder._too_large``: output past ``max_message_size`` (``size``: the bytes written,
     or about to be, when a check found it)."""
-    raise EncodeError(
-        f"the encoding needs at least {size} bytes, over max_message_size={(<object>e.limits).max_message_size}"
-    )
+    raise EncodeError(_text.too_large(size, (<object>e.limits).max_message_size))
 
 
 cdef inline int check_output(Encoder* e, int64_t size) except -1:
@@ -167,9 +171,7 @@ cdef inline int check_output(Encoder* e, int64_t size) except -1:
 cdef int e_fail_depth(Encoder* e) except -1:
     if e.depth_hard:
         raise _StackExhausted()
-    raise EncodeError(
-        f"nesting deeper than max_depth={(<object>e.limits).max_depth} (a container holding itself?)"
-    )
+    raise EncodeError(_text.too_deep_to_encode((<object>e.limits).max_depth))
 
 
 cdef inline int e_check_depth(Encoder* e, int depth) except -1:

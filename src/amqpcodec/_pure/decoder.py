@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .. import _errortext as _text
 from .._buffers import flat_view
 from .._decimal import bid_to_decimal
 from .._spec import ENCODING_BY_CODE, ZERO_WIDTH_CODES, Code
@@ -66,13 +67,13 @@ Handler = Callable[[Any, int, int, int, _Bounds], tuple[Any, int]]
 
 
 def _truncated(what: str, off: int, need: int, end: int) -> IncompleteError:
-    return IncompleteError(f"{what} needs {need} bytes, {max(end - off, 0)} remain", offset=off)
+    return IncompleteError(_text.truncated(what, need, max(end - off, 0)), offset=off)
 
 
 def _check_depth(depth: int, limits: _Bounds, off: int, code: int) -> None:
     if depth >= limits.max_depth:
         raise LimitExceededError(
-            f"nesting deeper than max_depth={limits.max_depth}",
+            _text.too_deep(limits.max_depth),
             offset=off,
             limit="max_depth",
             constructor=code,
@@ -80,9 +81,8 @@ def _check_depth(depth: int, limits: _Bounds, off: int, code: int) -> None:
 
 
 def _inside_compound(error: IncompleteError, code: int) -> DecodeError:
-    name = ENCODING_BY_CODE[code].name
     return DecodeError(
-        f"{error.args[0]}, past the end of the enclosing {name}",
+        _text.past_enclosing(error.args[0], ENCODING_BY_CODE[code].name),
         offset=error.offset,
         constructor=code,
     )
@@ -92,7 +92,7 @@ def _inside_compound(error: IncompleteError, code: int) -> DecodeError:
 
 
 def _d_unknown(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
-    raise DecodeError(f"unknown constructor 0x{buf[off - 1]:02x}", offset=off - 1, constructor=buf[off - 1])
+    raise DecodeError(_text.unknown_constructor(buf[off - 1]), offset=off - 1, constructor=buf[off - 1])
 
 
 def _fixed(width: int, what: str, convert: Callable[[Any, int], Any]) -> Handler:
@@ -179,9 +179,7 @@ def _d_boolean(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tup
         raise _truncated("boolean", off, 1, end)
     byte = buf[off]
     if byte > 1:
-        raise DecodeError(
-            f"boolean byte must be 0x00 or 0x01, not 0x{byte:02x}", offset=off, constructor=0x56
-        )
+        raise DecodeError(_text.bad_boolean(byte), offset=off, constructor=0x56)
     return byte == 1, off + 1
 
 
@@ -210,7 +208,7 @@ def _d_float(buf: Any, off: int) -> Float:
 def _d_char(buf: Any, off: int) -> Char:
     point = _u32.unpack_from(buf, off)[0]
     if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
-        raise DecodeError(f"char U+{point:X} is not a Unicode scalar value", offset=off, constructor=0x73)
+        raise DecodeError(_text.char_not_scalar(point), offset=off, constructor=0x73)
     return _new_str(Char, chr(point))
 
 
@@ -257,9 +255,7 @@ def _d_str8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[
     try:
         return str(buf[off + 1 : stop], "utf-8"), stop
     except UnicodeDecodeError as error:
-        raise DecodeError(
-            f"string is not valid UTF-8: {error.reason}", offset=off, constructor=0xA1
-        ) from None
+        raise DecodeError(_text.invalid_utf8(error), offset=off, constructor=0xA1) from None
 
 
 def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
@@ -271,7 +267,7 @@ def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[
     try:
         return _new_str(Symbol, str(buf[off + 1 : stop], "ascii")), stop
     except UnicodeDecodeError:
-        raise DecodeError("symbol is not ASCII", offset=off, constructor=0xA3) from None
+        raise DecodeError(_text.SYMBOL_NOT_ASCII, offset=off, constructor=0xA3) from None
 
 
 def _c_binary(buf: Any, start: int, stop: int, off: int) -> bytes:
@@ -283,9 +279,7 @@ def _string_converter(code: int) -> Callable[[Any, int, int, int], str]:
         try:
             return str(buf[start:stop], "utf-8")
         except UnicodeDecodeError as error:
-            raise DecodeError(
-                f"string is not valid UTF-8: {error.reason}", offset=off, constructor=code
-            ) from None
+            raise DecodeError(_text.invalid_utf8(error), offset=off, constructor=code) from None
 
     return convert
 
@@ -295,7 +289,7 @@ def _symbol_converter(code: int) -> Callable[[Any, int, int, int], Symbol]:
         try:
             return _new_str(Symbol, str(buf[start:stop], "ascii"))
         except UnicodeDecodeError:
-            raise DecodeError("symbol is not ASCII", offset=off, constructor=code) from None
+            raise DecodeError(_text.SYMBOL_NOT_ASCII, offset=off, constructor=code) from None
 
     return convert
 
@@ -318,21 +312,23 @@ def _compound_header(buf: Any, off: int, end: int, code: int, width: int) -> tup
         raise _truncated(ENCODING_BY_CODE[code].name, off, width + size, end)
     if size < width:
         name = ENCODING_BY_CODE[code].name
-        raise DecodeError(f"{name} size {size} cannot hold its count", offset=off, constructor=code)
+        raise DecodeError(_text.size_without_count(name, size), offset=off, constructor=code)
     return count, off + 2 * width, stop
 
 
-def _check_count(count: int, room: int, limit: int, limit_name: str, off: int, code: int) -> None:
+def _check_count(count: int, room: int, limit: int, off: int, code: int) -> None:
+    """A list's or array's ``count`` against the ``room`` its size leaves and ``limit``
+    (``max_container_items``)."""
     if count <= room and count <= limit:
         return
     name = ENCODING_BY_CODE[code].name
     if count > room:
-        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
+        raise DecodeError(_text.count_exceeds_room(name, count, room), offset=off, constructor=code)
     if count > limit:
         raise LimitExceededError(
-            f"{name} has {count} elements, over {limit_name}={limit}",
+            _text.too_many_elements(name, count, limit),
             offset=off,
-            limit=limit_name,
+            limit="max_container_items",
             constructor=code,
         )
 
@@ -340,9 +336,7 @@ def _check_count(count: int, room: int, limit: int, limit_name: str, off: int, c
 def _check_filled(pos: int, stop: int, off: int, code: int) -> None:
     if pos != stop:
         name = ENCODING_BY_CODE[code].name
-        raise DecodeError(
-            f"{name} elements end at offset {pos}, its size says {stop}", offset=off, constructor=code
-        )
+        raise DecodeError(_text.elements_misfit_size(name, pos, stop), offset=off, constructor=code)
 
 
 def _list(code: int, width: int) -> Handler:
@@ -351,7 +345,7 @@ def _list(code: int, width: int) -> Handler:
             _check_depth(depth, limits, off, code)
         count, pos, stop = _compound_header(buf, off, end, code, width)
         if count > stop - pos or count > limits.max_container_items:
-            _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
+            _check_count(count, stop - pos, limits.max_container_items, off, code)
         items: list[Any] = []
         append = items.append
         decoders = _DECODERS
@@ -361,7 +355,7 @@ def _list(code: int, width: int) -> Handler:
         try:
             for _ in range(count):
                 if pos >= stop:
-                    raise _truncated("list element", pos, 1, stop)
+                    raise _truncated(_text.LIST_ELEMENT, pos, 1, stop)
                 code_ = buf[pos]
                 # Inline fast paths (_INLINE_SCALARS, str8, sym8) for the values composite
                 # fields mostly hold; every other case, faults included, takes the
@@ -427,7 +421,7 @@ def _map(code: int, width: int) -> Handler:
         try:
             for _ in range(pairs):
                 if pos >= stop:
-                    raise _truncated("map key", pos, 1, stop)
+                    raise _truncated(_text.MAP_KEY, pos, 1, stop)
                 key_code = buf[pos]
                 # Inline fast paths for the usual str8 and sym8 keys (hashed with
                 # SipHash, so not counted); anything unusual (including every fault)
@@ -462,7 +456,7 @@ def _map(code: int, width: int) -> Handler:
                                 raise _hash_flood(seen, key_at, code)
                             hashes[hashed] = seen
                 if pos >= stop:
-                    raise _truncated("map value", pos, 1, stop)
+                    raise _truncated(_text.MAP_VALUE, pos, 1, stop)
                 value_code = buf[pos]
                 scalar = inline[value_code]
                 if scalar is not None:
@@ -511,9 +505,8 @@ _SIPHASHED = frozenset((str, Symbol, bytes))
 def _hash_flood(seen: int, key_at: int, code: int) -> LimitExceededError:
     """The error for the key that makes ``seen`` > ``MAX_KEYS_PER_HASH`` keys of one map
     share a hash (README "Security"), at that key's constructor."""
-    name = ENCODING_BY_CODE[code].name
     return LimitExceededError(
-        f"{name} has {seen} keys sharing one hash, over MAX_KEYS_PER_HASH={MAX_KEYS_PER_HASH}",
+        _text.hash_flood(ENCODING_BY_CODE[code].name, seen),
         offset=key_at,
         limit="max_map_entries",
         constructor=code,
@@ -525,12 +518,12 @@ def _check_map_count(count: int, room: int, limits: _Bounds, off: int, code: int
         return
     name = ENCODING_BY_CODE[code].name
     if count & 1:
-        raise DecodeError(f"{name} has an odd count {count}", offset=off, constructor=code)
+        raise DecodeError(_text.odd_map_count(name, count), offset=off, constructor=code)
     if count > room:
-        raise DecodeError(f"{name} claims {count} elements in {room} bytes", offset=off, constructor=code)
+        raise DecodeError(_text.count_exceeds_room(name, count, room), offset=off, constructor=code)
     if count >> 1 > limits.max_map_entries:
         raise LimitExceededError(
-            f"{name} has {count >> 1} entries, over max_map_entries={limits.max_map_entries}",
+            _text.too_many_entries(name, count >> 1, limits.max_map_entries),
             offset=off,
             limit="max_map_entries",
             constructor=code,
@@ -552,13 +545,9 @@ def _first_bad_key(
         try:
             seen[key] = None
         except TypeError:
-            return DecodeError(
-                f"map key of type {type(key).__name__} is unhashable in Python",
-                offset=key_at,
-                constructor=code,
-            )
+            return DecodeError(_text.unhashable_key(key), offset=key_at, constructor=code)
         if len(seen) == size:
-            return DecodeError(f"duplicate map key {key!r}", offset=key_at, constructor=code)
+            return DecodeError(_text.duplicate_key(key), offset=key_at, constructor=code)
     raise AssertionError("no bad key found")  # pragma: no cover
 
 
@@ -569,33 +558,27 @@ def _array(code: int, width: int) -> Handler:
         depth += 1
         try:
             if pos >= stop:
-                raise _truncated("array element constructor", pos, 1, stop)
+                raise _truncated(_text.ARRAY_CONSTRUCTOR, pos, 1, stop)
             element = buf[pos]
             descriptor = None
             if element == 0x00:
                 if pos + 1 >= stop:
-                    raise _truncated("array descriptor", pos + 1, 1, stop)
+                    raise _truncated(_text.ARRAY_DESCRIPTOR, pos + 1, 1, stop)
                 descriptor, pos = _DECODERS[buf[pos + 1]](buf, pos + 2, stop, depth, limits)
                 if pos >= stop:
-                    raise _truncated("array element constructor", pos, 1, stop)
+                    raise _truncated(_text.ARRAY_CONSTRUCTOR, pos, 1, stop)
                 element = buf[pos]
                 if element == 0x00:
-                    raise DecodeError(
-                        "arrays of multiply-described elements are not supported",
-                        offset=pos,
-                        constructor=code,
-                    )
+                    raise DecodeError(_text.MULTIPLY_DESCRIBED, offset=pos, constructor=code)
             encoding = ENCODING_BY_CODE.get(element)
             if encoding is None:
-                raise DecodeError(
-                    f"unknown array element constructor 0x{element:02x}", offset=pos, constructor=element
-                )
+                raise DecodeError(_text.unknown_element_constructor(element), offset=pos, constructor=element)
             pos += 1
             if element in ZERO_WIDTH_CODES:
-                _check_count(count, count, limits.max_container_items, "max_container_items", off, code)
+                _check_count(count, count, limits.max_container_items, off, code)
                 _take_zero_width(limits, count, off, code)
             else:
-                _check_count(count, stop - pos, limits.max_container_items, "max_container_items", off, code)
+                _check_count(count, stop - pos, limits.max_container_items, off, code)
             decode_element = _DECODERS[element]
             items: list[Any] = []
             append = items.append
@@ -616,10 +599,8 @@ def _take_zero_width(limits: _Bounds, count: int, off: int, code: int) -> None:
     budget = limits.zero_width
     left = budget[0]
     if count > left:
-        name = ENCODING_BY_CODE[code].name
         raise LimitExceededError(
-            f"{name} has {count} zero-width elements, but only {left} of "
-            f"max_container_items={limits.max_container_items} are left in this decode",
+            _text.zero_width_exhausted(ENCODING_BY_CODE[code].name, count, left, limits.max_container_items),
             offset=off,
             limit="max_container_items",
             constructor=code,
@@ -631,10 +612,10 @@ def _d_described(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> t
     _check_depth(depth, limits, off, 0x00)
     depth += 1
     if off >= end:
-        raise _truncated("descriptor", off, 1, end)
+        raise _truncated(_text.DESCRIPTOR, off, 1, end)
     descriptor, off = _DECODERS[buf[off]](buf, off + 1, end, depth, limits)
     if off >= end:
-        raise _truncated("described value", off, 1, end)
+        raise _truncated(_text.DESCRIBED_VALUE, off, 1, end)
     value, off = _DECODERS[buf[off]](buf, off + 1, end, depth, limits)
     return _new_described(descriptor, value), off
 
@@ -751,12 +732,10 @@ def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | No
     buf = data if type(data) is bytes else flat_view(data)
     end = len(buf)
     if offset < 0 or offset > end:
-        raise ValueError(f"offset {offset} is outside the {end}-byte input")
+        raise ValueError(_text.offset_outside(offset, end))
     if offset >= end:
-        raise IncompleteError("no bytes to decode", offset=offset)
+        raise IncompleteError(_text.NO_BYTES, offset=offset)
     try:
         return _DECODERS[buf[offset]](buf, offset + 1, end, 0, _Bounds(limits, budget))
     except RecursionError:
-        raise LimitExceededError(
-            "nesting exhausted the Python stack before max_depth", offset=offset, limit="max_depth"
-        ) from None
+        raise LimitExceededError(_text.STACK_EXHAUSTED, offset=offset, limit="max_depth") from None

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
+from .. import _errortext as _text
 from .._decimal import decimal_to_bid
 from .._spec import ARRAY_ELEMENT_CODES, Code
 from ..errors import EncodeError, UnsupportedTypeError
@@ -103,7 +104,7 @@ def _e_long(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> No
         out.append(0x81)
         out += _i64.pack(value)
     else:
-        raise EncodeError(f"an int of {value.bit_length()} bits does not fit long")
+        raise EncodeError(_text.too_wide_for_long(value))
 
 
 _SMALLLONG = [bytes((0x55, b)) for b in range(256)]
@@ -117,7 +118,7 @@ def _e_int(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> Non
         out.append(0x80)
         out += _u64.pack(value)
     else:
-        raise EncodeError(f"an int of {value.bit_length()} bits does not fit any AMQP integer type")
+        raise EncodeError(_text.too_wide_for_any_integer(value))
 
 
 def _e_ubyte(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
@@ -154,7 +155,7 @@ def _e_ulong(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
 
 def _e_byte(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if not -128 <= value <= 127:
-        raise EncodeError(f"{int(value)} is out of range for byte")
+        raise EncodeError(_text.byte_out_of_range(value))
     out.append(0x51)
     out.append(value & 0xFF)
 
@@ -178,7 +179,7 @@ def _e_float(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
     try:
         out += _u32.pack(double_to_float32_bits(value))
     except OverflowError:
-        raise EncodeError(f"{value!r} is beyond float32's range") from None
+        raise EncodeError(_text.beyond_float32(value)) from None
 
 
 def _e_double(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
@@ -198,7 +199,7 @@ def _char_point(value: Any) -> int:
     """``ord(value)`` of a ``Char``: a Unicode scalar value (§1.6.16), never a surrogate."""
     point = ord(value)
     if 0xD800 <= point <= 0xDFFF:
-        raise EncodeError(f"Char cannot hold the surrogate U+{point:04X}")
+        raise EncodeError(_text.surrogate_char(point))
     return point
 
 
@@ -233,14 +234,14 @@ def _write_variable(
         out.append(code32)
         out += _u32.pack(size)
     else:
-        raise EncodeError(f"{size} bytes do not fit a 32-bit size")
+        raise EncodeError(_text.too_long_for_size32(size))
     out += data
 
 
 def _e_binary(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
     if type(value) is memoryview:
         if not value.c_contiguous:
-            raise EncodeError("cannot encode a non-contiguous memoryview")
+            raise EncodeError(_text.NON_CONTIGUOUS_MEMORYVIEW)
         _write_variable(out, 0xA0, 0xB0, value, value.nbytes, limits)
     else:
         _write_variable(out, 0xA0, 0xB0, value, len(value), limits)
@@ -250,7 +251,7 @@ def _e_string(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> 
     try:
         data = value.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
+        raise EncodeError(_text.lone_surrogate(error)) from None
     _write_variable(out, 0xA1, 0xB1, data, len(data), limits)
 
 
@@ -286,7 +287,7 @@ def _encoder_for(value: Any) -> Encoder:
         elif isinstance(value, Mapping):
             encoder = _e_map
         else:
-            raise UnsupportedTypeError(f"{cls.__name__} has no AMQP encoding")
+            raise UnsupportedTypeError(_text.no_encoding(cls))
     if encoder is _e_amqp_hook:
         _HOOKED.add(cls)
     else:
@@ -327,10 +328,7 @@ def _unhook(value: Any, limits: _EncodeLimits) -> tuple[Any, Encoder, bool]:
             if encoder is not _e_amqp_hook:
                 return value, encoder, True
         if hooks >= limits.max_depth:
-            raise EncodeError(
-                f"more than max_depth={limits.max_depth} __amqp__ hooks in a row "
-                "(a hook returning hooked values forever?)"
-            )
+            raise EncodeError(_text.too_many_hooks(limits.max_depth))
         value = value.__amqp__()
         hooks += 1
 
@@ -419,7 +417,7 @@ def _finish_compound(out: bytearray, start: int, count: int, code32: int, limits
     elif content + 4 <= 0xFFFFFFFF:
         out[start : start + 3] = _hdr32.pack(code32, content + 4, count)
     else:
-        raise EncodeError("compound larger than 4 GiB")
+        raise EncodeError(_text.COMPOUND_TOO_LARGE)
 
 
 #: What a value that bypassed its wrapper's constructor (``int.__new__(UInt, -1)``) makes
@@ -431,7 +429,7 @@ _ENCODE_FAULTS = (EncodeError, struct.error, OverflowError, ValueError, TypeErro
 def _encode_error(error: Exception) -> EncodeError:
     if isinstance(error, EncodeError):
         return error
-    return EncodeError(f"value out of range for its AMQP type: {error}")
+    return EncodeError(_text.out_of_range(error))
 
 
 def _too_large(size: int, limits: _EncodeLimits) -> EncodeError:
@@ -439,14 +437,12 @@ def _too_large(size: int, limits: _EncodeLimits) -> EncodeError:
     or about to be, when a check found it; counted in the real output)."""
     if type(limits) is _Shifted:
         size, limits = size + limits.shift, limits.limits
-    return EncodeError(
-        f"the encoding needs at least {size} bytes, over max_message_size={limits.max_message_size}"
-    )
+    return EncodeError(_text.too_large(size, limits.max_message_size))
 
 
 def _check_encode_depth(depth: int, limits: _EncodeLimits) -> None:
     if depth >= limits.max_depth:
-        raise EncodeError(f"nesting deeper than max_depth={limits.max_depth} (a container holding itself?)")
+        raise EncodeError(_text.too_deep_to_encode(limits.max_depth))
 
 
 def _e_list(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
@@ -456,7 +452,7 @@ def _e_list(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> No
         out.append(0x45)
         return
     if count > limits.max_container_items:
-        raise EncodeError(f"list has {count} items, over max_container_items={limits.max_container_items}")
+        raise EncodeError(_text.too_many_items("list", count, limits.max_container_items))
     start = len(out)
     out += b"\xc0\x00\x00"
     depth += 1
@@ -480,7 +476,7 @@ def _e_map(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> Non
     _check_encode_depth(depth, limits)
     pairs = len(value)
     if pairs > limits.max_map_entries:
-        raise EncodeError(f"map has {pairs} entries, over max_map_entries={limits.max_map_entries}")
+        raise EncodeError(_text.too_many_entries("map", pairs, limits.max_map_entries))
     start = len(out)
     out += b"\xc1\x00\x00"
     depth += 1
@@ -559,9 +555,7 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
     _check_encode_depth(depth, limits)
     items = value.items
     if len(items) > limits.max_container_items:
-        raise EncodeError(
-            f"array has {len(items)} items, over max_container_items={limits.max_container_items}"
-        )
+        raise EncodeError(_text.too_many_items("array", len(items), limits.max_container_items))
     start = len(out)
     out += b"\xe0\x00\x00"
     depth += 1
@@ -650,7 +644,7 @@ def _string_bytes(value: Any) -> bytes:
     try:
         return str.encode(value, "utf-8")
     except UnicodeEncodeError as error:
-        raise EncodeError(f"string holds a lone surrogate at index {error.start}") from None
+        raise EncodeError(_text.lone_surrogate(error)) from None
 
 
 _VARIABLE_ELEMENT: dict[str, Callable[[Any], bytes]] = {
@@ -736,7 +730,7 @@ _FIXED_ELEMENT: dict[int, Callable[[bytearray, Any], None]] = {
 
 
 def _e_decimal_plain(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
-    """A plain ``Decimal`` is a decimal128 (API.md value table)."""
+    """A plain ``Decimal`` is a decimal128 (docs: types, the value table)."""
     out.append(0x94)
     out += decimal_to_bid(value, 128)
 
@@ -785,7 +779,7 @@ def encode(value: Any, limits: Limits) -> bytes:
         if len(out) > limits.max_message_size:
             raise _too_large(len(out), limits)
     except RecursionError:
-        raise EncodeError("nesting exhausted the Python stack before max_depth") from None
+        raise EncodeError(_text.STACK_EXHAUSTED) from None
     except _ENCODE_FAULTS as error:
         raise _encode_error(error) from None
     return bytes(out)
