@@ -288,8 +288,9 @@ class FrameReader:
             except DecodeError:
                 found = None  # read again below, to report it in full
             if found is not None:
+                frame: Frame = found[0]
                 self._pos = found[1]
-                return found[0]  # type: ignore[no-any-return]
+                return frame
         avail = len(buf) - pos
         phase = self._phase
         if phase == _HEADER:
