@@ -56,6 +56,7 @@ from amqpcodec.types import (
     _new_array,
 )
 from tests.helpers.outcomes import outcome, same_outcome
+from tests.helpers.paths import ROOT
 
 Backends = list[tuple[str, Backend]]
 
@@ -708,7 +709,8 @@ def test_a_spent_zero_width_budget_is_shown_as_given(both_backends: Backends, le
     assert f"only {left} of" in outcomes[0][-1]
 
 
-_PACKAGE = Path(_pure.__file__).parent.parent
+#: The package's sources (an installed wheel has no .pyx or .pxi: read the source tree).
+_PACKAGE = ROOT / "src" / "amqpcodec"
 
 
 def _template(node: python_ast.expr) -> str | None:
@@ -781,6 +783,6 @@ def test_shared_error_texts_are_spelled_only_in_errortext() -> None:
 
 
 def test_every_error_text_is_used() -> None:
-    sources = [*(_PACKAGE / "_pure").glob("*.py"), *(_PACKAGE / "_cython").glob("*.pxi")]
+    sources = [*_PACKAGE.rglob("*.py"), *(_PACKAGE / "_cython").glob("*.pxi"), _PACKAGE / "_speedups.pyx"]
     used = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     assert [name for name in _errortext.__all__ if f"_text.{name}" not in used] == []
