@@ -171,10 +171,7 @@ def _archetype(requires: str) -> Callable[[Any], Any]:
                 return value
             shown = value.SPEC.name
         elif isinstance(value, Described):
-            try:
-                cls = REGISTRY.get(value.descriptor)
-            except TypeError:  # an unhashable descriptor names no known class
-                cls = None
+            cls = _known_class(value.descriptor, REGISTRY)
             if cls is None or cls.SPEC.name in providers:
                 return value
             shown = f"a described {cls.SPEC.name}"
@@ -409,13 +406,18 @@ def build_composite(cls: Any, values: list[Any], registry: Mapping[Any, Any] = R
     return _build_composite(cls, values, registry)
 
 
+def _known_class(descriptor: Any, registry: Mapping[Any, Any]) -> Any:
+    """The composite class ``descriptor`` names in ``registry``, else ``None``."""
+    try:
+        return registry.get(descriptor)
+    except TypeError:  # an unhashable descriptor names no class
+        return None
+
+
 def _to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
     if type(value) is not Described:
         return value
-    try:
-        cls = registry.get(value.descriptor)
-    except TypeError:  # an unhashable descriptor names no class
-        return value
+    cls = _known_class(value.descriptor, registry)
     if cls is None:
         return value
     body = value.value

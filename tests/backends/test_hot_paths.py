@@ -73,9 +73,7 @@ def h(text: str) -> bytes:
 @pytest.fixture
 def compiled(both_backends: Backends) -> CompiledPaths:
     """The compiled module's hot paths (``both_backends`` skips when it is not built)."""
-    paths = both_backends[1][1].compiled
-    assert paths is not None
-    return paths
+    return paths(both_backends)
 
 
 # --------------------------------------------------------------------------- outcomes

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .. import _jsonform
 from .. import definitions as _definitions  # noqa: F401 (registers the restricted-type enums)
-from .._composite import REGISTRY, Composite, build_composite, composite
+from .._composite import Composite, composite
 from .._spec import DESCRIPTORS, Code
 from ..errors import EncodeError
 from ..types import Array, Described, Symbol, ULong, _new_described
@@ -522,21 +522,12 @@ _CONVERTERS: tuple[Callable[[Any], Any], ...] = (
 # --------------------------------------------------------------------------- from the wire
 
 
-def _composite_builder(cls: type[Composite]) -> Callable[[list[Any]], Any]:
-    """``cls._from_fields`` (on the live backend)."""
-
-    def build(values: list[Any]) -> Any:
-        return build_composite(cls, values, REGISTRY)
-
-    return build
-
-
 #: How each kind of section is built from its decoded value, keeping what was sent.
 _BUILDERS: tuple[Callable[[Any], Any], ...] = (
-    _composite_builder(Header),
+    Header._from_fields,
     DeliveryAnnotations._trusted,
     MessageAnnotations._trusted,
-    _composite_builder(Properties),
+    Properties._from_fields,
     ApplicationProperties._trusted,
     Data._trusted,
     AMQPSequence._trusted,
