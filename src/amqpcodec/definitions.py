@@ -254,3 +254,12 @@ class DeleteOnNoMessages(Composite):
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class DeleteOnNoLinksOrMessages(Composite):
     """§3.5.13 ``delete-on-no-links-or-messages`` lifetime policy."""
+
+
+# Every composite class registers its descriptors as its module loads, and decoders make
+# typed what the registry knows (``_composite.REGISTRY``): whichever composite module
+# loads first loads the others, so the registry is whole whenever it is read, as when
+# the package loaded everything at once.  (Last here: they import from this module.)
+from . import performatives as _performatives  # noqa: E402, F401
+from . import transactions as _transactions  # noqa: E402, F401
+from .message import sections as _sections  # noqa: E402, F401

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import definitions as _definitions  # noqa: F401 (the enums, and every composite registered)
 from ._composite import Composite, composite
 from .types import Array
 
