@@ -30,7 +30,6 @@ from ._seam import CompiledPaths, ValueCodec
 
 if TYPE_CHECKING:
     from . import _pure, _speedups
-    from .limits import Limits
 
     # mypy checks here that both modules (the compiled one through its stub) fill the
     # seam's protocols; tests/ checks the stub against the compiled module itself.
@@ -61,7 +60,7 @@ class Backend:
     """
 
     name: str
-    encode: Callable[[Any, Limits], bytes]
+    encode: Callable[..., bytes]
     decode_prefix: Callable[..., tuple[Any, int]]
     compiled: CompiledPaths | None
 

@@ -48,7 +48,9 @@ __all__ = [
     "NO_BYTES",
     "STACK_EXHAUSTED",
     "SYMBOL_NOT_ASCII",
+    "amqp091_only",
     "bad_boolean",
+    "bad_unicode_errors",
     "beyond_float32",
     "byte_out_of_range",
     "char_not_scalar",
@@ -286,6 +288,17 @@ def too_long_for_size32(size: int) -> str:
 
 #: A ``memoryview`` whose bytes are not contiguous.
 NON_CONTIGUOUS_MEMORYVIEW = "cannot encode a non-contiguous memoryview"
+
+
+def amqp091_only(cls: type) -> str:
+    """A value of an AMQP 0-9-1 type (field-table values, 0-9-1 timestamps in seconds)
+    given to the AMQP 1.0 encoder, which would otherwise take it for its base type."""
+    return f"{cls.__name__} is an AMQP 0-9-1 type with no AMQP 1.0 encoding"
+
+
+def bad_unicode_errors(value: object) -> str:
+    """An ``unicode_errors`` argument that is not one of the supported handlers."""
+    return f"unicode_errors must be 'strict' or 'surrogateescape', not {value!r}"
 
 
 def no_encoding(cls: type) -> str:

@@ -25,10 +25,72 @@ import struct
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from . import _errortext as _text
+
 if TYPE_CHECKING:
     from .limits import Limits
 
-__all__ = ["CompositeStep", "MessagePlan", "FramePlan", "ValueCodec", "CompiledPaths"]
+__all__ = [
+    "AMQP091_ONLY",
+    "UNICODE_ERRORS",
+    "CompositeStep",
+    "MessagePlan",
+    "FramePlan",
+    "ValueCodec",
+    "CompiledPaths",
+    "EncodeOptions",
+    "PLAIN_ENCODING",
+    "check_unicode_errors",
+    "encode_options",
+]
+
+#: The class attribute that marks a value class of the AMQP 0-9-1 subpackage (its
+#: ``Timestamp``, seconds as an ``int``, and its field-table ``FieldValue``) as having
+#: no AMQP 1.0 encoding: set to ``True``, both value encoders raise
+#: ``UnsupportedTypeError`` for it instead of encoding it as its base class (an int as
+#: a long).  Read only for a class not met before (the encoders' slow path), so the
+#: 1.0 modules never import the 0-9-1 ones.
+AMQP091_ONLY = "_AMQP091_ONLY"
+
+#: What the ``unicode_errors`` option of the encoders and decoders accepts (Python's
+#: error handler names).  ``"strict"``: a str8/str32 that is not UTF-8 is a
+#: ``DecodeError`` (Part 1 §1.6.20 says a string is UTF-8) and a str with lone
+#: surrogates an ``EncodeError``.  ``"surrogateescape"``: each byte of a string that is
+#: not UTF-8 decodes to U+DC80..U+DCFF and encodes back to that byte (PEP 383), so
+#: bytes a peer wrote as a string come back unchanged.  Symbols (ASCII, §1.6.21) are
+#: always strict.
+UNICODE_ERRORS = ("strict", "surrogateescape")
+
+
+class EncodeOptions(NamedTuple):
+    """The per-call options of the encoders above the value codec (``Message.encode``,
+    the frame writers), handed down to ``ValueCodec.encode`` as its last two arguments."""
+
+    #: Integer array elements never with the one-byte constructors 0x52-0x55 (smalluint,
+    #: smallulong, smallint, smalllong): always uint 0x70, ulong 0x80, int 0x71, long
+    #: 0x81.  (Arrays never use the zero-width uint0/ulong0 either way.)  Canonical
+    #: encoding picks the narrow ones; RabbitMQ 3.10's parser refuses them in an array.
+    wide_arrays: bool = False
+    #: One of :data:`UNICODE_ERRORS`.
+    unicode_errors: str = "strict"
+
+
+#: The defaults: callers compare with ``is`` to keep their usual (compiled) path.
+PLAIN_ENCODING = EncodeOptions()
+
+
+def encode_options(wide_arrays: bool, unicode_errors: str) -> EncodeOptions:
+    """The options of one call, checked: :data:`PLAIN_ENCODING` itself for the defaults."""
+    if not wide_arrays and unicode_errors == "strict":
+        return PLAIN_ENCODING
+    return EncodeOptions(bool(wide_arrays), check_unicode_errors(unicode_errors))
+
+
+def check_unicode_errors(value: object) -> str:
+    """``value`` when it is one of :data:`UNICODE_ERRORS`, else ``ValueError``."""
+    if value == "strict" or value == "surrogateescape":
+        return value
+    raise ValueError(_text.bad_unicode_errors(value))
 
 
 class CompositeStep(NamedTuple):
@@ -105,14 +167,24 @@ class FramePlan(NamedTuple):
 class ValueCodec(Protocol):
     """The value encoder and decoder: ``amqpcodec._pure`` and ``amqpcodec._speedups``."""
 
-    def encode(self, value: Any, limits: Limits) -> bytes:
-        """The canonical encoding of ``value`` (Part 1 §1.6)."""
+    def encode(
+        self, value: Any, limits: Limits, wide_arrays: bool = False, unicode_errors: str = "strict"
+    ) -> bytes:
+        """The canonical encoding of ``value`` (Part 1 §1.6); ``wide_arrays``: integer
+        array elements never with the one-byte constructors 0x52-0x55;
+        ``unicode_errors``: one of :data:`UNICODE_ERRORS`."""
 
     def decode_prefix(
-        self, data: Any, offset: int, limits: Limits, budget: list[int] | None = None
+        self,
+        data: Any,
+        offset: int,
+        limits: Limits,
+        budget: list[int] | None = None,
+        unicode_errors: str = "strict",
     ) -> tuple[Any, int]:
         """The one value at ``offset`` and the offset after it; ``budget``: zero-width
-        array elements left, shared between the calls of one decode (``Limits``)."""
+        array elements left, shared between the calls of one decode (``Limits``);
+        ``unicode_errors``: one of :data:`UNICODE_ERRORS`."""
 
 
 class CompiledPaths(Protocol):

@@ -22,12 +22,16 @@ __all__ = [
 #: The constructor codes compiled in, by ``_spec.Code`` member name (tests check them).
 GENERATED_CODES: dict[str, int]
 
-def encode(value: Any, limits: Limits) -> bytes:
-    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding")."""
+def encode(value: Any, limits: Limits, wide_arrays: bool = False, unicode_errors: str = "strict") -> bytes:
+    """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding");
+    the options as in ``_pure.encoder.encode``."""
 
-def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | None = None) -> tuple[Any, int]:
+def decode_prefix(
+    data: Any, offset: int, limits: Limits, budget: list[int] | None = None, unicode_errors: str = "strict"
+) -> tuple[Any, int]:
     """Decode the one value starting at ``offset``; return it and the offset after it
-    (``budget``: zero-width array elements left, shared between calls; see ``_pure``)."""
+    (``budget``: zero-width array elements left, shared between calls;
+    ``unicode_errors``: see ``_pure``)."""
 
 def to_typed(value: Any, registry: Mapping[Any, Any]) -> Any:
     """``value`` as its composite class when its descriptor is in ``registry``, else unchanged."""

@@ -115,6 +115,7 @@ from decimal import Decimal as _Decimal
 
 from amqpcodec import _errortext as _text
 from amqpcodec._decimal import bid_to_decimal, decimal_to_bid
+from amqpcodec._seam import AMQP091_ONLY, check_unicode_errors
 from amqpcodec._spec import ARRAY_ELEMENT_CODES, ENCODING_BY_CODE, ZERO_WIDTH_CODES
 from amqpcodec.errors import (
     DecodeError,

@@ -33,6 +33,16 @@ class AMQPCodecError(Exception):
     """Base class of every error amqpcodec raises."""
 
     condition: str | None = None
+    #: AMQP 0-9-1 only (``amqpcodec.amqp091``), set on the instance where known, so a
+    #: session can answer with channel.close or connection.close: the reply code to
+    #: answer with (an ``amqp091.ReplyCode``: 501 frame error for framing faults and
+    #: undecodable payloads, 505 unexpected frame for sequence faults), the channel,
+    #: the frame type, and the class and method ids of the method concerned.
+    reply_code: int | None = None
+    channel: int | None = None
+    frame_type: int | None = None
+    class_id: int | None = None
+    method_id: int | None = None
 
     def __init__(self, message: str, *, condition: str | None = None) -> None:
         super().__init__(message)

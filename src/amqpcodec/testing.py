@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._backend import Backend, available_backends
+from .amqp091.values import FieldValue
 from .message import SECTION_ATTRIBUTES, Message
 from .types import Array, Described, Float, double_to_float32_bits
 
@@ -30,13 +31,15 @@ def same_value(a: object, b: object) -> bool:
     """Whether ``a`` and ``b`` are the same AMQP value (Part 1 §1.6), type for type.
 
     Types must match exactly at every depth, through :class:`~amqpcodec.types.Described`
-    (descriptor and value), :class:`~amqpcodec.types.Array` (element type, descriptor,
-    items), dataclasses such as the composite types (field by field), a
-    :class:`~amqpcodec.message.Message` (section by section), lists, tuples and
-    mappings (keys and values compared in order).  Floats are compared bit for bit (a
-    ``Float`` by its float32 bits), so a NaN equals itself and ``0.0`` differs from
-    ``-0.0``; decimals by ``as_tuple()``, so ``1.0`` differs from ``1.00`` and NaN
-    payloads count.  Other objects of the same type compare with ``==``.
+    (descriptor and value), an AMQP 0-9-1 :class:`~amqpcodec.amqp091.values.FieldValue`
+    (letter and value; an ``amqp091.Timestamp`` is an ``int`` of its own type),
+    :class:`~amqpcodec.types.Array` (element type, descriptor, items), dataclasses
+    such as the composite types (field by field), a :class:`~amqpcodec.message.Message`
+    (section by section), lists, tuples and mappings (keys and values compared in
+    order).  Floats are compared bit for bit (a ``Float`` by its float32 bits), so a
+    NaN equals itself and ``0.0`` differs from ``-0.0``; decimals by ``as_tuple()``, so
+    ``1.0`` differs from ``1.00`` and NaN payloads count.  Other objects of the same
+    type compare with ``==``.
 
     Never raises: structures nested deeper than a few thousand levels (or containing
     themselves) and objects whose comparison fails are reported as different.
@@ -69,6 +72,10 @@ def _same(a: object, b: object) -> bool:
         elif isinstance(x, (str, bytes, int)) or x is None:
             if x != y:
                 return False
+        elif isinstance(x, FieldValue):
+            if x.letter != y.letter:
+                return False
+            push((x.value, y.value, inner))
         elif isinstance(x, Described):
             push((x.value, y.value, inner))
             push((x.descriptor, y.descriptor, inner))

@@ -25,7 +25,8 @@ What RabbitMQ 3.10 changes (asserted in the tests named):
   receiver has no target.
 
 What it refuses (``REFUSED``): its parser cannot read arrays of most element types (including
-the narrow 0x52-0x55 constructors of canonical small-integer arrays), an amqp-value list of two
+the narrow 0x52-0x55 constructors of canonical small-integer arrays; ``wide_arrays=True``
+avoids those, ``test_wide_arrays_are_accepted``), an amqp-value list of two
 or more elements, a described value in application-properties, annotations, the footer or an
 amqp-sequence, and any delivery-annotations section.  It answers with no close frame: it resets
 the TCP connection about 3 s later.  Link and session faults end the session with an ``end``
@@ -289,8 +290,8 @@ class Trip:
     message: Message  # the received message, eagerly decoded
 
 
-def round_trip(connection: Any, message: Message, address: str | None = None) -> Trip:
-    """Send ``message`` to a fresh queue, take it back, accept it."""
+def round_trip(connection: Any, message: Message | bytes, address: str | None = None) -> Trip:
+    """Send ``message`` (or a message's bytes) to a fresh queue, take it back, accept it."""
     address = address or new_queue()
     session = connection.begin()
     sender = connection.attach(session, Role.SENDER, address)
@@ -688,6 +689,32 @@ def test_pre_settled_both_ways(connect: Callable[..., Any]) -> None:
     assert bare(delivery.payload) == bare(message.encode())
     assert frames_of(connection, Disposition) == []
     connection.close()
+
+
+#: Integer arrays whose canonical form the broker refuses (``REFUSED``: the narrow element
+#: constructors 0x52-0x55), sent again with ``wide_arrays=True`` (0x70, 0x80, 0x71, 0x81).
+WIDE_ARRAYS = {
+    **{
+        f"array-{kind}": Message(properties=ID, body=AMQPValue(Array(kind, [1, 2])))
+        for kind in ("uint", "ulong", "int", "long")
+    },
+    "array-in-message-annotations": Message(
+        message_annotations={"x-opt-a": Array("uint", [1])}, properties=ID, body=b"x"
+    ),
+}
+
+
+@pytest.mark.parametrize("message", WIDE_ARRAYS.values(), ids=WIDE_ARRAYS.keys())
+def test_wide_arrays_are_accepted(connect: Callable[..., Any], message: Message) -> None:
+    """Recorded: with ``wide_arrays=True`` the arrays that reset the connection go through intact."""
+    sent = message.encode(wide_arrays=True)
+    assert sent != message.encode()  # the canonical form is the refused one
+    trip = round_trip(connect(), sent)
+    assert isinstance(trip.outcome, Accepted)
+    assert bare(trip.delivery.payload) == bare(sent)
+    got = check_lossless_decoding(trip.delivery.payload)
+    assert same_value(got.body, message.body)
+    assert changes(message.message_annotations, got.message_annotations) == {}
 
 
 # --------------------------------------------------------------------------- refusals

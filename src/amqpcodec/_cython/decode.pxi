@@ -19,6 +19,12 @@ cdef int fail_text(const unsigned char* p, Py_ssize_t size, Py_ssize_t off, unsi
     raise AssertionError("UTF-8 decoding failed once and succeeded twice")
 
 
+cdef object escaped_text(const char* p, Py_ssize_t size):
+    """A string that is not UTF-8, with ``unicode_errors="surrogateescape"``: each bad byte
+    as U+DC80..U+DCFF (``_pure.decoder._not_utf8``); never cached."""
+    return PyBytes_FromStringAndSize(p, size).decode("utf-8", "surrogateescape")
+
+
 cdef object dec_variable(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_t end, int encl):
     """vbin, str and sym in the 8- and 32-bit size forms (§1.6.19, §1.6.20, §1.6.21)."""
     cdef Py_ssize_t off = pp[0]
@@ -54,7 +60,10 @@ cdef object dec_variable(Reader* r, unsigned int code, Py_ssize_t* pp, Py_ssize_
     else:
         text = PyUnicode_DecodeUTF8_raw(p, <Py_ssize_t>size, NULL)
         if text == NULL:
-            fail_text(r.data + start, <Py_ssize_t>size, off, code)
+            if not r.surrogates or not PyErr_ExceptionMatches(UnicodeDecodeError):
+                fail_text(r.data + start, <Py_ssize_t>size, off, code)
+            PyErr_Clear()
+            return escaped_text(p, <Py_ssize_t>size)
         result = steal(text)
     if cacheable and PyUnicode_IS_ASCII(result):
         amqp_cache_put(which, slot, result)
@@ -272,7 +281,7 @@ cdef int get_input(object data, Py_buffer* view, bint* have_view, const unsigned
     return check_view(view)
 
 
-def decode_prefix(data, offset, limits, list budget=None):
+def decode_prefix(data, offset, limits, list budget=None, unicode_errors="strict"):
     """Decode the one value starting at ``offset``; return it and the offset after it.
 
     An ``offset`` outside ``0 .. len(data)`` is a caller's mistake (``ValueError``), and
@@ -280,8 +289,10 @@ def decode_prefix(data, offset, limits, list budget=None):
     *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.  ``budget``: a
     one-item list of the zero-width array elements this call may still decode, shared
     with other calls and updated in place; by default the call has its own, of
-    ``limits.max_container_items`` (``Limits`` docstring).
+    ``limits.max_container_items`` (``Limits`` docstring).  ``unicode_errors``: one of
+    ``_seam.UNICODE_ERRORS`` (``ValueError`` for any other).
     """
+    cdef bint surrogates = unicode_errors != "strict" and check_unicode_errors(unicode_errors) != "strict"
     cdef Py_buffer view
     cdef bint have_view = False
     cdef const unsigned char* ptr
@@ -311,6 +322,7 @@ def decode_prefix(data, offset, limits, list budget=None):
         if start >= end:
             raise IncompleteError(MSG_NO_BYTES, offset=offset)
         reader_init(&r, ptr, start, limits)
+        r.surrogates = surrogates
         if budget is not None:
             r.budget = <PyObject*>budget
         pos = start + 1

@@ -112,13 +112,15 @@ cdef Kind kind_of_type(object t) noexcept:
 
 
 cdef int kind_by_lookup(object value) except -1:
-    """``_pure.encoder._encoder_for``: the nearest base with an encoder, else ``__amqp__``,
-    else ``Mapping``; cached per class."""
+    """``_pure.encoder._encoder_for``: refused when marked 0-9-1-only, else the nearest
+    base with an encoder, else ``__amqp__``, else ``Mapping``; cached per class."""
     cdef object cls = type(value)
     cdef object cached = _KIND_CACHE.get(cls)
     cdef int kind
     if cached is not None:
         return cached
+    if getattr(cls, AMQP091_ONLY, False):
+        raise UnsupportedTypeError(_text.amqp091_only(cls))
     for base in cls.__mro__[1:]:
         kind = kind_of_type(base)
         if kind != K_UNKNOWN:
@@ -222,19 +224,22 @@ cdef int enc_hook(Writer* w, object value, int depth, Encoder* e) except -1:
     return check_output(e, w.len + w.shift)
 
 
-def encode(value, limits):
+def encode(value, limits, wide_arrays=False, unicode_errors="strict"):
     """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding").
 
     Nesting costs no Python frame here, but ``__amqp__`` hooks (and a ``Mapping``'s
     ``items``) are Python calls: one made with the interpreter's stack spent (a hook
     recursing, a caller nearly at the recursion limit) raises ``RecursionError``, which
     becomes the ``EncodeError`` ``_pure.encoder.encode`` raises for it, at the top (path ``''``)
-    as there."""
+    as there.  ``wide_arrays`` and ``unicode_errors``: as in ``_pure.encoder.encode``."""
     cdef unsigned char initial[SMALL_BUFFER]
     cdef Writer w
     cdef Encoder e
+    cdef bint surrogates = unicode_errors != "strict" and check_unicode_errors(unicode_errors) != "strict"
     w_init(&w, initial, SMALL_BUFFER)
     encoder_init(&e, limits)
+    e.wide_arrays = wide_arrays
+    e.surrogates = surrogates
     try:
         enc_value(&w, value, 0, &e)
         check_output(&e, w.len + w.shift)

@@ -163,14 +163,14 @@ cdef int array_content(Writer* w, object value, int depth, Encoder* e) except -1
         if category == 1:
             chunks = []
             for index in range(n):
-                chunk = variable_element(narrow, (<tuple>items)[index])
+                chunk = variable_element(narrow, (<tuple>items)[index], e.surrogates)
                 chunks.append(chunk)
                 total += len(chunk)
                 check_output(e, total)
             write_chunks(w, narrow, wide, chunks)
         else:
             code = narrow
-            if narrow != wide and not narrow_fits(narrow, <tuple>items):
+            if narrow != wide and (e.wide_arrays or not narrow_fits(narrow, <tuple>items)):
                 code = wide
             w_byte(w, code)
             for index in range(n):
@@ -202,7 +202,7 @@ cdef bint narrow_fits(unsigned int narrow, tuple items) except -1:
     return True
 
 
-cdef object variable_element(unsigned int narrow, object item):
+cdef object variable_element(unsigned int narrow, object item, bint surrogates):
     """One binary, string or symbol element's bytes (an ASCII str stands for its own)."""
     if narrow == C_VBIN8:
         return item if type(item) is bytes else bytes(item)
@@ -210,7 +210,7 @@ cdef object variable_element(unsigned int narrow, object item):
         return item
     if narrow == C_SYM8:
         return str.encode(item, "ascii")
-    return utf8_bytes(item, False)
+    return utf8_bytes(item, False, surrogates)
 
 
 cdef int write_chunks(Writer* w, unsigned int narrow, unsigned int wide, list chunks) except -1:

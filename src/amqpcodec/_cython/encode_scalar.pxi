@@ -143,12 +143,20 @@ cdef int write_variable_buffer(
     return w_buffer(w, data)
 
 
-cdef object utf8_bytes(object value, bint bound):
-    """UTF-8 of a str: ``value.encode`` (``bound``) or ``str.encode``, as _pure calls it."""
+cdef object utf8_bytes(object value, bint bound, bint surrogates):
+    """UTF-8 of a str: ``value.encode`` (``bound``) or ``str.encode``, as _pure calls it;
+    with ``surrogates`` (``unicode_errors="surrogateescape"``) a str that fails is
+    encoded again with that handler (``_pure.encoder._escaped_utf8``)."""
     try:
         return value.encode("utf-8") if bound else str.encode(value, "utf-8")
     except UnicodeEncodeError as error:
-        raise EncodeError(_text.lone_surrogate(error)) from None
+        failed = error
+    if surrogates:
+        try:
+            return str.encode(value, "utf-8", "surrogateescape")
+        except UnicodeEncodeError as again:
+            failed = again
+    raise EncodeError(_text.lone_surrogate(failed)) from None
 
 
 cdef int enc_string(Writer* w, object value, Encoder* e) except -1:
@@ -156,7 +164,7 @@ cdef int enc_string(Writer* w, object value, Encoder* e) except -1:
     cdef PyObject* raw
     cdef object data
     if type(value) is not str:
-        data = utf8_bytes(value, True)
+        data = utf8_bytes(value, True, e.surrogates)
         return write_variable_buffer(w, C_STR8, C_STR32, data, len(data), e)
     if PyUnicode_IS_ASCII(value):
         return write_variable(w, C_STR8, C_STR32, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value), e)
@@ -165,8 +173,8 @@ cdef int enc_string(Writer* w, object value, Encoder* e) except -1:
         if not PyErr_ExceptionMatches(UnicodeEncodeError):
             return -1
         PyErr_Clear()
-        utf8_bytes(value, True)
-        raise AssertionError("UTF-8 encoding failed once and succeeded twice")
+        data = utf8_bytes(value, True, e.surrogates)
+        return write_variable_buffer(w, C_STR8, C_STR32, data, len(data), e)
     data = steal(raw)
     return write_variable(w, C_STR8, C_STR32, PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), e)
 

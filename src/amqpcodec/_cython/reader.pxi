@@ -21,6 +21,9 @@ cdef struct Reader:
     PyObject* budget
     int64_t zero_width
     bint zero_width_loaded
+    # unicode_errors="surrogateescape" (_pure.decoder._Bounds.surrogates): read only
+    # once a string failed to decode as UTF-8.
+    bint surrogates
 
 
 cdef inline int reader_init(Reader* r, const unsigned char* data, Py_ssize_t origin, object limits) except -1:
@@ -29,6 +32,7 @@ cdef inline int reader_init(Reader* r, const unsigned char* data, Py_ssize_t ori
     r.limits = <PyObject*>limits
     r.budget = NULL
     r.zero_width_loaded = False
+    r.surrogates = False
     cdef KnownLimits* known = known_limits(limits)
     if known != NULL:
         r.max_depth, r.depth_hard, r.max_items, r.max_pairs = known.depth, known.hard, known.items, known.pairs

@@ -132,10 +132,14 @@ cdef struct Encoder:
     bint pairs_loaded
     int64_t max_output  # max_message_size
     bint output_loaded
+    # The call's options (``encode``): _pure.encoder._Options.
+    bint wide_arrays
+    bint surrogates
 
 
 cdef inline int encoder_init(Encoder* e, object limits) except -1:
     e.limits = <PyObject*>limits
+    e.wide_arrays = e.surrogates = False
     cdef KnownLimits* known = known_limits(limits)
     if known != NULL:
         e.max_depth, e.depth_hard, e.max_items, e.max_pairs = known.depth, known.hard, known.items, known.pairs

@@ -11,6 +11,7 @@ from typing import Any
 from .. import _errortext as _text
 from .._buffers import flat_view
 from .._decimal import bid_to_decimal
+from .._seam import check_unicode_errors
 from .._spec import ENCODING_BY_CODE, ZERO_WIDTH_CODES, Code
 from ..errors import DecodeError, IncompleteError, LimitExceededError
 from ..limits import MAX_KEYS_PER_HASH, Limits
@@ -44,19 +45,22 @@ class _Bounds:
     the call may decode (``Limits.max_container_items``; a caller may pass one list to
     several calls so they share it, as the message layer does for one message)."""
 
-    __slots__ = ("max_container_items", "max_depth", "max_map_entries", "zero_width")
+    __slots__ = ("max_container_items", "max_depth", "max_map_entries", "surrogates", "zero_width")
 
-    def __init__(self, limits: Limits, budget: list[int] | None) -> None:
+    def __init__(self, limits: Limits, budget: list[int] | None, surrogates: bool = False) -> None:
         self.max_depth = limits.max_depth
         self.max_container_items = limits.max_container_items
         self.max_map_entries = limits.max_map_entries
         self.zero_width = [limits.max_container_items] if budget is None else budget
+        #: ``unicode_errors="surrogateescape"``: read only once a string failed as UTF-8.
+        self.surrogates = surrogates
 
     def afresh(self) -> _Bounds:
         """The same bounds with a full zero-width budget (to walk decoded bytes again)."""
         again = _new_object(_Bounds)
         again.max_depth, again.max_container_items = self.max_depth, self.max_container_items
         again.max_map_entries, again.zero_width = self.max_map_entries, [self.max_container_items]
+        again.surrogates = self.surrogates
         return again
 
 
@@ -221,7 +225,9 @@ def _d_decimal(width: int, cls: type[Decimal]) -> Callable[[Any, int], Any]:
     return convert
 
 
-def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int, int], Any]) -> Handler:
+def _variable(
+    width: int, what: str, code: int, convert: Callable[[Any, int, int, int, _Bounds], Any]
+) -> Handler:
     size_field = _u8 if width == 1 else _u32
 
     def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
@@ -232,7 +238,7 @@ def _variable(width: int, what: str, code: int, convert: Callable[[Any, int, int
         stop = start + size
         if stop > end:
             raise _truncated(what, off, width + size, end)
-        return convert(buf, start, stop, off), stop
+        return convert(buf, start, stop, off, limits), stop
 
     return handler
 
@@ -255,7 +261,18 @@ def _d_str8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[
     try:
         return str(buf[off + 1 : stop], "utf-8"), stop
     except UnicodeDecodeError as error:
-        raise DecodeError(_text.invalid_utf8(error), offset=off, constructor=0xA1) from None
+        return _not_utf8(buf, off + 1, stop, off, 0xA1, error, limits), stop
+
+
+def _not_utf8(
+    buf: Any, start: int, stop: int, off: int, code: int, error: UnicodeDecodeError, limits: _Bounds
+) -> str:
+    """A string whose bytes are not UTF-8: with ``unicode_errors="surrogateescape"``, the
+    str with each bad byte as U+DC80..U+DCFF (``_seam.UNICODE_ERRORS``), else the
+    ``DecodeError`` at the size field (``off``)."""
+    if limits.surrogates:
+        return str(buf[start:stop], "utf-8", "surrogateescape")
+    raise DecodeError(_text.invalid_utf8(error), offset=off, constructor=code) from None
 
 
 def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
@@ -270,22 +287,22 @@ def _d_sym8(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[
         raise DecodeError(_text.SYMBOL_NOT_ASCII, offset=off, constructor=0xA3) from None
 
 
-def _c_binary(buf: Any, start: int, stop: int, off: int) -> bytes:
+def _c_binary(buf: Any, start: int, stop: int, off: int, limits: _Bounds) -> bytes:
     return bytes(buf[start:stop])
 
 
-def _string_converter(code: int) -> Callable[[Any, int, int, int], str]:
-    def convert(buf: Any, start: int, stop: int, off: int) -> str:
+def _string_converter(code: int) -> Callable[[Any, int, int, int, _Bounds], str]:
+    def convert(buf: Any, start: int, stop: int, off: int, limits: _Bounds) -> str:
         try:
             return str(buf[start:stop], "utf-8")
         except UnicodeDecodeError as error:
-            raise DecodeError(_text.invalid_utf8(error), offset=off, constructor=code) from None
+            return _not_utf8(buf, start, stop, off, code, error, limits)
 
     return convert
 
 
-def _symbol_converter(code: int) -> Callable[[Any, int, int, int], Symbol]:
-    def convert(buf: Any, start: int, stop: int, off: int) -> Symbol:
+def _symbol_converter(code: int) -> Callable[[Any, int, int, int, _Bounds], Symbol]:
+    def convert(buf: Any, start: int, stop: int, off: int, limits: _Bounds) -> Symbol:
         try:
             return _new_str(Symbol, str(buf[start:stop], "ascii"))
         except UnicodeDecodeError:
@@ -719,7 +736,9 @@ def _build_inline_scalars() -> list[tuple[int, Any, Any] | None]:
 _INLINE_SCALARS = _build_inline_scalars()
 
 
-def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | None = None) -> tuple[Any, int]:
+def decode_prefix(
+    data: Any, offset: int, limits: Limits, budget: list[int] | None = None, unicode_errors: str = "strict"
+) -> tuple[Any, int]:
     """Decode the one value starting at ``offset``; return it and the offset after it.
 
     An ``offset`` outside ``0 .. len(data)`` is a caller's mistake (``ValueError``), and
@@ -727,8 +746,10 @@ def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | No
     *in the bytes* is an :class:`~amqpcodec.errors.AMQPCodecError`.  ``budget``: a
     one-item list of the zero-width array elements this call may still decode, shared
     with other calls and updated in place; by default the call has its own, of
-    ``limits.max_container_items`` (``Limits`` docstring).
+    ``limits.max_container_items`` (``Limits`` docstring).  ``unicode_errors``: one of
+    ``_seam.UNICODE_ERRORS`` (``ValueError`` for any other).
     """
+    surrogates = unicode_errors != "strict" and check_unicode_errors(unicode_errors) != "strict"
     buf = data if type(data) is bytes else flat_view(data)
     end = len(buf)
     if offset < 0 or offset > end:
@@ -736,6 +757,6 @@ def decode_prefix(data: Any, offset: int, limits: Limits, budget: list[int] | No
     if offset >= end:
         raise IncompleteError(_text.NO_BYTES, offset=offset)
     try:
-        return _DECODERS[buf[offset]](buf, offset + 1, end, 0, _Bounds(limits, budget))
+        return _DECODERS[buf[offset]](buf, offset + 1, end, 0, _Bounds(limits, budget, surrogates))
     except RecursionError:
         raise LimitExceededError(_text.STACK_EXHAUSTED, offset=offset, limit="max_depth") from None

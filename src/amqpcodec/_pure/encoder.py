@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from .. import _errortext as _text
 from .._decimal import decimal_to_bid
+from .._seam import AMQP091_ONLY, check_unicode_errors
 from .._spec import ARRAY_ELEMENT_CODES, Code
 from ..errors import EncodeError, UnsupportedTypeError
 from ..limits import Limits
@@ -68,13 +69,48 @@ class _EncodeLimits(Protocol):
     def max_message_size(self) -> int: ...
 
 
+class _Options:
+    """A call's ``Limits`` with its encode options (``encode``'s ``wide_arrays`` and
+    ``unicode_errors``), made only when an option is not the default: the encoders read
+    an option with ``getattr(limits, name, False)``, on their rare paths only (an
+    array's constructor, a string that is not valid UTF-8), so a call with the defaults
+    passes the ``Limits`` itself and costs nothing more."""
+
+    __slots__ = (
+        "max_container_items",
+        "max_depth",
+        "max_map_entries",
+        "max_message_size",
+        "surrogates",
+        "wide_arrays",
+    )
+
+    def __init__(self, limits: _EncodeLimits, wide_arrays: bool, surrogates: bool) -> None:
+        self.max_depth = limits.max_depth
+        self.max_container_items = limits.max_container_items
+        self.max_map_entries = limits.max_map_entries
+        self.max_message_size = limits.max_message_size
+        self.wide_arrays = wide_arrays
+        self.surrogates = surrogates
+
+
 class _Shifted:
     """The limits for encoding into scratch space whose bytes will come out ``shift``
     bytes further along (arrays of compound elements, ``_e_array``): its
     ``max_message_size`` is less by ``shift``, so the output checks stay what they are
-    on the real output; ``limits`` is the caller's, for the error message."""
+    on the real output; ``limits`` is the caller's, for the error message.  The
+    caller's options (``_Options``) carry over."""
 
-    __slots__ = ("limits", "max_container_items", "max_depth", "max_map_entries", "max_message_size", "shift")
+    __slots__ = (
+        "limits",
+        "max_container_items",
+        "max_depth",
+        "max_map_entries",
+        "max_message_size",
+        "shift",
+        "surrogates",
+        "wide_arrays",
+    )
 
     def __init__(self, limits: _EncodeLimits, shift: int) -> None:
         outer = limits if type(limits) is _Shifted else None
@@ -84,6 +120,8 @@ class _Shifted:
         self.max_container_items = limits.max_container_items
         self.max_map_entries = limits.max_map_entries
         self.max_message_size = limits.max_message_size - shift
+        self.wide_arrays: bool = getattr(limits, "wide_arrays", False)
+        self.surrogates: bool = getattr(limits, "surrogates", False)
 
 
 Encoder = Callable[[bytearray, Any, int, _EncodeLimits], None]
@@ -251,8 +289,20 @@ def _e_string(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> 
     try:
         data = value.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise EncodeError(_text.lone_surrogate(error)) from None
+        data = _escaped_utf8(value, error, limits)
     _write_variable(out, 0xA1, 0xB1, data, len(data), limits)
+
+
+def _escaped_utf8(value: Any, error: UnicodeEncodeError, limits: _EncodeLimits) -> bytes:
+    """A str that is not valid Unicode (lone surrogates): with ``unicode_errors=
+    "surrogateescape"`` the bytes the decoder escaped as U+DC80..U+DCFF, written back as
+    they were; any other surrogate, or the strict default, is an ``EncodeError``."""
+    if getattr(limits, "surrogates", False):
+        try:
+            return str.encode(value, "utf-8", "surrogateescape")
+        except UnicodeEncodeError as again:
+            error = again
+    raise EncodeError(_text.lone_surrogate(error)) from None
 
 
 def _e_symbol(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> None:
@@ -264,7 +314,8 @@ def _encoder_for(value: Any) -> Encoder:
     """The encoder for a type not in ``_ENCODERS`` by exact type (then cached there).
 
     Subclasses use their nearest base's encoder (enum members of ``UByte``, ``Symbol``
-    ...); a class with an ``__amqp__()`` method (composites, ``Role``) is encoded as the
+    ...); a class marked 0-9-1-only (``_seam.AMQP091_ONLY``) is refused first, before
+    its bases are looked at; a class with an ``__amqp__()`` method (composites, ``Role``) is encoded as the
     value that method returns; any other ``Mapping`` as a map.  A hooked class gets
     :func:`_e_amqp_hook` and is cached in ``_HOOKED``, never in ``_ENCODERS``, so the
     compound encoders meet its values on their slow path (:func:`_unhook`).
@@ -275,6 +326,8 @@ def _encoder_for(value: Any) -> Encoder:
         return encoder
     if cls in _HOOKED:
         return _e_amqp_hook
+    if getattr(cls, AMQP091_ONLY, False):
+        raise UnsupportedTypeError(_text.amqp091_only(cls))
     for base in cls.__mro__[1:]:
         encoder = _ENCODERS.get(base)
         if encoder is _e_composite and not _encodes_as_composite(cls):
@@ -611,6 +664,8 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
                     out += body
         elif element_type in _VARIABLE_ELEMENT:
             encode_item = _VARIABLE_ELEMENT[element_type]
+            if encode_item is _string_bytes and getattr(limits, "surrogates", False):
+                encode_item = _escaped_string_bytes
             chunks = []
             total = len(out)
             for index, item in enumerate(items):  # noqa: B007 (index names the path on error)
@@ -630,7 +685,8 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
                     out += _u32.pack(len(chunk))
                     out += chunk
         else:
-            code = narrow if _narrow_fits(element_type, items) else wide
+            wide_arrays = getattr(limits, "wide_arrays", False)
+            code = narrow if not wide_arrays and _narrow_fits(element_type, items) else wide
             out.append(code)
             write = _FIXED_ELEMENT[code]
             for index, item in enumerate(items):  # noqa: B007 (index names the path on error)
@@ -643,6 +699,14 @@ def _e_array(out: bytearray, value: Any, depth: int, limits: _EncodeLimits) -> N
 def _string_bytes(value: Any) -> bytes:
     try:
         return str.encode(value, "utf-8")
+    except UnicodeEncodeError as error:
+        raise EncodeError(_text.lone_surrogate(error)) from None
+
+
+def _escaped_string_bytes(value: Any) -> bytes:
+    """``_string_bytes`` for a call with ``unicode_errors="surrogateescape"``."""
+    try:
+        return str.encode(value, "utf-8", "surrogateescape")
     except UnicodeEncodeError as error:
         raise EncodeError(_text.lone_surrogate(error)) from None
 
@@ -770,12 +834,21 @@ _ENCODERS: dict[type, Encoder] = {
 }
 
 
-def encode(value: Any, limits: Limits) -> bytes:
+def encode(value: Any, limits: Limits, wide_arrays: bool = False, unicode_errors: str = "strict") -> bytes:
     """The canonical AMQP encoding of ``value`` (see README, "Canonical encoding"), at
-    most ``limits.max_message_size`` bytes (module docstring)."""
+    most ``limits.max_message_size`` bytes (module docstring).
+
+    ``wide_arrays``: arrays of uint, ulong, int and long always take the 4- or 8-byte
+    element constructor, never the 1-byte 0x52-0x55 (``_seam.EncodeOptions``);
+    ``unicode_errors="surrogateescape"``: a str holding U+DC80..U+DCFF (what the
+    decoder makes of bytes that are not UTF-8) is written as those bytes.
+    """
     out = bytearray()
+    bound: _EncodeLimits = limits
+    if wide_arrays or unicode_errors != "strict":
+        bound = _Options(limits, wide_arrays, check_unicode_errors(unicode_errors) != "strict")
     try:
-        (_ENCODERS.get(type(value)) or _encoder_for(value))(out, value, 0, limits)
+        (_ENCODERS.get(type(value)) or _encoder_for(value))(out, value, 0, bound)
         if len(out) > limits.max_message_size:
             raise _too_large(len(out), limits)
     except RecursionError:

@@ -62,7 +62,7 @@ from typing import Any, Literal, NoReturn
 
 from .._backend import current
 from .._composite import REGISTRY, Composite, to_typed
-from .._seam import FramePlan
+from .._seam import FramePlan, check_unicode_errors
 from ..errors import DecodeError, FramingError, IncompleteError, LimitExceededError, UnsupportedProtocolError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..performatives import SaslOutcome
@@ -157,10 +157,27 @@ class FrameReader:
     one reader per connection direction.
     """
 
-    __slots__ = ("_base", "_buf", "_eof", "_fatal", "_max_frame_size", "_phase", "_pos", "limits")
+    __slots__ = (
+        "_base",
+        "_buf",
+        "_eof",
+        "_fatal",
+        "_max_frame_size",
+        "_phase",
+        "_pos",
+        "limits",
+        "unicode_errors",
+    )
 
-    def __init__(self, *, limits: Limits = DEFAULT_LIMITS, expect_header: bool = True) -> None:
+    def __init__(
+        self, *, limits: Limits = DEFAULT_LIMITS, expect_header: bool = True, unicode_errors: str = "strict"
+    ) -> None:
         self.limits = limits
+        #: For the strings in performatives (``_seam.UNICODE_ERRORS``): with
+        #: ``"surrogateescape"`` a string that is not UTF-8 decodes instead of failing
+        #: its frame (the compiled path reads strictly; such a frame is read again by
+        #: this module's own code, with the option).
+        self.unicode_errors = check_unicode_errors(unicode_errors)
         self._max_frame_size = limits.max_frame_size
         self._buf = bytearray()
         self._pos = 0
@@ -379,7 +396,10 @@ class FrameReader:
         """Decode the described performative opening a frame body (§2.3.2); return it and its end."""
         where = f" in the frame at offset {offset}"
         try:
-            value, used = current().decode_prefix(body, 0, self.limits)
+            if self.unicode_errors == "strict":
+                value, used = current().decode_prefix(body, 0, self.limits)
+            else:
+                value, used = current().decode_prefix(body, 0, self.limits, None, self.unicode_errors)
         except IncompleteError as error:
             raise _in_frame(
                 DecodeError(

@@ -25,6 +25,7 @@ from typing import Any
 
 from .._backend import current
 from .._composite import field_path
+from .._seam import PLAIN_ENCODING, EncodeOptions, encode_options
 from ..errors import FRAME_SIZE_TOO_SMALL, EncodeError, UnsupportedTypeError
 from ..limits import DEFAULT_LIMITS
 from ..performatives import Performative, SaslBody, Transfer
@@ -42,8 +43,9 @@ from .records import (
 __all__ = ["encode_frame", "encode_transfer"]
 
 
-def _encode_body(performative: Any) -> tuple[int, bytes]:
-    """The frame type and encoded bytes of a frame body's performative."""
+def _encode_body(performative: Any, options: EncodeOptions = PLAIN_ENCODING) -> tuple[int, bytes]:
+    """The frame type and encoded bytes of a frame body's performative (``options``: the
+    caller's ``wide_arrays`` and ``unicode_errors``, handed to the value backend)."""
     if isinstance(performative, Performative):
         frame_type = _AMQP_FRAME
     elif isinstance(performative, SaslBody):
@@ -56,7 +58,9 @@ def _encode_body(performative: Any) -> tuple[int, bytes]:
             path="performative",
         )
     try:
-        return frame_type, current().encode(performative, DEFAULT_LIMITS)
+        if options is PLAIN_ENCODING:
+            return frame_type, current().encode(performative, DEFAULT_LIMITS)
+        return frame_type, current().encode(performative, DEFAULT_LIMITS, *options)
     except EncodeError as error:
         error.path = field_path(performative, error.path)
         raise
@@ -104,21 +108,27 @@ def encode_frame(
     payload: bytes | bytearray | memoryview = b"",
     *,
     max_frame_size: int | None = None,
+    wide_arrays: bool = False,
+    unicode_errors: str = "strict",
 ) -> bytes:
     """One frame (§2.3.1): header (DOFF 2), the performative's canonical encoding, payload.
 
     The frame type comes from the body's class (``SaslBody`` → 0x01, else 0x00);
     ``None`` makes an empty (heartbeat) frame.  A performative that cannot fit
     ``max_frame_size`` raises ``EncodeError`` with condition ``amqp:frame-size-too-small``;
-    performative plus payload over it is an ``EncodeError`` too.
+    performative plus payload over it is an ``EncodeError`` too.  ``wide_arrays`` and
+    ``unicode_errors``: for the performative, as in ``Message.encode``.
     """
+    options = PLAIN_ENCODING
+    if wide_arrays or unicode_errors != "strict":
+        options = encode_options(wide_arrays, unicode_errors)
     _check_channel(channel)
     data = _payload_bytes(payload)
     if performative is None:
         if len(data):
             raise EncodeError("an empty (heartbeat) frame carries no payload", path="payload")
         return _frame(_AMQP_FRAME, channel, b"", b"", _limit(max_frame_size))
-    frame_type, body = _encode_body(performative)
+    frame_type, body = _encode_body(performative, options)
     if frame_type == _SASL_FRAME and len(data):
         raise EncodeError("a SASL frame holds exactly one SASL body and no payload", path="payload")
     return _frame(frame_type, channel, body, data, _limit(max_frame_size))
@@ -130,12 +140,19 @@ def encode_transfer(
     *,
     channel: int = 0,
     max_frame_size: int,
+    wide_arrays: bool = False,
+    unicode_errors: str = "strict",
 ) -> list[bytes]:
     """A delivery's transfer frames (§2.6.14, §2.7.5), split to fit ``max_frame_size``.
 
     ``more=True`` on every frame but the last; delivery-id, delivery-tag and
-    message-format only on the first.
+    message-format only on the first.  ``wide_arrays`` and ``unicode_errors``: for the
+    transfer performative, as in ``Message.encode`` (the payload is bytes already: encode
+    the message with the same options).
     """
+    options = PLAIN_ENCODING
+    if wide_arrays or unicode_errors != "strict":
+        options = encode_options(wide_arrays, unicode_errors)
     if not isinstance(transfer, Transfer):
         raise UnsupportedTypeError(
             f"encode_transfer needs a Transfer, not {type(transfer).__name__}", path="transfer"
@@ -143,14 +160,14 @@ def encode_transfer(
     _check_channel(channel)
     data = _payload_bytes(payload)
     limit = _limit(max_frame_size)
-    _, single = _encode_body(transfer)
+    _, single = _encode_body(transfer, options)
     if _FRAME_HEADER_SIZE + len(single) + len(data) <= limit:
         return [_frame(_AMQP_FRAME, channel, single, data, limit)]
     continuation = transfer.replace(delivery_id=None, delivery_tag=None, message_format=None)
     bodies = [
-        _encode_body(transfer.replace(more=True))[1],
-        _encode_body(continuation.replace(more=True))[1],
-        _encode_body(continuation)[1],
+        _encode_body(transfer.replace(more=True), options)[1],
+        _encode_body(continuation.replace(more=True), options)[1],
+        _encode_body(continuation, options)[1],
     ]
     first, middle, last = (limit - _FRAME_HEADER_SIZE - len(body) for body in bodies)
     if min(first, middle, last) < 1:

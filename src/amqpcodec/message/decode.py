@@ -34,6 +34,7 @@ Decisions where the contract is silent:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import struct
 from typing import Any
 
@@ -203,11 +204,15 @@ _DEFAULT_INNER = dataclasses.replace(DEFAULT_LIMITS, max_depth=DEFAULT_LIMITS.ma
 _INNER: dict[Limits, Limits] = {}
 
 
-def _decode_value(buf: Any, offset: int, limits: Limits, budget: list[int] | None) -> tuple[Any, int]:
+def _decode_value(
+    buf: Any, offset: int, limits: Limits, budget: list[int] | None, unicode_errors: str = "strict"
+) -> tuple[Any, int]:
     """The live backend's ``decode_prefix``, sharing ``budget`` (the zero-width array
     elements left, ``Limits``) with the other calls of one decode; ``None``: a call of
-    its own."""
-    return current().decode_prefix(buf, offset, limits, budget)
+    its own.  ``unicode_errors`` is passed on only when it is not the default."""
+    if unicode_errors == "strict":
+        return current().decode_prefix(buf, offset, limits, budget)
+    return current().decode_prefix(buf, offset, limits, budget, unicode_errors)
 
 
 # --------------------------------------------------------------------------- sections
@@ -220,12 +225,13 @@ def _read_value(
     inner: Limits | None,
     limits: Limits,
     budget: list[int] | None = None,
+    unicode_errors: str = "strict",
 ) -> tuple[Any, int]:
     """Decode a section's value: alone with ``inner`` limits, or inside its described value."""
     if inner is None:
-        described, stop = _decode_value(buf, start, limits, budget)
+        described, stop = _decode_value(buf, start, limits, budget, unicode_errors)
         return described.value, stop
-    return _decode_value(buf, value_start, inner, budget)
+    return _decode_value(buf, value_start, inner, budget, unicode_errors)
 
 
 def _annotate(error: DecodeError, kind: int, value_start: int, inner: Limits | None, limits: Limits) -> None:
@@ -244,12 +250,18 @@ def _annotate(error: DecodeError, kind: int, value_start: int, inner: Limits | N
 
 
 def _read_section(
-    kind: int, buf: Any, start: int, value_start: int, limits: Limits, budget: list[int] | None = None
+    kind: int,
+    buf: Any,
+    start: int,
+    value_start: int,
+    limits: Limits,
+    budget: list[int] | None = None,
+    unicode_errors: str = "strict",
 ) -> tuple[Any, int]:
     """Decode the section at ``start`` (checked by ``_section_head``): (section, end)."""
     inner = _inner_limits(limits)
     try:
-        value, stop = _read_value(buf, start, value_start, inner, limits, budget)
+        value, stop = _read_value(buf, start, value_start, inner, limits, budget, unicode_errors)
         return _BUILDERS[kind](value), stop
     except DecodeError as error:
         _annotate(error, kind, value_start, inner, limits)
@@ -286,9 +298,10 @@ def _next_section(buf: Any, pos: int, end: int, last: int, last_slot: int) -> tu
     return kind, value_start, slot
 
 
-def _decode_sections(buf: Any, limits: Limits) -> list[Any]:
+def _decode_sections(buf: Any, limits: Limits, unicode_errors: str = "strict") -> list[Any]:
     """The seven sections (``None`` where absent) of the message that is all of ``buf``
-    (§3.2), each decoded and checked: the eager walk."""
+    (§3.2), each decoded and checked: the eager walk.  ``unicode_errors``: for the
+    strings in them (``_seam.UNICODE_ERRORS``)."""
     end = len(buf)
     values: list[Any] = [None] * 7
     body: list[Any] = []
@@ -296,13 +309,15 @@ def _decode_sections(buf: Any, limits: Limits) -> list[Any]:
     inner = _inner_limits(limits)
     budget = [limits.max_container_items]  # one zero-width budget for every section
     decode_prefix = current().decode_prefix
+    if unicode_errors != "strict":
+        decode_prefix = functools.partial(decode_prefix, unicode_errors=unicode_errors)
     while pos < end:
         kind, value_start, slot = _next_section(buf, pos, end, last, last_slot)
         try:
             if inner is not None:
                 value, stop = decode_prefix(buf, value_start, inner, budget)
             else:
-                value, stop = _read_value(buf, pos, value_start, inner, limits, budget)
+                value, stop = _read_value(buf, pos, value_start, inner, limits, budget, unicode_errors)
             section = _BUILDERS[kind](value)
         except DecodeError as error:
             _annotate(error, kind, value_start, inner, limits)
@@ -388,13 +403,14 @@ def _scan_sections(raw: bytes, limits: Limits) -> list[_Span | None]:
     return spans
 
 
-def _decode_span(buf: Any, span: _Span, limits: Limits, index: int) -> Any:
+def _decode_span(buf: Any, span: _Span, limits: Limits, index: int, unicode_errors: str = "strict") -> Any:
     """The value of message slot ``index`` decoded from its ``span`` of ``buf``: a lazy
     section's first read."""
     parts = span[2]
     budget = [limits.max_container_items] if len(parts) > 1 else None  # one for the whole body
     sections = [
-        _read_section(kind, buf, start, value_start, limits, budget)[0] for kind, start, value_start in parts
+        _read_section(kind, buf, start, value_start, limits, budget, unicode_errors)[0]
+        for kind, start, value_start in parts
     ]
     if index != _BODY:
         return sections[0]

@@ -24,6 +24,7 @@ from typing import Any
 
 from .._backend import current
 from .._composite import Composite
+from .._seam import PLAIN_ENCODING, EncodeOptions
 from .._spec import Code
 from ..errors import EncodeError
 from ..limits import Limits
@@ -34,10 +35,18 @@ __all__: list[str] = []  # the message layer's own: ``model`` uses them
 _u32 = struct.Struct(">I")
 
 
-def _encode_section(parts: list[Any], section: Any, limits: Limits, path: str, total: int) -> int:
+def _encode_section(
+    parts: list[Any],
+    section: Any,
+    limits: Limits,
+    path: str,
+    total: int,
+    options: EncodeOptions = PLAIN_ENCODING,
+) -> int:
     """Append the canonical bytes of one section to ``parts``, which hold ``total`` bytes;
     return their new total.  Encode errors get a section path, and so does passing
-    ``max_message_size`` (each section's own encoding stops there, ``Limits``)."""
+    ``max_message_size`` (each section's own encoding stops there, ``Limits``).
+    ``options`` are handed to the value backend when they are not the defaults."""
     if type(section) is Data:
         value = section.value
         size = len(value)
@@ -51,7 +60,10 @@ def _encode_section(parts: list[Any], section: Any, limits: Limits, path: str, t
         total += len(parts[-2]) + size
     else:
         try:
-            data = current().encode(section, limits)
+            if options is PLAIN_ENCODING:
+                data = current().encode(section, limits)
+            else:
+                data = current().encode(section, limits, *options)
         except EncodeError as error:
             raise _section_error(error, section, path) from None
         parts.append(data)

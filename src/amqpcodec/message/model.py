@@ -46,7 +46,7 @@ from .. import _jsonform
 from .._backend import current
 from .._buffers import flat_view
 from .._composite import REGISTRY, Composite
-from .._seam import MessagePlan
+from .._seam import PLAIN_ENCODING, MessagePlan, check_unicode_errors, encode_options
 from .._spec import Category
 from ..errors import DecodeError, EncodeError
 from ..limits import DEFAULT_LIMITS, Limits
@@ -115,7 +115,10 @@ class _Slot(Generic[_T]):
 
 
 #: Message slots: the seven sections (in ``_ATTRS`` order), then the lazy state.
-_MESSAGE_SLOTS = (*_ATTRS, "_limits", "_raw", "_spans")
+#: ``_unicode_errors`` is set only on a lazy message decoded with a ``unicode_errors``
+#: other than ``"strict"`` (read with ``getattr``, default ``"strict"``), so the compiled
+#: paths, which fill the slots before it, never touch it.
+_MESSAGE_SLOTS = (*_ATTRS, "_limits", "_raw", "_spans", "_unicode_errors")
 _INDEX = {attr: index for index, attr in enumerate(_ATTRS)}
 
 
@@ -198,7 +201,9 @@ class Message:
     # --- decoding -------------------------------------------------------------------
 
     @classmethod
-    def decode(cls, data: Any, *, lazy: bool = False, limits: Limits = DEFAULT_LIMITS) -> Message:
+    def decode(
+        cls, data: Any, *, lazy: bool = False, limits: Limits = DEFAULT_LIMITS, unicode_errors: str = "strict"
+    ) -> Message:
         """Decode one message from ``data`` (any contiguous bytes-like object), §3.2.
 
         Raises :class:`~amqpcodec.errors.IncompleteError` when the input ends inside a
@@ -207,7 +212,15 @@ class Message:
         at all or after the footer, and :class:`~amqpcodec.errors.LimitExceededError`
         for a payload over ``limits.max_message_size``.  With ``lazy=True`` only the
         section structure is checked now; each section is decoded on first access.
+
+        ``unicode_errors="surrogateescape"`` decodes a string that is not UTF-8 (as some
+        peers send, Part 1 §1.6.20 notwithstanding) to a str holding U+DC80..U+DCFF for
+        its bad bytes instead of raising; ``encode`` with the same option writes them
+        back unchanged.  A lazy message keeps the option for its sections' first reads.
+        Any other value than ``"strict"`` or ``"surrogateescape"`` is a ``ValueError``.
         """
+        if unicode_errors != "strict":
+            return _decode_tolerant(cls, data, lazy, limits, check_unicode_errors(unicode_errors))
         if lazy:
             if type(data) is bytes:
                 raw = data
@@ -240,22 +253,31 @@ class Message:
         message does not have (not thread-safe: first access)."""
         spans = self._spans
         span = None if spans is None else spans[index]
-        value = None if span is None else _decode_span(self._raw, span, self._limits, index)
+        value = None if span is None else _decode_lazy(self, span, index)
         _SECTION_SETTERS[index](self, value)
         return value
 
     # --- encoding -------------------------------------------------------------------
 
-    def encode(self, *, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    def encode(
+        self, *, limits: Limits = DEFAULT_LIMITS, wide_arrays: bool = False, unicode_errors: str = "strict"
+    ) -> bytes:
         """The message's bytes: each section in §3.2 order, canonically encoded, except
         lazy sections not reassigned since decoding, which keep their original bytes.
 
+        ``wide_arrays=True`` writes the elements of uint, ulong, int and long arrays with
+        their 4- or 8-byte constructors, never the one-byte 0x52-0x55 (for peers such as
+        RabbitMQ 3.10 that cannot read those in an array); ``unicode_errors=
+        "surrogateescape"`` writes strings decoded with that option back to their bytes.
         Raises :class:`~amqpcodec.errors.EncodeError` with a path such as
         ``application_properties['k']`` or ``properties.to``.
         """
         spans = self._spans
         compiled = current().compiled
-        if spans is None and compiled is not None:
+        options = PLAIN_ENCODING
+        if wide_arrays or unicode_errors != "strict":
+            options = encode_options(wide_arrays, unicode_errors)
+        if spans is None and compiled is not None and options is PLAIN_ENCODING:
             try:
                 data: bytes | None = compiled.encode_message(self, limits, _PLAN)
             except EncodeError:
@@ -280,11 +302,11 @@ class Message:
             if index == _BODY:
                 if type(value) is tuple:
                     for position, section in enumerate(value):
-                        size = _encode_section(parts, section, limits, f"body[{position}]", size)
+                        size = _encode_section(parts, section, limits, f"body[{position}]", size, options)
                 else:
-                    size = _encode_section(parts, value, limits, "body", size)
+                    size = _encode_section(parts, value, limits, "body", size, options)
             else:
-                size = _encode_section(parts, value, limits, _ATTRS[index], size)
+                size = _encode_section(parts, value, limits, _ATTRS[index], size, options)
         if size > limits.max_message_size:
             _too_long(size, limits)
         if raw is not None and kept == size == len(raw):
@@ -344,6 +366,9 @@ class Message:
     def __reduce__(self) -> tuple[Any, ...]:
         spans = None if self._spans is None else list(self._spans)
         limits = None if self._limits is DEFAULT_LIMITS else self._limits
+        unicode_errors = getattr(self, "_unicode_errors", "strict")
+        if unicode_errors != "strict":
+            return (_restore, (type(self), self._sections(), self._raw, spans, limits, unicode_errors))
         return (_restore, (type(self), self._sections(), self._raw, spans, limits))
 
     def _sections(self) -> list[Any]:
@@ -361,7 +386,8 @@ class Message:
 _SLOT_DESCRIPTORS = [Message.__dict__[name] for name in _MESSAGE_SLOTS]
 _SECTION_SETTERS: tuple[Callable[[Message, Any], None], ...] = tuple(d.__set__ for d in _SLOT_DESCRIPTORS[:7])
 _SECTION_GETTERS: tuple[Callable[[Message, Any], Any], ...] = tuple(d.__get__ for d in _SLOT_DESCRIPTORS[:7])
-_set_limits, _set_raw, _set_spans = (d.__set__ for d in _SLOT_DESCRIPTORS[7:])
+_set_limits, _set_raw, _set_spans = (d.__set__ for d in _SLOT_DESCRIPTORS[7:10])
+_set_unicode_errors = _SLOT_DESCRIPTORS[10].__set__
 
 
 def _new_message(cls: type[Message], values: Any, raw: bytes | None, spans: Any, limits: Limits) -> Message:
@@ -383,10 +409,46 @@ def _restore(
     raw: bytes | None,
     spans: list[_Span | None] | None,
     limits: Limits | None,
+    unicode_errors: str = "strict",
 ) -> Message:
-    return _new_message(
+    message = _new_message(
         cls, values, raw, None if spans is None else list(spans), DEFAULT_LIMITS if limits is None else limits
     )
+    if unicode_errors != "strict":
+        _set_unicode_errors(message, unicode_errors)
+    return message
+
+
+def _decode_lazy(message: Message, span: _Span, index: int) -> Any:
+    """A lazy section's first read: strictly, and only when that fails, again with the
+    message's ``unicode_errors`` if it has one (its slot is set only then; reading an
+    unset slot costs an ``AttributeError``, so it is not read on the usual path)."""
+    raw, limits = message._raw, message._limits
+    try:
+        return _decode_span(raw, span, limits, index)
+    except DecodeError:
+        unicode_errors = getattr(message, "_unicode_errors", "strict")
+        if unicode_errors == "strict":
+            raise
+    return _decode_span(raw, span, limits, index, unicode_errors)
+
+
+def _decode_tolerant(
+    cls: type[Message], data: Any, lazy: bool, limits: Limits, unicode_errors: str
+) -> Message:
+    """``Message.decode`` with a ``unicode_errors`` other than ``"strict"``: always the
+    message layer's own walks (the compiled paths decode strings strictly), with the
+    value backend's ``decode_prefix`` given the option."""
+    if lazy:
+        view = memoryview(data)
+        _check_size(view.nbytes, limits)
+        raw = data if type(data) is bytes else bytes(view)
+        message = _scan(cls, raw, limits)
+        _set_unicode_errors(message, unicode_errors)
+        return message
+    buf = data if type(data) is bytes else flat_view(data)
+    _check_size(len(buf), limits)
+    return _new_message(cls, _decode_sections(buf, limits, unicode_errors), None, None, limits)
 
 
 def _decode_eager(cls: type[Message], buf: Any, limits: Limits) -> Message:
