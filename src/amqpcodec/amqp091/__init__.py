@@ -6,7 +6,43 @@ Its names are not re-exported from :mod:`amqpcodec` (both protocols have a
 
 from __future__ import annotations
 
+from . import methods as _methods
+from .constants import (
+    FRAME_BODY,
+    FRAME_END,
+    FRAME_HEADER,
+    FRAME_HEARTBEAT,
+    FRAME_METHOD,
+    FRAME_MIN_SIZE,
+    PROTOCOL_HEADER,
+    DeliveryMode,
+    ExchangeType,
+    ReplyCode,
+)
+from .methods import *  # noqa: F403
+from .payloads import ContentHeader, decode_content_header, decode_method
+from .properties import BasicProperties
 from .tables import decode_table, encode_table
 from .values import FieldValue, Timestamp
 
-__all__ = ["FieldValue", "Timestamp", "decode_table", "encode_table"]
+__all__ = [
+    "FRAME_BODY",
+    "FRAME_END",
+    "FRAME_HEADER",
+    "FRAME_HEARTBEAT",
+    "FRAME_METHOD",
+    "FRAME_MIN_SIZE",
+    "PROTOCOL_HEADER",
+    "DeliveryMode",
+    "ExchangeType",
+    "ReplyCode",
+    "BasicProperties",
+    "ContentHeader",
+    "decode_content_header",
+    "decode_method",
+    "FieldValue",
+    "Timestamp",
+    "decode_table",
+    "encode_table",
+    *_methods.__all__,
+]
