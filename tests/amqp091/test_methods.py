@@ -147,9 +147,10 @@ def test_replace() -> None:
 
 
 def test_equality_and_hash() -> None:
-    assert BasicDeliver(
-        consumer_tag="ct", delivery_tag=7, redelivered=True, exchange="ex", routing_key="rk"
-    ) == DELIVER
+    assert (
+        BasicDeliver(consumer_tag="ct", delivery_tag=7, redelivered=True, exchange="ex", routing_key="rk")
+        == DELIVER
+    )
     assert DELIVER.replace(redelivered=False) != DELIVER
     assert TxSelectOk() != TxCommitOk() and TxCommit() == TxCommit()
     assert hash(DELIVER) == hash(DELIVER.replace())

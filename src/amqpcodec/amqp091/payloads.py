@@ -361,15 +361,20 @@ def _read_property_shortstr(data: Buffer, pos: int, end: int) -> tuple[str | byt
         return raw, stop
 
 
-def content_header_payload(properties: BasicProperties | None, body_size: int, class_id: int = 60) -> bytes:
+def content_header_payload(
+    properties: BasicProperties | None, body_size: int, class_id: int = 60, weight: int = 0
+) -> bytes:
     """Encode a content-header frame's payload (§4.2.6.1); ``None`` writes an empty flag word.
 
-    The weight is written as 0 (the spec requires it); bits 1 and 0 of the flags stay clear.
+    The weight is 0 unless given (the spec requires 0; a header read from the wire with
+    another weight is written back as it was); bits 1 and 0 of the flags stay clear.
     """
     _check_int(class_id, "short", "content_header.class_id")
     _check_int(body_size, "longlong", "content_header.body_size")
+    if weight:
+        _check_int(weight, "short", "content_header.weight")
     if properties is None:
-        return _HEADER.pack(class_id, 0, body_size, 0)
+        return _HEADER.pack(class_id, weight, body_size, 0)
     if not isinstance(properties, BasicProperties):
         raise EncodeError(
             f"expected BasicProperties, got {type(properties).__name__}", path="content_header.properties"
@@ -381,7 +386,7 @@ def content_header_payload(properties: BasicProperties | None, body_size: int, c
             continue
         flags |= mask
         _write_property(body, kind, name, value)
-    return _HEADER.pack(class_id, 0, body_size, flags) + body
+    return _HEADER.pack(class_id, weight, body_size, flags) + body
 
 
 def _write_property(out: bytearray, kind: str, name: str, value: Any) -> None:

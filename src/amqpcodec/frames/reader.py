@@ -86,6 +86,7 @@ from .records import (
     ProtocolHeader,
     _in_frame,
     _new_frame,
+    describe_non_amqp,
     describe_other_protocol,
 )
 
@@ -95,9 +96,6 @@ __all__ = ["FrameReader"]
 _HEADER, _AMQP, _SASL, _ANY = "header", "amqp", "sasl", "unknown"
 _PHASE_AFTER_HEADER = {0: _AMQP, 2: _HEADER, 3: _SASL}
 _PHASE_OF_FRAME_TYPE = {_AMQP_FRAME: _AMQP, _SASL_FRAME: _SASL}
-
-_HTTP_STARTS = (b"GET ", b"POST", b"PUT ", b"HEAD", b"HTTP", b"OPTI", b"DELE", b"PATC", b"CONN")
-
 
 # --------------------------------------------------------------------------- errors
 
@@ -118,9 +116,7 @@ def _describe_header(raw: bytes) -> str:
         return f"{name} header for version {raw[5]}.{raw[6]}.{raw[7]} ({raw!r})"
     if raw[0] == 0x16 and raw[1] == 0x03 and raw[2] <= 0x04:
         return "TLS ClientHello (TLS without the AMQP TLS header)"
-    if raw.startswith(_HTTP_STARTS):
-        return f"an HTTP request ({raw!r}; AMQP over WebSocket must be unwrapped first)"
-    return f"not a protocol header ({raw!r})"
+    return describe_non_amqp(raw)
 
 
 def _header_fault(size: int, doff: int, frame_type: int, limit: int, phase: str, raw: bytes) -> str | None:

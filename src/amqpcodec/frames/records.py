@@ -80,6 +80,20 @@ def describe_other_protocol(raw: bytes) -> str | None:
     return _OTHER_AMQP.get(bytes(raw[4:8]))
 
 
+#: How an HTTP request starts (a WebSocket upgrade, or a browser at the AMQP port).
+_HTTP_STARTS = (b"GET ", b"POST", b"PUT ", b"HEAD", b"HTTP", b"OPTI", b"DELE", b"PATC", b"CONN")
+
+
+def describe_non_amqp(raw: bytes) -> str:
+    """What the first 8 bytes of a stream that are not ``AMQP`` are: a TLS record, an
+    HTTP request, or unknown bytes (shared by the AMQP 1.0 and 0-9-1 readers)."""
+    if raw[0] == 0x16 and raw[1] == 0x03 and raw[2] <= 0x04:
+        return "a TLS record (TLS must be unwrapped before the AMQP stream is read)"
+    if raw.startswith(_HTTP_STARTS):
+        return f"an HTTP request ({raw!r}; AMQP over WebSocket must be unwrapped first)"
+    return f"not a protocol header ({raw!r})"
+
+
 def _hex(data: bytes) -> str:
     """hyperframe's style: payloads shown as truncated hex."""
     if not data:
