@@ -10,6 +10,11 @@ only, so ``json.dumps`` needs no ``default=``:
 - float, double: a JSON number, or ``"NaN"``, ``"Infinity"``, ``"-Infinity"`` (NaN
   payloads are not kept); decimals: their string (``"1.00"``, ``"-0"``, ``"sNaN"``);
 - char, string, symbol: the string; uuid: its canonical string; binary: lowercase hex;
+- a string that is not UTF-8 (decoded with ``unicode_errors="surrogateescape"``, which
+  keeps each bad byte as a surrogate U+DC80..U+DCFF) also has ``"utf8": false`` and
+  ``"hex"``, its exact bytes in lowercase hex, and its ``"value"`` is those bytes
+  decoded with U+FFFD for each bad sequence: valid Unicode that any JSON reader can
+  show, while ``"hex"`` keeps the form lossless;
 - list: a list of typed values; map: ``[[key, value], ...]`` in order, both typed;
   array: ``"element_type"``, ``"descriptor"`` if any, and typed items;
   described: ``"descriptor"`` and ``"value"``, both typed;
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import uuid as _uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -181,10 +187,31 @@ def _binary(value: Any) -> JSON:
     return {"type": "binary", "value": value.hex()}
 
 
+#: The surrogates: a str holding one is not UTF-8 text (U+DC80..U+DCFF are the bytes
+#: ``surrogateescape`` kept, PEP 383).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _string(value: str) -> JSON:
     if type(value) is not str:
         value = str.__str__(value)
+    if not value.isascii() and _SURROGATE.search(value) is not None:
+        return _not_utf8(value)
     return {"type": "string", "value": value}
+
+
+def _not_utf8(value: str) -> JSON:
+    """A string holding bytes that are not UTF-8 (module docstring): ``"utf8": false``
+    and ``"hex"``.  Escaped bytes that do spell UTF-8 (a str built so, never one
+    decoded) show as the text they encode; a str with surrogates outside U+DC80..U+DCFF,
+    which has no encoding even with ``surrogateescape``, keeps the plain form."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+        return {"type": "string", "value": raw.decode("utf-8")}  # escaped bytes that are UTF-8
+    except UnicodeEncodeError:
+        return {"type": "string", "value": value}
+    except UnicodeDecodeError:
+        return {"type": "string", "value": raw.decode("utf-8", "replace"), "utf8": False, "hex": raw.hex()}
 
 
 #: Scalars by exact type; subclasses (enum members of ``UByte``, ``Symbol`` ...) use

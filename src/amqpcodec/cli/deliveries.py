@@ -6,7 +6,10 @@ delivery's transfers; :class:`Deliveries` also keeps, for each delivery in progr
 its first frame and where its payload bytes lie in the stream (``_Pending``), so that a
 fault in a completed message is reported at the stream offset of the byte it names.  A
 completed delivery of message format 0 is decoded with
-:meth:`~amqpcodec.message.Message.decode`; a ``detach``, ``end`` or ``close`` forgets
+:meth:`~amqpcodec.message.Message.decode`, strictly first (the compiled backend's fast
+path) and, when that fails, again with ``unicode_errors="surrogateescape"``
+(``events.UNICODE_ERRORS``), so that a string that is not UTF-8 is shown, marked, instead
+of costing the message; a ``detach``, ``end`` or ``close`` forgets
 the deliveries it ends.  After any lost frame (:meth:`Deliveries.drop`: a resync, a
 gap, a frame that could not be decoded) every partial delivery is dropped, since the
 lost frame may belong to any of them, and a transfer that continues a delivery whose
@@ -25,7 +28,7 @@ from ..frames import Delivery, Frame, TransferAssembler
 from ..limits import Limits
 from ..message import Message
 from ..performatives import Close, Detach, End, Transfer
-from .events import Event, MessageEvent, error_event
+from .events import UNICODE_ERRORS, Event, MessageEvent, error_event
 
 __all__ = ["Deliveries"]
 
@@ -51,6 +54,16 @@ class _Pending:
             position -= size
         start, size = self.spans[-1] if self.spans else (self.first_offset, 0)
         return start + size
+
+
+def _decode_message(payload: bytes, limits: Limits) -> Message:
+    """The message of a delivery: strictly, then, only if that fails, with
+    ``events.UNICODE_ERRORS`` (whose error, if any, is the one reported)."""
+    try:
+        return Message.decode(payload, limits=limits)
+    except DecodeError:
+        pass
+    return Message.decode(payload, limits=limits, unicode_errors=UNICODE_ERRORS)
 
 
 class Deliveries:
@@ -125,7 +138,7 @@ class Deliveries:
         message = None
         if delivery.message_format == 0:
             try:
-                message = Message.decode(delivery.payload, limits=self.limits)
+                message = _decode_message(delivery.payload, self.limits)
             except DecodeError as error:
                 at = pending.locate(error.offset or 0)
                 text = str(error.args[0]) if error.args else ""

@@ -28,6 +28,9 @@ docstring of ``amqpcodec.frames``):
   :func:`~amqpcodec.frames.find_frame_boundary` finds the first frame and a ``resync``
   event says so (with ``skipped: 0`` when the stream starts on a frame).  Input with
   neither a header nor any frame is one ``error``.
+- A string that is not UTF-8 (Part 1 §1.6.20 says it is; some peers write bytes as
+  strings) is no fault here: frames and messages are read with ``unicode_errors=
+  "surrogateescape"`` (``events.UNICODE_ERRORS``), and the renderers mark such strings.
 - A fault in a frame body (``DecodeError``) costs that frame: an ``error`` event, and
   the reader goes on with the next frame, which SIZE locates.  So does a body that is
   a described value of an unknown descriptor (the reader yields it; §2.7 knows no such
@@ -68,6 +71,7 @@ from ..performatives import SaslBody, Transfer
 from ..types import Described
 from .deliveries import Deliveries
 from .events import (
+    UNICODE_ERRORS,
     ErrorEvent,
     Event,
     FrameEvent,
@@ -387,7 +391,7 @@ class DirectionDecoder:
 
     def _read(self, start: int, expect_header: bool) -> Generator[_Step, None, _Next]:
         """Run a reader from ``start``; return where to resynchronise, or None when done."""
-        reader = FrameReader(limits=self.limits, expect_header=expect_header)
+        reader = FrameReader(limits=self.limits, expect_header=expect_header, unicode_errors=UNICODE_ERRORS)
         fed = start
         while True:
             try:

@@ -7,8 +7,9 @@ capture's connections: ``ConnectionEvent``, ``ConnectionEndEvent``, and ``Stampe
 an event with its connection and packet time), read by the renderers and the summary.
 Offsets are in the capture's terms (a stream's ``base`` added).  This module also names
 frame bodies (:func:`performative_name`, :data:`PERFORMATIVE_NAMES`) and builds an
-``ErrorEvent`` from an exception (:func:`error_event`), so that the decoders and the
-renderers agree on both.
+``ErrorEvent`` from an exception (:func:`error_event`), and says how the decoders
+read strings (:data:`UNICODE_ERRORS`), so that the decoders and the renderers agree on
+all three.
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ __all__ = [
     "performative_name",
     "PERFORMATIVE_NAMES",
     "error_event",
+    "UNICODE_ERRORS",
 ]
+
+#: How the CLI decodes strings (the codec's ``unicode_errors``): a string that is not
+#: UTF-8 (Part 1 §1.6.20 requires it; some peers write bytes as strings) keeps each bad
+#: byte as a surrogate U+DC80..U+DCFF instead of failing its frame or message, and the
+#: renderers show those as the bytes, marked (``text_values.string_text``, and the JSON
+#: form's ``"utf8": false``).
+UNICODE_ERRORS = "surrogateescape"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -8,8 +8,11 @@ is a :func:`tree` of lines, every value named as the spec names it (Part 3 §3.2
 sections, Part 1 §1.6 types: ``symbol "x"``, ``ulong 7``, timestamps as ISO 8601 UTC),
 binaries cut at 32 bytes unless ``--full``.  Strings are quoted with every
 non-printable character escaped (:func:`quote`), so a capture cannot drive the
-terminal.  :func:`capture_time` writes a packet's time, :func:`plural` a count and its
-noun, for every other part of the output.
+terminal; a string that is not UTF-8 (the CLI decodes with ``unicode_errors=
+"surrogateescape"``, so each bad byte is a surrogate U+DC80..U+DCFF) shows each bad
+byte as ``\\xNN`` and is flagged ``(not UTF-8)`` (:func:`string_text`).
+:func:`capture_time` writes a packet's time, :func:`plural` a count and its noun, for
+every other part of the output.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import datetime
 import enum
 import math
+import re
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
@@ -29,6 +33,9 @@ from ..types import Array, Described, Float, Symbol, Timestamp
 
 __all__ = [
     "quote",
+    "NOT_UTF8",
+    "not_utf8",
+    "string_text",
     "type_name",
     "timestamp_text",
     "scalar_text",
@@ -46,8 +53,18 @@ __all__ = [
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+#: The surrogates ``surrogateescape`` decodes a byte that is not UTF-8 to: U+DC00 + byte
+#: (PEP 383; only 0x80-0xff can be bad).
+_ESCAPED_BYTES = re.compile("[\\udc80-\\udcff]")
+
+#: The flag after a string that is not UTF-8 (docs: cli, "Strings that are not UTF-8").
+NOT_UTF8 = "(not UTF-8)"
+
+
 def quote(text: str) -> str:
-    """``text`` in double quotes, every non-printable character escaped (terminal-safe)."""
+    """``text`` in double quotes, every non-printable character escaped (terminal-safe);
+    a byte ``surrogateescape`` kept (U+DC80..U+DCFF) as ``\\xNN``, the byte itself (no
+    character is ever escaped so: non-printable ones are ``\\uNNNN``)."""
     out = []
     for char in text:
         escaped = _ESCAPES.get(char)
@@ -55,11 +72,25 @@ def quote(text: str) -> str:
             out.append(escaped)
         elif char.isprintable():
             out.append(char)
+        elif "\udc80" <= char <= "\udcff":
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
         elif ord(char) <= 0xFFFF:
             out.append(f"\\u{ord(char):04x}")
         else:
             out.append(f"\\U{ord(char):08x}")
     return '"' + "".join(out) + '"'
+
+
+def not_utf8(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (decoded with ``surrogateescape``)."""
+    return not text.isascii() and _ESCAPED_BYTES.search(text) is not None
+
+
+def string_text(text: str) -> str:
+    """A string as shown: :func:`quote`, then :data:`NOT_UTF8` when it is not UTF-8."""
+    if not_utf8(text):
+        return f"{quote(text)} {NOT_UTF8}"
+    return quote(text)
 
 
 _PLAIN_TYPES: dict[type, str] = {
@@ -136,7 +167,7 @@ def scalar_text(value: Any, limit: int | None) -> str:
     if isinstance(value, Decimal):
         return Decimal.__str__(value)
     if isinstance(value, str):
-        return quote(str.__str__(value))
+        return string_text(str.__str__(value))
     if isinstance(value, (bytes, bytearray, memoryview)):
         return _hex(bytes(value), limit)
     return str(value)
@@ -177,7 +208,7 @@ def compact(value: Any, *, full: bool, verbose: bool) -> str:
             text if text and all(char.isprintable() and not char.isspace() for char in text) else quote(text)
         )
     if isinstance(value, str):
-        return quote(value)
+        return string_text(value)
     if isinstance(value, bytes):
         return f"<{_hex(value, None if full else _FRAME_BINARY)}>"
     if isinstance(value, Array):
@@ -193,7 +224,7 @@ def compact(value: Any, *, full: bool, verbose: bool) -> str:
     if isinstance(value, ErrorCondition):
         text = compact(value.condition, full=full, verbose=verbose)
         if value.description is not None:
-            text += " " + quote(str(value.description))
+            text += " " + string_text(str(value.description))
         if verbose and value.info is not None:
             text += " " + compact(value.info, full=full, verbose=verbose)
         return text

@@ -2,7 +2,9 @@
 
 The first command the package had, kept as it was: each value at ``@offset``, as a tree
 of AMQP type names, then ``N values, M bytes, E errors``; decoding stops at the first
-error.
+error.  Strings are read as the rest of the CLI reads them (``events.UNICODE_ERRORS``):
+one that is not UTF-8 is shown as the other views show it (``text_values.string_text``:
+its bad bytes as ``\\xNN``, flagged ``(not UTF-8)``), not as an error.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any, TextIO
 from .. import decode_prefix
 from ..errors import AMQPCodecError
 from ..types import Array, Described
-from .text_values import type_name
+from .events import UNICODE_ERRORS
+from .text_values import not_utf8, string_text, type_name
 
 __all__ = ["render", "run_values", "is_value_sequence"]
 
@@ -29,7 +32,10 @@ def _scalar(value: Any, full: bool) -> str:
             return f"{int(value)} ({value.to_datetime().isoformat()})"
         except OverflowError:
             return str(int(value))
-    return repr(str(value)) if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        text = str.__str__(value)
+        return string_text(text) if not_utf8(text) else repr(text)
+    return str(value)
 
 
 def render(value: Any, indent: str = "", full: bool = False) -> Iterator[str]:
@@ -69,7 +75,7 @@ def is_value_sequence(data: bytes) -> bool:
     offset = 0
     try:
         while offset < len(data):
-            offset = decode_prefix(data, offset)[1]
+            offset = decode_prefix(data, offset, unicode_errors=UNICODE_ERRORS)[1]
     except AMQPCodecError:
         return False
     return offset > 0
@@ -80,7 +86,7 @@ def run_values(data: bytes, out: TextIO, *, full: bool) -> int:
     offset, count, errors = 0, 0, 0
     while offset < len(data):
         try:
-            value, end = decode_prefix(data, offset)
+            value, end = decode_prefix(data, offset, unicode_errors=UNICODE_ERRORS)
         except AMQPCodecError as error:
             print(f"@{offset}: error: {error}", file=out)
             errors += 1
