@@ -82,7 +82,7 @@ def test_property_shortstr_that_is_not_utf8_is_bytes_and_round_trips() -> None:
     properties = decode_content_header(payload).properties
     assert properties.user_id == b"\xff\x00"
     assert content_header_payload(properties, 5) == payload
-    assert properties.to_dict() == {"user_id": {"hex": "ff00"}}
+    assert properties.to_dict() == {"user_id": {"value": "\ufffd\x00", "utf8": False, "hex": "ff00"}}
 
 
 @pytest.mark.parametrize(

@@ -137,7 +137,7 @@ def test_json_form() -> None:
     assert form["d"] == {"type": "d", "value": "NaN"}
     assert form["D"] == {"type": "D", "value": "1.00"}
     assert form["S"] == {"type": "S", "value": "text"}
-    assert form["S2"] == {"type": "S", "value": "ff", "hex": True}
+    assert form["S2"] == {"type": "S", "value": "\ufffd", "utf8": False, "hex": "ff"}
     assert form["x"] == {"type": "x", "value": "00ff"}
     assert form["T"] == {"type": "T", "value": "1700000000", "iso": "2023-11-14T22:13:20Z"}
     assert form["T2"] == {"type": "T", "value": str(2**64 - 1)}

@@ -132,7 +132,9 @@ def field_json(kind: str, value: Any) -> Any:
 
         return value_to_json(value)
     if kind == "shortstr" and not isinstance(value, str):
-        return {"hex": bytes(value).hex()}
+        from ._tables_json import not_utf8_json
+
+        return not_utf8_json(bytes(value))
     return value
 
 

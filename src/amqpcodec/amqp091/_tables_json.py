@@ -12,8 +12,9 @@ shows as ``l``, a ``float`` as ``d``, a ``tuple`` as ``A``, an aware ``datetime`
 - ``f d``: a JSON number, or ``"NaN"``, ``"Infinity"``, ``"-Infinity"``; ``D``: the
   decimal's string (``"1.00"``);
 - ``S``: the string; ``x``: lowercase hex; an ``S`` whose bytes are not UTF-8
-  (``FieldValue('S', bytes)``): lowercase hex, with ``"hex": true`` so it is told apart
-  from text that looks like hex;
+  (``FieldValue('S', bytes)``): as the AMQP 1.0 JSON form shows such strings,
+  ``"value"`` with U+FFFD for each bad sequence, ``"utf8": false`` and ``"hex"``, the
+  exact bytes;
 - ``V``: ``null``; ``A``: a list of typed values; ``F``: ``[[key, typed], ...]`` in order.
 
 A value with no field type raises :class:`~amqpcodec.errors.UnsupportedTypeError` whose
@@ -31,7 +32,7 @@ from ._letters import LETTER_SPECS, Kind
 from ._tables import _letter_of
 from .values import Timestamp
 
-__all__ = ["table_to_json", "value_to_json"]
+__all__ = ["not_utf8_json", "table_to_json", "value_to_json"]
 
 JSON = dict[str, Any]
 
@@ -83,10 +84,16 @@ def _scalar(value: Any, letter: str) -> JSON:
         return {"type": letter, "value": None}
     if isinstance(value, str):
         return {"type": letter, "value": value}
-    raw = bytes(value).hex()
-    return (
-        {"type": letter, "value": raw} if kind is Kind.BYTES else {"type": letter, "value": raw, "hex": True}
-    )
+    if kind is Kind.BYTES:
+        return {"type": letter, "value": bytes(value).hex()}
+    return {"type": letter, **not_utf8_json(bytes(value))}
+
+
+def not_utf8_json(raw: bytes) -> JSON:
+    """Bytes that should be UTF-8 text and are not, as the AMQP 1.0 JSON form shows them:
+    ``"value"`` decoded with U+FFFD for each bad sequence (any JSON reader can show it),
+    ``"utf8": false``, and ``"hex"``, the exact bytes, so the form stays lossless."""
+    return {"value": raw.decode("utf-8", "replace"), "utf8": False, "hex": raw.hex()}
 
 
 def _typed(value: Any, letter: str) -> JSON:

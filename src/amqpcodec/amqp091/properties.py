@@ -156,7 +156,7 @@ class BasicProperties(tuple):  # type: ignore[type-arg]
 
         ``headers`` in the field-table JSON form, ``timestamp`` as a table's ``T`` value
         (``{"type": "T", "value": "<decimal seconds>", "iso": ...}``), a shortstr that is
-        not UTF-8 as ``{"hex": ...}``.
+        not UTF-8 as ``{"value": <with U+FFFD>, "utf8": false, "hex": ...}``.
         """
         return {
             name: field_json(kind, value)

@@ -114,7 +114,7 @@ def _framing_error(
 
 
 class FrameReader:
-    """Turns received 0-9-1 bytes into :class:`ProtocolHeader`, :class:`MethodFrame`,
+    """Turns received 0-9-1 bytes into :class:`~amqpcodec.frames.ProtocolHeader`, :class:`MethodFrame`,
     :class:`HeaderFrame`, :class:`BodyFrame` and :class:`HeartbeatFrame` events (sans-IO).
 
     ``feed()`` bytes as they arrive; call ``next_event()`` (or iterate) until it returns

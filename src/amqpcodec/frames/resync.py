@@ -5,7 +5,7 @@ first where a plausible frame begins: a well-formed header, a body opening with 
 performative descriptor of its frame type, and after the frame the end of the bytes or
 another plausible header or frame.  Every test looks at fixed bytes after the offset, so
 the scan is linear and builds nothing.  The same scan serves bytes that are complete
-(``final=True``: :func:`find_frame_boundary`, for a whole capture) and a stream that may
+(``final=True``: :func:`~amqpcodec.frames.find_frame_boundary`, for a whole capture) and a stream that may
 still grow (``final=False``), where it stops at the first offset whose verdict later
 bytes could change and says so (:class:`NeedMore`) instead of guessing: fed the rest of
 the stream and scanned again from there, it finds exactly the frame the whole stream
@@ -148,7 +148,7 @@ def scan_for_frame(
     """The first offset ≥ ``start`` in ``data`` where a plausible frame begins.
 
     ``final``: ``data`` is all there is (or all before a gap), and the answer is an
-    offset or None (:func:`find_frame_boundary`).  Not ``final``: ``data`` is a stream's
+    offset or None (:func:`~amqpcodec.frames.find_frame_boundary`).  Not ``final``: ``data`` is a stream's
     bytes so far, and the answer is the offset only when more bytes could not change
     it, else :class:`NeedMore` (never None: a frame may begin in bytes still to come).
     """
