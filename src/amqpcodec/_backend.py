@@ -26,16 +26,19 @@ import platform
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._seam import CompiledPaths, ValueCodec
+from ._seam import CompiledPaths, TableCodec091, ValueCodec
 
 if TYPE_CHECKING:
     from . import _pure, _speedups
+    from .amqp091 import _tables
 
     # mypy checks here that both modules (the compiled one through its stub) fill the
     # seam's protocols; tests/ checks the stub against the compiled module itself.
     _PURE_CODEC: ValueCodec = _pure
     _COMPILED_CODEC: ValueCodec = _speedups
     _COMPILED_PATHS: CompiledPaths = _speedups
+    _PURE_TABLES091: TableCodec091 = _tables
+    _COMPILED_TABLES091: TableCodec091 = _speedups
 
 __all__ = [
     "Backend",
@@ -49,11 +52,22 @@ __all__ = [
 
 BackendName = Literal["python", "cython"]
 
+#: The pure AMQP 0-9-1 field-table codec, by module name (see ``Backend.tables091``).
+_PURE_TABLES_MODULE = "amqpcodec.amqp091._tables"
+_TABLES091: dict[str, TableCodec091] = {}
+
+
+def _import_tables091(name: str) -> TableCodec091:
+    codec: TableCodec091 = importlib.import_module(name)
+    _TABLES091[name] = codec
+    return codec
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Backend:
-    """A backend as the layers see it: the value codec's two functions, and the compiled
-    hot paths for the layers (``None`` for the pure backend: the layers' own code runs).
+    """A backend as the layers see it: the value codec's two functions, the compiled
+    hot paths for the layers (``None`` for the pure backend: the layers' own code runs),
+    and the AMQP 0-9-1 field-table codec (:attr:`table091`).
 
     A test may build one of its own, e.g. ``dataclasses.replace(get_backend("python"),
     decode_prefix=counting)``, and run code on it with :func:`use_backend`.
@@ -63,6 +77,18 @@ class Backend:
     encode: Callable[..., bytes]
     decode_prefix: Callable[..., tuple[Any, int]]
     compiled: CompiledPaths | None
+    #: The AMQP 0-9-1 field-table codec (read it as :attr:`table091`), or the name of the
+    #: module that is one, imported on first use so ``import amqpcodec`` never loads the
+    #: 0-9-1 package.
+    tables091: TableCodec091 | str = _PURE_TABLES_MODULE
+
+    @property
+    def table091(self) -> TableCodec091:
+        """The AMQP 0-9-1 field-table codec of this backend (``_seam.TableCodec091``)."""
+        tables = self.tables091
+        if isinstance(tables, str):
+            return _TABLES091.get(tables) or _import_tables091(tables)
+        return tables
 
 
 _MODULES: dict[BackendName, str] = {"python": "amqpcodec._pure", "cython": "amqpcodec._speedups"}
@@ -77,7 +103,8 @@ def get_backend(name: BackendName) -> Backend:
         module = importlib.import_module(_MODULES[name])
         codec: ValueCodec = module
         compiled: CompiledPaths | None = module if name == "cython" else None
-        found = _LOADED[name] = Backend(name, codec.encode, codec.decode_prefix, compiled)
+        tables: TableCodec091 | str = module if name == "cython" else _PURE_TABLES_MODULE
+        found = _LOADED[name] = Backend(name, codec.encode, codec.decode_prefix, compiled, tables)
     return found
 
 

@@ -8,10 +8,12 @@ layer from its own tables.  Each plan is one of the named tuples below, built on
 import (the compiled side reads each field by name and caches what it derives, keyed
 by the plan's identity), so a plan field is never addressed by position.
 
-Two protocols type the seam itself (``mypy --strict`` checks every call across it):
+Three protocols type the seam itself (``mypy --strict`` checks every call across it):
 
 - :class:`ValueCodec`: the value encoder and decoder (Part 1 §1.6), the one pair that
   exists twice, ``_pure`` and ``_speedups``, with identical results and errors;
+- :class:`TableCodec091`: the AMQP 0-9-1 field-table codec (0-9-1 §4.2.5.5), which
+  exists twice the same way: ``amqp091._tables`` (the reference) and ``_speedups``;
 - :class:`CompiledPaths`: the compiled module's hot paths for the layers.  They have no
   pure twin: with the pure backend the layers run their own Python code, which is the
   reference the compiled paths are tested against.  Each returns ``None`` (or raises a
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from . import _errortext as _text
 
 if TYPE_CHECKING:
+    from .amqp091._tables import TableRead
     from .limits import Limits
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "MessagePlan",
     "FramePlan",
     "ValueCodec",
+    "TableCodec091",
     "CompiledPaths",
     "EncodeOptions",
     "PLAIN_ENCODING",
@@ -185,6 +189,22 @@ class ValueCodec(Protocol):
         """The one value at ``offset`` and the offset after it; ``budget``: zero-width
         array elements left, shared between the calls of one decode (``Limits``);
         ``unicode_errors``: one of :data:`UNICODE_ERRORS`."""
+
+
+class TableCodec091(Protocol):
+    """The AMQP 0-9-1 field-table codec (§4.2.5.5; RabbitMQ errata §3, "Field types"):
+    ``amqpcodec.amqp091._tables`` and ``amqpcodec._speedups``, with the same bytes,
+    values and errors (class, ``.offset``, ``.limit``, ``.path`` and message).  The
+    layers reach the live one through ``_backend.current().table091``."""
+
+    def read_table(
+        self, data: bytes | bytearray | memoryview, offset: int, end: int, limits: Limits
+    ) -> TableRead:
+        """The table whose 4-byte size is at ``data[offset]`` (it must end by ``end``) and
+        the offset past it; ``IncompleteError`` only when ``end`` comes before its end."""
+
+    def write_table(self, out: bytearray, table: Mapping[str, Any], limits: Limits, path: str) -> None:
+        """Append ``table``, its 4-byte size first, to ``out``; errors name ``path``."""
 
 
 class CompiledPaths(Protocol):

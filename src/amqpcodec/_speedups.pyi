@@ -1,10 +1,12 @@
 """Type stub of the compiled backend: the value codec of :mod:`amqpcodec._pure` (same
-signatures, checked by a test) and the hot paths of ``_seam.CompiledPaths``."""
+signatures, checked by a test), the hot paths of ``_seam.CompiledPaths`` and the AMQP
+0-9-1 field-table codec of ``_seam.TableCodec091``."""
 
 from collections.abc import Mapping
 from typing import Any
 
 from ._seam import FramePlan, MessagePlan
+from .amqp091._tables import TableRead
 from .limits import Limits
 
 __all__ = [
@@ -16,6 +18,8 @@ __all__ = [
     "scan_message",
     "encode_message",
     "decode_frame",
+    "read_table",
+    "write_table",
     "GENERATED_CODES",
 ]
 
@@ -52,3 +56,11 @@ def decode_frame(
     buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: FramePlan
 ) -> tuple[Any, int] | None:
     """The AMQP frame at ``pos`` and the offset after it, or ``None`` unless complete and well formed."""
+
+def read_table(data: bytes | bytearray | memoryview, offset: int, end: int, limits: Limits) -> TableRead:
+    """Decode the AMQP 0-9-1 field table whose 4-byte size is at ``data[offset]`` (it must
+    end by ``end``): the twin of ``amqp091._tables.read_table``."""
+
+def write_table(out: bytearray, table: Mapping[str, Any], limits: Limits, path: str) -> None:
+    """Append the AMQP 0-9-1 field table ``table``, its 4-byte size first, to ``out``
+    (errors name ``path``): the twin of ``amqp091._tables.write_table``."""

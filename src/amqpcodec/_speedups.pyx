@@ -67,6 +67,11 @@ Layout: this module is its imports and the ``include`` lines below; the code is 
 - ``encode_scalar.pxi``: numbers, chars, binary, strings, symbols.
 - ``encode_compound.pxi``: lists, maps, described values, arrays.
 - ``encode_message.pxi``: ``encode_message``.
+- ``amqp091_letters.pxi``: the AMQP 0-9-1 field-table letters as C tables, read from
+  ``amqp091._letters`` on first use (so importing amqpcodec never loads the 0-9-1 package).
+- ``amqp091_decode.pxi``, ``amqp091_encode.pxi``: the 0-9-1 field-table codec,
+  ``read_table`` and ``write_table`` (``_seam.TableCodec091``), the twin of
+  ``amqp091._tables`` as the value codec is of ``_pure``.
 
 The files only group the code: it is still one module, compiled as one C file in which
 the functions appear in this order.  The order also steers the C compiler's inlining
@@ -82,7 +87,7 @@ from cpython.buffer cimport (
     PyObject_CheckBuffer,
     PyObject_GetBuffer,
 )
-from cpython.bytearray cimport PyByteArray_GET_SIZE
+from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.dict cimport PyDict_GetItemWithError, PyDict_Next
 from cpython.exc cimport PyErr_Clear, PyErr_ExceptionMatches
@@ -158,6 +163,8 @@ __all__ = [
     "scan_message",
     "encode_message",
     "decode_frame",
+    "read_table",
+    "write_table",
     "GENERATED_CODES",
 ]
 
@@ -176,3 +183,6 @@ include "_cython/encode_composite.pxi"
 include "_cython/encode_scalar.pxi"
 include "_cython/encode_compound.pxi"
 include "_cython/encode_message.pxi"
+include "_cython/amqp091_letters.pxi"
+include "_cython/amqp091_decode.pxi"
+include "_cython/amqp091_encode.pxi"

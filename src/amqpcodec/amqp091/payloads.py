@@ -27,12 +27,13 @@ from __future__ import annotations
 import struct
 from typing import Any, NamedTuple
 
+from .._backend import current
 from ..errors import DecodeError, EncodeError, IncompleteError
 from ..limits import DEFAULT_LIMITS, Limits
-from . import _tables
 from ._method import Method
 from ._spec import BASIC_PROPERTIES, ReplyCode
 from ._specmodel import INTEGER_FORMATS, INTEGER_MAX, Field
+from ._tables import TableRead
 from .methods import METHODS
 from .properties import BasicProperties
 from .values import Timestamp
@@ -150,10 +151,10 @@ def _tag(error: DecodeError, class_id: int | None, method_id: int | None) -> Dec
     return error
 
 
-def _table(data: Buffer, pos: int, end: int, limits: Limits) -> _tables.TableRead:
+def _table(data: Buffer, pos: int, end: int, limits: Limits) -> TableRead:
     """A table inside a complete payload: running past ``end`` is a plain DecodeError."""
     try:
-        return _tables.read_table(data, pos, end, limits)
+        return current().table091.read_table(data, pos, end, limits)
     except IncompleteError as error:
         raise DecodeError(
             f"field table runs past the end of the payload: {error.args[0] if error.args else ''}",
@@ -268,7 +269,9 @@ def method_payload(method: Method) -> bytes:
             out += _LONG.pack(len(raw))
             out += raw
         else:
-            _tables.write_table(out, getattr(method, names[0]), DEFAULT_LIMITS, f"{cls.NAME}.{names[0]}")
+            current().table091.write_table(
+                out, getattr(method, names[0]), DEFAULT_LIMITS, f"{cls.NAME}.{names[0]}"
+            )
     return bytes(out)
 
 
@@ -399,7 +402,7 @@ def _write_property(out: bytearray, kind: str, name: str, value: Any) -> None:
     elif kind == "timestamp":
         out += _TIMESTAMP.pack(value)
     else:
-        _tables.write_table(out, value, DEFAULT_LIMITS, f"basic.properties.{name}")
+        current().table091.write_table(out, value, DEFAULT_LIMITS, f"basic.properties.{name}")
 
 
 def _check_int(value: object, kind: str, path: str) -> None:

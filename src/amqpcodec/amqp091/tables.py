@@ -11,7 +11,9 @@ input that ends before the table does is an :class:`~amqpcodec.errors.Incomplete
 bytes after it a :class:`~amqpcodec.errors.TrailingBytesError` (its ``.value`` is the
 table, its ``.offset`` where the extra bytes start).  ``encode_field_value`` and
 ``decode_field_value`` are not public: a lone field value appears nowhere in the
-protocol outside a table or array.
+protocol outside a table or array.  Both run on the live backend's table codec
+(``amqpcodec._backend.current().table091``: the compiled twin, or the pure reference in
+:mod:`amqpcodec.amqp091._tables`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._backend import current
 from ..errors import DecodeError, TrailingBytesError, UnsupportedTypeError
 from ..limits import DEFAULT_LIMITS, Limits
-from ._tables import read_table, write_table
 
 __all__ = ["encode_table", "decode_table"]
 
@@ -34,7 +36,7 @@ def encode_table(mapping: Mapping[str, Any], *, limits: Limits = DEFAULT_LIMITS)
     both name where in ``mapping`` it is (``.path``, e.g. ``['x-retry'][2]``).
     """
     out = bytearray()
-    write_table(out, mapping, limits, "")
+    current().table091.write_table(out, mapping, limits, "")
     return bytes(out)
 
 
@@ -55,7 +57,7 @@ def decode_table(data: bytes | bytearray | memoryview, *, limits: Limits = DEFAU
             ) from None
         except ValueError as error:  # a non-contiguous buffer
             raise DecodeError(f"cannot decode from a non-contiguous buffer: {error}") from None
-    value, end = read_table(data, 0, len(data), limits)
+    value, end = current().table091.read_table(data, 0, len(data), limits)
     if end != len(data):
         raise TrailingBytesError(f"{len(data) - end} bytes after the field table", value=value, offset=end)
     return value

@@ -1,0 +1,141 @@
+"""The AMQP 0-9-1 field-table codec across the backend seam (§4.2.5.5, RabbitMQ errata §3).
+
+The table codec exists twice, as the 1.0 value codec does: ``amqp091._tables`` (the
+reference) and its compiled twin in ``_speedups``, both filling ``_seam.TableCodec091``.
+Here: each backend hands out its own (``current().table091``), the public entry points
+(``encode_table``, ``decode_table``) run on the live backend's and give the same outcome
+on both (class, ``offset``, ``limit``, ``path`` and message), the compiled stub takes the
+reference's parameters, and ``import amqpcodec`` still never loads the 0-9-1 package.
+Skipped when the compiled backend is not built (``both_backends``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from amqpcodec import _backend
+from amqpcodec._backend import Backend, get_backend, use_backend
+from amqpcodec.amqp091 import _tables
+from amqpcodec.amqp091.strategies import field_tables, table_wire_bytes
+from amqpcodec.amqp091.tables import decode_table, encode_table
+from amqpcodec.limits import DEFAULT_LIMITS, Limits
+from tests.helpers.outcomes import outcome, same_outcome
+
+Backends = list[tuple[str, Backend]]
+
+fixture_settings = settings(
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ]
+)
+TIGHT = Limits(max_depth=3, max_container_items=4, max_map_entries=2, max_message_size=64)
+
+
+def agree(backends: Backends, call: Callable[[], Any]) -> tuple[Any, ...]:
+    """The outcomes of ``call()`` on each backend, asserted the same; the pure one returned."""
+    found = []
+    for _, backend in backends:
+        with use_backend(backend):
+            found.append(outcome(call))
+    expected, other = found
+    assert same_outcome(expected, other), (expected, other)
+    return expected
+
+
+def test_each_backend_has_its_own_table_codec(both_backends: Backends) -> None:
+    from amqpcodec import _speedups
+
+    pure, compiled = (backend for _, backend in both_backends)
+    assert pure.table091 is _tables
+    assert compiled.table091 is _speedups
+    with use_backend("python"):
+        assert _backend.current().table091 is _tables
+    with use_backend("cython"):
+        assert _backend.current().table091 is _speedups
+
+
+def test_the_compiled_stub_takes_the_references_parameters(both_backends: Backends) -> None:
+    from amqpcodec import _speedups
+
+    for name in ("read_table", "write_table"):
+        expected = list(inspect.signature(getattr(_tables, name)).parameters)
+        assert list(inspect.signature(getattr(_speedups, name)).parameters) == expected, name
+        assert name in _speedups.__all__
+
+
+class Counting:
+    """A table codec that counts the calls it passes on to the pure one."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def read_table(self, data: Any, offset: int, end: int, limits: Limits) -> _tables.TableRead:
+        self.calls.append("read")
+        return _tables.read_table(data, offset, end, limits)
+
+    def write_table(self, out: bytearray, table: Mapping[str, Any], limits: Limits, path: str) -> None:
+        self.calls.append("write")
+        _tables.write_table(out, table, limits, path)
+
+
+def test_the_public_functions_run_on_the_live_backend() -> None:
+    counting = Counting()
+    with use_backend(dataclasses.replace(get_backend("python"), tables091=counting)):
+        assert decode_table(encode_table({"k": [1, "v"]})) == {"k": [1, "v"]}
+    assert counting.calls == ["write", "read"]
+    assert encode_table({"a": 1}) == b"\x00\x00\x00\x0b\x01al\x00\x00\x00\x00\x00\x00\x00\x01"
+    assert counting.calls == ["write", "read"]
+
+
+@fixture_settings
+@given(value=field_tables(max_depth=3), limits=st.sampled_from([DEFAULT_LIMITS, TIGHT]))
+def test_encode_table_is_the_same_on_both_backends(
+    both_backends: Backends, value: Any, limits: Limits
+) -> None:
+    found = agree(both_backends, lambda: encode_table(value, limits=limits))
+    if found[0] == "value":
+        agree(both_backends, lambda: decode_table(found[1], limits=limits))
+
+
+@fixture_settings
+@given(wire=table_wire_bytes(max_depth=3), data=st.data())
+def test_decode_table_is_the_same_on_both_backends(
+    both_backends: Backends, wire: bytes, data: st.DataObject
+) -> None:
+    agree(both_backends, lambda: decode_table(wire))
+    cut = data.draw(st.integers(0, len(wire)))
+    extra = data.draw(st.binary(max_size=3))
+    changed = bytearray(wire[:cut] + extra + wire[cut:])
+    if changed and data.draw(st.booleans()):
+        changed[data.draw(st.integers(0, len(changed) - 1))] = data.draw(st.integers(0, 255))
+    for candidate in (wire[:cut], bytes(changed), memoryview(bytes(changed)), bytearray(wire) + extra):
+        agree(both_backends, functools.partial(decode_table, candidate, limits=TIGHT))
+
+
+def test_refusals_are_the_same_on_both_backends(both_backends: Backends) -> None:
+    refused: list[Any] = [{"k": object()}, {"k": [1, {"x": 2**64}]}, {1: 2}, "not a table", {"k" * 300: 1}]
+    for value in refused:
+        assert agree(both_backends, functools.partial(encode_table, value))[0] != "value"
+    assert agree(both_backends, lambda: decode_table(b"\x00\x00\x00\x00\x00"))[0] != "value"
+    not_bytes: Any = 12
+    assert agree(both_backends, lambda: decode_table(not_bytes))[0] != "value"
+
+
+def test_import_amqpcodec_does_not_load_amqp091() -> None:
+    code = (
+        "import sys, amqpcodec; amqpcodec.decode(b'\\x40'); "
+        "from amqpcodec._backend import current; current(); "
+        "sys.exit(any(name.startswith('amqpcodec.amqp091') for name in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
