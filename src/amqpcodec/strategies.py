@@ -8,6 +8,9 @@ type name.  Sizes are small by default so property tests stay fast, and the big
 composite strategies are built once per argument set (hypothesis validates a strategy
 the first time it draws from it, which for :func:`arrays` is not cheap).
 
+AMQP 0-9-1 has its own strategies in :mod:`amqpcodec.amqp091.strategies`: field values
+and tables (and valid wire bytes of them), methods of every class, basic properties.
+
 Needs hypothesis (the ``test`` extra); import this module explicitly.
 """
 

@@ -10,7 +10,9 @@ Two kinds, for the two round trips the table codec promises:
   NaN payloads, non-UTF-8 ``S``), so ``encode_table(decode_table(b)) == b`` can be
   checked on bytes no encoder chose.
 
-Sizes are small by default so property tests stay fast.  Needs hypothesis (the ``test``
+Methods of every class (:func:`methods`, :func:`method_classes`) and basic properties
+(:func:`basic_properties`) come from the method classes' own module and are offered here
+too.  Sizes are small by default so property tests stay fast.  Needs hypothesis (the ``test``
 extra); import this module explicitly.
 """
 
@@ -30,6 +32,7 @@ except ImportError as error:  # pragma: no cover (the test extra installs it)
 
 from ..types import Float, float32_bits_to_double
 from ._letters import INT32_MAX, INT32_MIN, LETTER_SPECS, LETTERS, MAX_SCALE, Kind
+from ._method_strategies import basic_properties, method_classes, methods
 from .values import FieldValue, Timestamp, _new_field_value
 
 __all__ = [
@@ -39,6 +42,9 @@ __all__ = [
     "field_tables",
     "table_wire_bytes",
     "value_wire_bytes",
+    "methods",
+    "method_classes",
+    "basic_properties",
 ]
 
 _SIZE = struct.Struct(">I")
