@@ -19,7 +19,6 @@ from amqpcodec.types import Byte, Short, UByte
 
 from ..helpers.amqp091_tables import entry, table
 
-
 CROSSINGS = [
     pytest.param(
         table(entry(b"x-delay", b"l" + bytes.fromhex("fffffffffffffc18"))),
