@@ -21,6 +21,20 @@ Part 5 §5.3), built with ``encode_frame``, ``encode_transfer`` and ``Message.en
 - ``session.bin``, the client's bytes again (the one-file demo of the README);
 - ``session.hex``, an ``xxd`` dump of ``session.bin``.
 
+The AMQP 0-9-1 samples are one RabbitMQ-style connection (AMQP 0-9-1 §2.2.4 connection
+class, §4.2 framing), built with ``amqpcodec.amqp091``'s ``encode_method`` and
+``encode_message``, frame-max 4096 (so the larger content is split over body frames):
+
+- ``amqp091-session.bin``, the client's bytes: the 0-9-1 protocol header,
+  connection.start-ok (PLAIN), tune-ok, open, channel.open, queue.declare, confirm.select,
+  a basic.publish with properties and a headers table whose 5 KiB CSV body takes two
+  body frames, a small JSON publish, basic.consume, a heartbeat, basic.ack of the
+  delivery the server sends, channel.close and connection.close;
+- ``amqp091-session-s2c.bin``, the server's bytes: connection.start, tune, open-ok,
+  channel.open-ok, queue.declare-ok, confirm.select-ok, two basic.ack (publisher
+  confirms), basic.consume-ok, a basic.deliver of one message, channel.close-ok and
+  connection.close-ok.
+
 Run from the repository root: ``python examples/make_samples.py``.
 """
 
@@ -50,6 +64,7 @@ from amqpcodec import (
     Source,
     Target,
     Transfer,
+    amqp091,
     encode_frame,
     encode_transfer,
 )
@@ -233,6 +248,98 @@ def server_to_client() -> bytes:
     return b"".join(frames)
 
 
+# --------------------------------------------------------------------------- AMQP 0-9-1
+
+#: The negotiated frame-max of the 0-9-1 samples (connection.tune, §1.4.2.5).
+FRAME_MAX_091 = 4096
+ORDER_091 = amqp091.BasicProperties(
+    content_type="text/csv",
+    delivery_mode=amqp091.DeliveryMode.PERSISTENT,
+    priority=5,
+    message_id="order-2001",
+    timestamp=amqp091.Timestamp(1709296215),
+    headers={"tenant": "acme", "retries": 0, "tags": ["new", "express"], "trace": {"hop": 1}},
+)
+ORDER_BODY = b"sku,quantity\n" + b"".join(b"A-%04d,%d\n" % (n, n % 7) for n in range(500))
+NOTE_091 = amqp091.BasicProperties(content_type="application/json", app_id="shop-client")
+NOTE_BODY = b'{"order": 2001, "status": "paid"}'
+REPLY_091 = amqp091.BasicProperties(content_type="text/plain", correlation_id="order-2001")
+
+
+def amqp091_client_to_server() -> bytes:
+    """The client's side of the 0-9-1 connection (module docstring)."""
+    m = amqp091
+    frames = [
+        m.PROTOCOL_HEADER,
+        m.encode_method(
+            m.ConnectionStartOk(
+                client_properties={"product": "shop-client", "capabilities": {"publisher_confirms": True}},
+                mechanism="PLAIN",
+                response=b"\x00app\x00secret",
+            )
+        ),
+        m.encode_method(m.ConnectionTuneOk(channel_max=2047, frame_max=FRAME_MAX_091, heartbeat=60)),
+        m.encode_method(m.ConnectionOpen(virtual_host="/shop")),
+        m.encode_method(m.ChannelOpen(), channel=1),
+        m.encode_method(
+            m.QueueDeclare(queue="orders", durable=True, arguments={"x-queue-type": "quorum"}), channel=1
+        ),
+        m.encode_method(m.ConfirmSelect(), channel=1),
+        *m.encode_message(
+            m.BasicPublish(exchange="shop", routing_key="order.created", mandatory=True),
+            ORDER_091,
+            ORDER_BODY,
+            channel=1,
+            frame_max=FRAME_MAX_091,
+        ),
+        *m.encode_message(
+            m.BasicPublish(exchange="shop", routing_key="order.paid"),
+            NOTE_091,
+            NOTE_BODY,
+            channel=1,
+            frame_max=FRAME_MAX_091,
+        ),
+        m.encode_method(m.BasicConsume(queue="replies", consumer_tag="shop-1"), channel=1),
+        m.encode_heartbeat(),
+        m.encode_method(m.BasicAck(delivery_tag=1), channel=1),
+        m.encode_method(m.ChannelClose(reply_code=200, reply_text="bye", class_id=0, method_id=0), channel=1),
+        m.encode_method(m.ConnectionClose(reply_code=200, reply_text="bye", class_id=0, method_id=0)),
+    ]
+    return b"".join(frames)
+
+
+def amqp091_server_to_client() -> bytes:
+    """The server's side of the 0-9-1 connection (module docstring)."""
+    m = amqp091
+    frames = [
+        m.encode_method(
+            m.ConnectionStart(
+                server_properties={"product": "RabbitMQ", "version": "3.13.0"},
+                mechanisms=b"PLAIN AMQPLAIN",
+                locales=b"en_US",
+            )
+        ),
+        m.encode_method(m.ConnectionTune(channel_max=2047, frame_max=FRAME_MAX_091, heartbeat=60)),
+        m.encode_method(m.ConnectionOpenOk()),
+        m.encode_method(m.ChannelOpenOk(), channel=1),
+        m.encode_method(m.QueueDeclareOk(queue="orders", message_count=0, consumer_count=0), channel=1),
+        m.encode_method(m.ConfirmSelectOk(), channel=1),
+        m.encode_method(m.BasicAck(delivery_tag=1), channel=1),
+        m.encode_method(m.BasicAck(delivery_tag=2), channel=1),
+        m.encode_method(m.BasicConsumeOk(consumer_tag="shop-1"), channel=1),
+        *m.encode_message(
+            m.BasicDeliver(consumer_tag="shop-1", delivery_tag=1, exchange="", routing_key="replies"),
+            REPLY_091,
+            b"order 2001 shipped",
+            channel=1,
+            frame_max=FRAME_MAX_091,
+        ),
+        m.encode_method(m.ChannelCloseOk(), channel=1),
+        m.encode_method(m.ConnectionCloseOk()),
+    ]
+    return b"".join(frames)
+
+
 def xxd(data: bytes) -> str:
     """``xxd``'s default dump: offset, eight 2-byte groups, two spaces, ASCII."""
     lines = []
@@ -260,6 +367,8 @@ def main() -> None:
     write("session-c2s.bin", c2s)
     write("session-s2c.bin", s2c)
     write("session.hex", xxd(c2s))
+    write("amqp091-session.bin", amqp091_client_to_server())
+    write("amqp091-session-s2c.bin", amqp091_server_to_client())
 
 
 if __name__ == "__main__":

@@ -358,8 +358,12 @@ def test_tls(folder: Path) -> None:
 
 
 def test_amqp_0_9_1(folder: Path) -> None:
-    """A 0-9-1 client header and a 0-9-1 server's first frame are named, not decoded."""
-    check_snapshot(decode("amqp091.bin", "amqp091-server.bin", cwd=folder), "test_cli/amqp_0_9_1.txt")
+    """A 0-9-1 client header, and a 0-9-1 server's first frame cut short (the first 13
+    bytes of connection.start): decoded as 0-9-1, the cut frame an error (the full
+    0-9-1 decoding is in ``test_cli_amqp091.py``)."""
+    check_snapshot(
+        decode("amqp091.bin", "amqp091-server.bin", cwd=folder), "test_cli/amqp_0_9_1.txt", status=1
+    )
 
 
 def test_amqp_0_10_json(folder: Path) -> None:
@@ -519,7 +523,8 @@ def test_usage_errors(folder: Path) -> None:
     assert run.stderr.endswith(
         "amqpcodec decode: error: argument --performative: unknown performative 'opne'; one of: sasl-mechanisms, "
         "sasl-init, sasl-challenge, sasl-response, sasl-outcome, open, begin, attach, flow, transfer, disposition, "
-        "detach, end, close, heartbeat, described\n"
+        "detach, end, close, heartbeat, described, or an AMQP 0-9-1 frame: a method (basic.publish ...), "
+        "content-header, content-body\n"
     )
     run = decode("--channel", "70000", "small.bin", cwd=folder)
     assert run.status == 2 and run.stderr.endswith("argument --channel: a channel is 0 to 65535, not 70000\n")

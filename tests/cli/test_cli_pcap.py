@@ -47,6 +47,7 @@ from amqpcodec.frames import ProtocolHeader
 from amqpcodec.message import Data, Message, Properties
 from tests.helpers.cli import (
     AMQP_HEADER,
+    EXAMPLES,
     INPUTS,
     ROOT,
     SASL_HEADER,
@@ -505,13 +506,37 @@ def tls() -> bytes:
 
 
 #: AMQP 0-9-1 §4.2.3: connection.start on channel 0, version 0-9, no properties, PLAIN, en_US.
-CONNECTION_START = bytes.fromhex("0100000000001c000a000a0009000000000000000005504c41494e00000005656e5f5553ce")
+CONNECTION_START = bytes.fromhex("0100000000001c000a000a00090000000000000005504c41494e00000005656e5f5553ce")
 
 
 def amqp091() -> bytes:
     talk = Talk(("10.0.0.1", 40005), ("10.0.0.2", 5672)).open()
     talk.send("c", b"AMQP\x00\x00\x09\x01").send("s", CONNECTION_START).close()
     return pcap(packets(talk.segments), LINKTYPE["EN10MB"])
+
+
+#: The AMQP 0-9-1 sample connection's two sides (``examples/make_samples.py``).
+AMQP091_C2S = (EXAMPLES / "amqp091-session.bin").read_bytes()
+AMQP091_S2C = (EXAMPLES / "amqp091-session-s2c.bin").read_bytes()
+
+
+def mixed() -> bytes:
+    """Side by side, packets alternating: the small AMQP 1.0 connection, the 0-9-1
+    sample connection (client header first, then the server's connection.start, each
+    side in 512-byte segments) and a 0-9-1 connection the capture joined
+    mid-connection (after the sample's first 154 client and 118 server bytes: found
+    with ``--port 5672`` only)."""
+    amqp10 = small_talk().segments
+    talk = Talk(("10.0.0.3", 40010), ("10.0.0.2", 5672)).open()
+    talk.send("c", AMQP091_C2S[:8]).send("s", AMQP091_S2C[:300], size=512)
+    talk.send("c", AMQP091_C2S[8:], size=512).send("s", AMQP091_S2C[300:]).close()
+    late = Talk(("10.0.0.4", 40011), ("10.0.0.2", 5672), isn=(7000, 9000))
+    late.send("c", AMQP091_C2S[154:4936], size=512).send("s", AMQP091_S2C[118:]).close()
+    streams = [amqp10, talk.segments, late.segments]
+    merged = [
+        seg for index in range(max(map(len, streams))) for segs in streams for seg in segs[index : index + 1]
+    ]
+    return pcap(packets(merged), LINKTYPE["EN10MB"])
 
 
 def lossy() -> bytes:
@@ -608,6 +633,7 @@ CAPTURES = {
     "interleaved.pcap": interleaved,
     "tls.pcap": tls,
     "amqp091.pcap": amqp091,
+    "mixed.pcap": mixed,
     "lossy.pcap": lossy,
     "lossy-end.pcap": lossy_at_the_end,
     "snapped.pcap": snapped,
@@ -852,6 +878,14 @@ def test_tls(decode: Decode) -> None:
 
 def test_amqp_0_9_1(decode: Decode) -> None:
     check_snapshot(decode("amqp091.pcap"), "test_cli_pcap/amqp_0_9_1.txt")
+
+
+def test_mixed_protocols(decode: Decode) -> None:
+    """An AMQP 1.0 and an AMQP 0-9-1 connection side by side, each decoded in its own
+    protocol (the 0-9-1 one told by its client's header, for both directions); with
+    ``--port`` a 0-9-1 connection joined mid-connection is told by its frame layout."""
+    check_snapshot(decode("mixed.pcap"), "test_cli_pcap/mixed.txt")
+    check_snapshot(decode("--port", "5672", "--json", "mixed.pcap"), "test_cli_pcap/mixed-port.jsonl")
 
 
 def test_mid_connection(decode: Decode) -> None:

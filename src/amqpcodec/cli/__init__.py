@@ -27,7 +27,10 @@ Decisions where the issue is silent:
   count everything decoded.  Headers are hidden when any filter is given.
 - ``NO_COLOR`` (set and not empty, no-color.org) turns colour off even with ``--color``;
   JSON is never coloured.
-- TLS and AMQP 0-9-1/0-10 streams are reported and skipped without counting as errors
+- AMQP 0-9-1 streams are decoded in full (:mod:`amqpcodec.cli.amqp091_direction`): told by
+  the client's protocol header (for both directions), a server's connection.start, or
+  mid-connection by the 0-9-1 frame layout; their events carry ``"protocol": "0-9-1"``.
+- TLS and AMQP 0-10 streams are reported and skipped without counting as errors
   (the bytes are not wrong, only not decodable here): exit status 0.  So are gaps in a
   capture (bytes it lost): they are shown and counted in the summary.
 - A capture (pcap or pcapng, told by its magic unless ``--hex``/``--raw``/``--values``)

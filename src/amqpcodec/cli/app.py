@@ -26,7 +26,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TextIO
 
+from ..amqp091 import find_frame_boundary as find_frame_boundary_091
 from ..frames import find_frame_boundary
+from .amqp091_direction import Peer
 from .arguments import assign_inputs, build_parser, values_misuse
 from .capture import CaptureDecoder
 from .direction import DirectionDecoder
@@ -35,9 +37,11 @@ from .events import (
     ConnectionEvent,
     ErrorEvent,
     Event,
+    Frame091Event,
     FrameEvent,
     GapEvent,
     HeaderEvent,
+    Message091Event,
     MessageEvent,
     ResyncEvent,
     Stamped,
@@ -88,7 +92,7 @@ def _order(streams: list[Stream], hex_texts: list[HexText]) -> Callable[[Event],
     highest: dict[str, int] = {C2S: 0, S2C: 0}
 
     def key(event: Event) -> int:
-        at = event.last_offset if isinstance(event, MessageEvent) else event.offset
+        at = event.last_offset if isinstance(event, (MessageEvent, Message091Event)) else event.offset
         found = bisect_right(starts[event.direction], at - bases[event.direction]) - 1
         rank = ranks[event.direction][max(found, 0)] if ranks[event.direction] else 0
         highest[event.direction] = max(highest[event.direction], rank)  # monotonic per direction
@@ -107,11 +111,16 @@ def _filter(args: argparse.Namespace) -> Callable[[Event], bool]:
             return True
         if isinstance(event, HeaderEvent):
             return not (channels or performatives or messages_only)
-        if isinstance(event, FrameEvent):
+        if isinstance(event, (FrameEvent, Frame091Event)):
             return (
                 not messages_only
                 and (not channels or event.channel in channels)
                 and (not performatives or event.name in performatives)
+            )
+        if isinstance(event, Message091Event):
+            message = event.message
+            return (not channels or message.channel in channels) and (
+                not performatives or message.method.NAME in performatives
             )
         return (not channels or event.delivery.channel in channels) and (
             not performatives or "transfer" in performatives
@@ -195,11 +204,16 @@ def _run_decode(
 def _only_values(data: bytes) -> bool:
     if data[:4] == b"AMQP"[: len(data[:4])] or find_frame_boundary(data, 0) is not None:
         return False
+    if find_frame_boundary_091(data, 0) is not None:
+        return False
     return is_value_sequence(data)
 
 
 def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[HexText], out: TextIO) -> int:
-    decoders = [DirectionDecoder(stream.direction, stream.data, base=stream.base) for stream in streams]
+    peer = Peer()  # the two directions of one connection: one protocol
+    decoders = [
+        DirectionDecoder(stream.direction, stream.data, base=stream.base, peer=peer) for stream in streams
+    ]
     key = _order(streams, hex_texts)
     events: Iterator[Event] = heapq.merge(*(decoder.events() for decoder in decoders), key=key)
     shown = _filter(args)

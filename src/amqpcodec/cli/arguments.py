@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 
-from .events import PERFORMATIVE_NAMES
+from .events import FRAME_NAMES, PERFORMATIVE_NAMES
 from .inputs import C2S, S2C, InputError
 
 __all__ = ["build_parser", "values_misuse", "assign_inputs"]
@@ -22,13 +22,13 @@ __all__ = ["build_parser", "values_misuse", "assign_inputs"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``amqpcodec`` argument parser (standard library ``argparse``)."""
-    parser = argparse.ArgumentParser(prog="amqpcodec", description="Show what AMQP 1.0 bytes hold.")
+    parser = argparse.ArgumentParser(prog="amqpcodec", description="Show what AMQP 1.0 and 0-9-1 bytes hold.")
     commands = parser.add_subparsers(dest="command", required=True)
     decode = commands.add_parser(
         "decode",
-        help="decode captured AMQP 1.0 connections (raw bytes, a hex dump, or a pcap/pcapng capture)",
+        help="decode captured AMQP 1.0 and 0-9-1 connections (raw bytes, a hex dump, or a pcap/pcapng capture)",
         description=(
-            "Decode captured AMQP 1.0 bytes: a raw stream (from its protocol header or from "
+            "Decode captured AMQP 1.0 and 0-9-1 bytes: a raw stream (from its protocol header or from "
             "mid-connection) or a hex dump (plain hex, xxd, hexdump -C, Wireshark), one file per "
             "direction of a connection; or a pcap or pcapng capture (tcpdump, Wireshark), every "
             "AMQP connection in it. Exit status: 0 clean, 1 errors seen, 2 usage or I/O error."
@@ -69,7 +69,8 @@ def _add_filters(decode: argparse.ArgumentParser) -> None:
         type=_performatives,
         action="append",
         metavar="NAME",
-        help=f"only these frames (comma-separated; {', '.join(PERFORMATIVE_NAMES)})",
+        help=f"only these frames (comma-separated; {', '.join(PERFORMATIVE_NAMES)}; "
+        "AMQP 0-9-1 methods such as basic.publish, content-header, content-body)",
     )
     decode.add_argument("--messages-only", action="store_true", help="only messages (and errors)")
     decode.add_argument(
@@ -139,11 +140,12 @@ def _connection(text: str) -> int | str:
 
 def _performatives(text: str) -> list[str]:
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in PERFORMATIVE_NAMES]
+    unknown = [name for name in names if name not in FRAME_NAMES]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"unknown performative {', '.join(map(repr, unknown)) or repr(text)}; "
-            f"one of: {', '.join(PERFORMATIVE_NAMES)}"
+            f"one of: {', '.join(PERFORMATIVE_NAMES)}, or an AMQP 0-9-1 frame: "
+            "a method (basic.publish ...), content-header, content-body"
         )
     return names
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..limits import DEFAULT_LIMITS, Limits
+from .amqp091_direction import Peer
 from .direction import MAGIC, DirectionDecoder
 from .events import ConnectionEndEvent, ConnectionEvent, Event, Stamped
 from .flow import Bytes, Hole
@@ -117,9 +118,10 @@ class CaptureDecoder:
             return []
         self.selected += 1
         number = connection.number
+        peer = Peer()  # what the client's protocol header tells of both directions
         decoders[number] = (
-            DirectionDecoder(C2S, base=0, limits=self.limits, final=False),
-            DirectionDecoder(S2C, base=0, limits=self.limits, final=False),
+            DirectionDecoder(C2S, base=0, limits=self.limits, final=False, peer=peer),
+            DirectionDecoder(S2C, base=0, limits=self.limits, final=False, peer=peer),
         )
         return [
             ConnectionEvent(

@@ -22,12 +22,18 @@ each AMQP connection of a capture.
 How bad input is handled (Part 2 §2.3.1 framing; the reader's own rules are in the
 docstring of ``amqpcodec.frames``):
 
-- The start.  ``AMQP`` opens a connection with its protocol header; a TLS record or
-  an AMQP 0-9-1 ``connection.start`` frame (the server's side of 0-9-1) is named and
-  not decoded; anything else is a capture that starts mid-connection:
-  :func:`~amqpcodec.frames.find_frame_boundary` finds the first frame and a ``resync``
-  event says so (with ``skipped: 0`` when the stream starts on a frame).  Input with
-  neither a header nor any frame is one ``error``.
+- The start.  ``AMQP`` opens a connection with its protocol header; an AMQP 0-9-1
+  header (0-9-1 §4.2.2) or a 0-9-1 ``connection.start`` frame (the server's side) makes
+  the direction, and through its :class:`~amqpcodec.cli.amqp091_direction.Peer` the
+  other one, AMQP 0-9-1, read by the 0-9-1 reader with
+  :class:`~amqpcodec.cli.amqp091_direction.Contents091` assembling contents; a TLS
+  record is named and not decoded; anything else is a capture that starts
+  mid-connection: the first frame of the protocol the peer told, else the earlier of
+  the first AMQP 1.0 frame (:func:`~amqpcodec.frames.find_frame_boundary`) and the first
+  0-9-1 frame (:func:`~amqpcodec.amqp091.find_frame_boundary`), and a ``resync`` event
+  says so (with ``skipped: 0`` when the stream starts on a frame).  Input with
+  neither a header nor any frame is one ``error``.  An AMQP 0-9-1 stream's faults,
+  resyncs, gaps and ends are handled as 1.0's below, with 0-9-1's frame scan.
 - A string that is not UTF-8 (Part 1 §1.6.20 says it is; some peers write bytes as
   strings) is no fault here: frames and messages are read with ``unicode_errors=
   "surrogateescape"`` (``events.UNICODE_ERRORS``), and the renderers mark such strings.
@@ -62,15 +68,19 @@ import re
 from collections.abc import Generator, Iterator
 from typing import Any
 
+from .. import amqp091
+from ..amqp091.frames import _FRAME_OVERHEAD as _FRAME_OVERHEAD_091
 from ..errors import AMQPCodecError, DecodeError, FramingError, IncompleteError, UnsupportedProtocolError
-from ..frames import NEED_DATA, Frame, FrameReader, ProtocolHeader, find_frame_boundary
+from ..frames import NEED_DATA, Frame, FrameReader, ProtocolHeader
 from ..frames.records import describe_other_protocol
 from ..frames.resync import NeedMore, scan_for_frame
 from ..limits import DEFAULT_LIMITS, Limits
 from ..performatives import SaslBody, Transfer
 from ..types import Described
+from .amqp091_direction import AMQP10, Contents091, Peer, header_version, opens_091, scan_091
 from .deliveries import Deliveries
 from .events import (
+    AMQP091,
     UNICODE_ERRORS,
     ErrorEvent,
     Event,
@@ -162,7 +172,7 @@ def _opening_known(data: bytes | bytearray) -> bool:
     if n >= _CLASSIFY:
         return True
     if not n or MAGIC.startswith(bytes(data[:4])):
-        return n >= len(MAGIC)
+        return n >= _HEADER_SIZE  # a whole header tells AMQP 1.0 from 0-9-1
     if data[0] == 0x16:  # a TLS record? (three bytes tell)
         return n >= 3
     return not _connection_start(data, partial=True)
@@ -187,10 +197,16 @@ class DirectionDecoder:
         base: int = 0,
         limits: Limits = DEFAULT_LIMITS,
         final: bool = True,
+        peer: Peer | None = None,
     ) -> None:
         self.direction = direction
         self.base = base
         self.limits = limits
+        #: What this direction and the other of its connection know of its protocol.
+        self.peer = Peer() if peer is None else peer
+        #: The protocol being read: ``events.AMQP091``, else AMQP 1.0 (None).
+        self.protocol: str | None = None
+        self._contents = Contents091(direction, limits)
         self._buf: bytes | bytearray = data if final else bytearray(data)
         self._first = 0  # the stream offset of _buf[0]
         self._eof = final
@@ -286,16 +302,25 @@ class DirectionDecoder:
 
     def _error(self, at: int, error: AMQPCodecError | str, frame_at: int | None = None) -> ErrorEvent:
         return error_event(
-            self.direction, self.base + at, error, None if frame_at is None else self.base + frame_at
+            self.direction,
+            self.base + at,
+            error,
+            None if frame_at is None else self.base + frame_at,
+            protocol=self.protocol,
         )
+
+    def _scan(self, start: int, protocol: str | None) -> int | NeedMore | None:
+        """The frame scan of ``protocol`` from stream offset ``start``, in buffer terms."""
+        final = not self._waiting
+        if protocol == AMQP091:
+            return scan_091(self._buf, start - self._first, limits=self.limits, final=final)
+        return scan_for_frame(self._buf, start - self._first, limits=self.limits, final=final)
 
     def _boundary(self, start: int) -> Generator[_Step, None, int | None]:
         """The frame ``find_frame_boundary`` finds from ``start`` in the whole run of
         bytes (to the end of the stream or to a gap); None when there is none."""
         while True:
-            found = scan_for_frame(
-                self._buf, start - self._first, limits=self.limits, final=not self._waiting
-            )
+            found = self._scan(start, self.protocol)
             if not isinstance(found, NeedMore):
                 return None if found is None else found + self._first
             start = found.at + self._first
@@ -305,8 +330,12 @@ class DirectionDecoder:
     def _resync(self, resync: _Resync) -> Generator[_Step, None, _Next]:
         """Skip to the next plausible frame at or after ``resync.start``."""
         self._deliveries.drop()
+        self._contents.drop()
         start = resync.start
-        found = yield from self._boundary(start)
+        if resync.first:
+            found = yield from self._first_frame(start)
+        else:
+            found = yield from self._boundary(start)
         if found is None:
             if self._gap is not None:
                 return (yield from self._after_gap(start if start < self.length else None))
@@ -319,10 +348,33 @@ class DirectionDecoder:
                     None,
                     self.length - start,
                     resync.reason + "; no frame follows",
+                    self.protocol,
                 )
             return None
-        yield ResyncEvent(self.direction, self.base + start, self.base + found, found - start, resync.reason)
+        yield ResyncEvent(
+            self.direction, self.base + start, self.base + found, found - start, resync.reason, self.protocol
+        )
         return found
+
+    def _first_frame(self, start: int) -> Generator[_Step, None, int | None]:
+        """The first frame of a stream that starts mid-connection, in the protocol its peer
+        told (``self.peer``), else the earlier of an AMQP 1.0 and an AMQP 0-9-1 frame (the
+        port cannot tell: RabbitMQ serves both on 5672); sets ``self.protocol``."""
+        known = self.peer.protocol
+        protocols = (known,) if known is not None else (AMQP10, AMQP091)
+        while True:
+            found = {protocol: self._scan(start, protocol) for protocol in protocols}
+            frames = {protocol: at for protocol, at in found.items() if isinstance(at, int)}
+            waits = [at.at for at in found.values() if isinstance(at, NeedMore)]
+            first = min(frames.items(), key=lambda item: item[1], default=None)
+            if first is not None and all(wait > first[1] for wait in waits):
+                self.protocol = AMQP091 if first[0] == AMQP091 else None
+                return first[1] + self._first
+            if not waits:
+                return None
+            start = min(waits) + self._first
+            self._trim(start)
+            yield _MORE
 
     def _after_gap(self, lost_from: int | None) -> Generator[_Step, None, _Next]:
         """The bytes so far end in a gap: report it, then look for a frame after it."""
@@ -336,6 +388,7 @@ class DirectionDecoder:
             None if lost_from is None else self.base + lost_from,
         )
         self._deliveries.drop()
+        self._contents.drop()
         self._trim(at)
         self._first = at + size
         self._gap = None
@@ -357,6 +410,9 @@ class DirectionDecoder:
             if isinstance(step, _Resync):
                 expect_header = False
                 step = yield from self._resync(step)
+            elif self.protocol == AMQP091:
+                step = yield from self._read_091(step, expect_header)
+                expect_header = False
             else:
                 step = yield from self._read(step, expect_header)
                 expect_header = False
@@ -364,7 +420,12 @@ class DirectionDecoder:
     def _start(self) -> Generator[_Step, None, _Next]:
         """How the stream opens: a protocol header, TLS, AMQP 0-9-1, or mid-connection."""
         data = bytes(self._buf[:_CLASSIFY])
+        if opens_091(data) or (_connection_start(data) and self.peer.protocol != AMQP10):
+            self.protocol = self.peer.protocol = AMQP091
+            return 0
         if data.startswith(MAGIC) or MAGIC.startswith(data[:4]):
+            if self.peer.protocol is None and data.startswith(MAGIC):
+                self.peer.protocol = AMQP10
             return 0
         if _is_tls_record(data):
             yield self._header(
@@ -374,15 +435,6 @@ class DirectionDecoder:
                 supported=False,
                 skipped=self._rest(0),
                 note="a TLS record with no AMQP TLS header before it (amqps), encrypted",
-            )
-        elif _connection_start(data):
-            yield self._header(
-                0,
-                "AMQP 0-9-1",
-                None,
-                supported=False,
-                skipped=self._rest(0),
-                note="a connection.start frame (the server side of AMQP 0-9-1), not AMQP 1.0",
             )
         else:
             return _Resync(0, "no protocol header: the stream starts mid-connection", first=True)
@@ -446,7 +498,9 @@ class DirectionDecoder:
         yield self._error(at, self._reword(error, start), at)
         return _Resync(at + 1, f"after the error at offset {self.base + at}")
 
-    def _starved(self, reader: FrameReader, start: int) -> Generator[_Step, None, _Next | _Again]:
+    def _starved(
+        self, reader: FrameReader | amqp091.FrameReader, start: int
+    ) -> Generator[_Step, None, _Next | _Again]:
         """The reader needs more bytes than are here: wait for them (``_AGAIN``: read on),
         or report the gap or the end of the stream that the bytes stop at."""
         if self._waiting:
@@ -460,7 +514,7 @@ class DirectionDecoder:
         except IncompleteError as error:
             at = start + (error.offset or 0)
             yield self._error(at, error, at)
-            if find_frame_boundary(self._buf, at + 1 - self._first, limits=self.limits) is not None:
+            if self._scan(at + 1, self.protocol) is not None:
                 return _Resync(at + 1, f"after the error at offset {self.base + at}")
         return None
 
@@ -536,3 +590,63 @@ class DirectionDecoder:
         if note is None and performative is not None and not isinstance(performative, SaslBody):
             yield from self._deliveries.assemble(frame, at, payload_at)
         return None
+
+    # --- AMQP 0-9-1 -------------------------------------------------------------------
+
+    def _read_091(self, start: int, expect_header: bool) -> Generator[_Step, None, _Next]:
+        """Run a 0-9-1 reader from ``start`` (0-9-1 §4.2.3); return where to resynchronise,
+        or None when done.  A fault in one frame's payload costs that frame (and its
+        channel's content); a framing fault is an ``error``, then a resync."""
+        # A server's side opens with its connection.start frame, not a header (§4.2.2).
+        expect_header = expect_header and self._startswith(start, MAGIC)
+        reader = amqp091.FrameReader(limits=self.limits, expect_header=expect_header)
+        fed = start
+        while True:
+            try:
+                event = reader.next_event()
+            except (FramingError, UnsupportedProtocolError) as error:
+                at = start + (error.offset or 0)
+                frame_at = getattr(error, "frame_offset", None)
+                yield self._error(
+                    at, self._reword_091(error, start), at if frame_at is None else start + frame_at
+                )
+                return _Resync(at + 1, f"after the error at offset {self.base + at}")
+            except DecodeError as error:
+                frame_at = getattr(error, "frame_offset", None)
+                yield self._error(
+                    start + (error.offset or 0),
+                    self._reword_091(error, start),
+                    None if frame_at is None else start + frame_at,
+                )
+                self._contents.lost(getattr(error, "channel", None))
+                continue
+            if event is NEED_DATA:
+                if fed < self.length:
+                    stop = min(self.length, fed + _FEED_CHUNK)
+                    reader.feed(self._slice(fed, stop))
+                    fed = stop
+                    continue
+                outcome = yield from self._starved(reader, start)
+                if isinstance(outcome, _Again):
+                    continue
+                return outcome
+            at = start + event.offset
+            if isinstance(event, ProtocolHeader):
+                version, note = header_version(event.major, event.minor, event.revision)
+                yield self._header(at, "AMQP", version, supported=True, note=note)
+                continue
+            size = int.from_bytes(self._slice(at + 3, at + 7), "big") + _FRAME_OVERHEAD_091
+            yield from self._contents.frame(event, self.base + at, size)
+
+    def _reword_091(self, error: AMQPCodecError, start: int) -> AMQPCodecError:
+        """A 0-9-1 reader's error in the stream's terms: its "(in the method frame at offset
+        N on channel C)" keeps the frame's kind and channel (the event carries
+        ``frame_offset``), and any other offset counts from the stream's start."""
+        if error.args:
+            text = re.sub(
+                r" \(in the ([a-z ]+) frame at offset \d+ on channel (\d+)\)",
+                r" (in the \1 frame on channel \2)",
+                str(error.args[0]),
+            )
+            error.args = (text, *error.args[1:])
+        return self._reword(error, start)

@@ -18,6 +18,9 @@ import dataclasses
 from typing import Any
 
 from .. import performatives as _performatives
+from ..amqp091 import BodyFrame, HeaderFrame, HeartbeatFrame, MethodFrame
+from ..amqp091 import Message as Message091
+from ..amqp091.methods import METHODS
 from ..errors import DECODE_ERROR, AMQPCodecError
 from ..frames import Delivery
 from ..message import Message
@@ -31,12 +34,18 @@ __all__ = [
     "ErrorEvent",
     "ResyncEvent",
     "GapEvent",
+    "Frame091Event",
+    "Message091Event",
     "Event",
     "ConnectionEvent",
     "ConnectionEndEvent",
     "Stamped",
     "performative_name",
     "PERFORMATIVE_NAMES",
+    "AMQP091",
+    "FRAME_NAMES_091",
+    "FRAME_NAMES",
+    "frame_name_091",
     "error_event",
     "UNICODE_ERRORS",
 ]
@@ -96,9 +105,46 @@ class MessageEvent:
     message: Message | None
 
 
+#: The ``protocol`` of the events of an AMQP 0-9-1 stream (JSON ``"protocol": "0-9-1"``).
+AMQP091 = "0-9-1"
+
+#: An AMQP 0-9-1 frame as the reader yields it (its ``offset`` the reader's; the event's is the stream's).
+Frame091 = MethodFrame | HeaderFrame | BodyFrame | HeartbeatFrame
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Frame091Event:
+    """One AMQP 0-9-1 frame (0-9-1 §2.3.5, §4.2.3): ``name`` is its method's spec name
+    (``basic.deliver``), ``content-header``, ``content-body`` or ``heartbeat``; ``size``
+    the whole frame's bytes, ``payload_size`` its payload's."""
+
+    direction: str
+    offset: int
+    size: int
+    channel: int
+    name: str
+    frame: Frame091
+    payload_size: int
+    note: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Message091Event:
+    """An assembled AMQP 0-9-1 content (0-9-1 §2.3.5.2, §4.2.6): its method, properties
+    and body.  ``offset`` is its method frame's; ``last_offset`` its last frame's."""
+
+    direction: str
+    offset: int
+    last_offset: int
+    frames: int
+    message: Message091
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class ErrorEvent:
-    """Bytes that could not be decoded: ``error`` names the exception class."""
+    """Bytes that could not be decoded: ``error`` names the exception class.  In an
+    AMQP 0-9-1 stream ``protocol`` is :data:`AMQP091` and ``reply_code`` the code a peer
+    would close with (0-9-1 §1.2.2 reply codes), if the error has one."""
 
     direction: str
     offset: int
@@ -106,17 +152,21 @@ class ErrorEvent:
     condition: str | None
     message: str
     frame_offset: int | None = None
+    protocol: str | None = None
+    reply_code: int | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ResyncEvent:
-    """Bytes skipped from ``offset`` to ``to`` (``None``: to the end) to find a frame."""
+    """Bytes skipped from ``offset`` to ``to`` (``None``: to the end) to find a frame;
+    ``protocol`` is :data:`AMQP091` in an AMQP 0-9-1 stream."""
 
     direction: str
     offset: int
     to: int | None
     skipped: int
     reason: str
+    protocol: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -132,7 +182,16 @@ class GapEvent:
     lost_from: int | None = None
 
 
-Event = HeaderEvent | FrameEvent | MessageEvent | ErrorEvent | ResyncEvent | GapEvent
+Event = (
+    HeaderEvent
+    | FrameEvent
+    | MessageEvent
+    | ErrorEvent
+    | ResyncEvent
+    | GapEvent
+    | Frame091Event
+    | Message091Event
+)
 
 
 # --------------------------------------------------------------------------- captures
@@ -199,11 +258,46 @@ PERFORMATIVE_NAMES: tuple[str, ...] = (
 )
 
 
+#: The names of AMQP 0-9-1 frames that carry no method (0-9-1 §2.3.5.2, §4.2.6-4.2.7).
+_CONTENT_HEADER, _CONTENT_BODY = "content-header", "content-body"
+
+#: Every AMQP 0-9-1 frame name, in spec order: the methods (class by class), then the
+#: content frames (heartbeats share the 1.0 name ``heartbeat``).
+FRAME_NAMES_091: tuple[str, ...] = (
+    *(cls.NAME for _, cls in sorted(METHODS.items())),
+    _CONTENT_HEADER,
+    _CONTENT_BODY,
+)
+
+#: Every frame name the CLI shows, counts and filters on: AMQP 1.0's performatives,
+#: 0-9-1's frames, then the two extras (``heartbeat``, both protocols', and ``described``).
+FRAME_NAMES: tuple[str, ...] = (*PERFORMATIVE_NAMES[:-2], *FRAME_NAMES_091, *PERFORMATIVE_NAMES[-2:])
+
+
+def frame_name_091(frame: Frame091) -> str:
+    """The name of an AMQP 0-9-1 frame: its method's (``basic.deliver``), ``content-header``,
+    ``content-body`` or ``heartbeat``."""
+    if type(frame) is MethodFrame:
+        return frame.method.NAME
+    if type(frame) is HeaderFrame:
+        return _CONTENT_HEADER
+    if type(frame) is BodyFrame:
+        return _CONTENT_BODY
+    return "heartbeat"
+
+
 def error_event(
-    direction: str, offset: int, error: AMQPCodecError | str, frame_offset: int | None
+    direction: str,
+    offset: int,
+    error: AMQPCodecError | str,
+    frame_offset: int | None,
+    *,
+    protocol: str | None = None,
 ) -> ErrorEvent:
     """The ``error`` event for ``error`` at stream offset ``offset`` (a string: a
-    ``DecodeError`` of this text); ``frame_offset``: where its frame starts, if known."""
+    ``DecodeError`` of this text); ``frame_offset``: where its frame starts, if known;
+    ``protocol``: :data:`AMQP091` for an AMQP 0-9-1 stream (the event then carries the
+    error's ``reply_code``)."""
     condition: str | None
     if isinstance(error, str):
         name, condition, text = "DecodeError", DECODE_ERROR, error
@@ -213,4 +307,8 @@ def error_event(
             error.condition,
             str(error.args[0]) if error.args else "",
         )
-    return ErrorEvent(direction, offset, name, condition, text, frame_offset)
+    reply_code = None
+    if protocol is not None and not isinstance(error, str):
+        code = getattr(error, "reply_code", None)
+        reply_code = None if code is None else int(code)
+    return ErrorEvent(direction, offset, name, condition, text, frame_offset, protocol, reply_code)

@@ -5,7 +5,10 @@ Strategy: each event is one JSON object on one line (docs: cli, the JSON event k
 ``performative`` (``null`` for a heartbeat or an unknown body), ``fields`` (the
 composite's ``fields`` in the JSON form) for frames; the delivery and ``message``
 (``Message.to_dict()``) for messages; ``error``, ``condition``, ``message`` for
-errors; ``to``, ``skipped``, ``reason`` for resyncs.  An event of a capture also has
+errors; ``to``, ``skipped``, ``reason`` for resyncs.  The events of an AMQP 0-9-1
+stream add ``"protocol": "0-9-1"`` after ``offset`` (and a frame its ``method``, a
+message its method's name; errors their ``reply_code``), their payloads in the 0-9-1
+objects' ``to_dict()`` forms.  An event of a capture also has
 ``time`` (ISO 8601, UTC) after ``offset``, and ``connection`` and ``connection-end``
 objects report its connections.  Output is ASCII (``json.dumps`` escapes the rest);
 keys come in a fixed order, so equal events give equal lines.
@@ -18,15 +21,19 @@ from typing import Any
 
 from .._composite import Composite
 from .._jsonform import composite_to_json, value_to_json
+from ..amqp091 import BodyFrame, HeaderFrame, MethodFrame
 from ..performatives import SaslBody
 from .events import (
+    AMQP091,
     ConnectionEndEvent,
     ConnectionEvent,
     ErrorEvent,
     Event,
+    Frame091Event,
     FrameEvent,
     GapEvent,
     HeaderEvent,
+    Message091Event,
     MessageEvent,
     Stamped,
 )
@@ -50,13 +57,20 @@ def json_event(event: Event, connection: int) -> dict[str, Any]:
         return _frame_json(event, head)
     if isinstance(event, MessageEvent):
         return _message_json(event, head)
+    if isinstance(event, Frame091Event):
+        return _frame_091_json(event, head)
+    if isinstance(event, Message091Event):
+        return _message_091_json(event, head)
     if isinstance(event, HeaderEvent):
         return _header_json(event, head)
     if isinstance(event, ErrorEvent):
         return _error_json(event, head)
     if isinstance(event, GapEvent):
         return _gap_json(event, head)
-    return {"event": "resync", **head, "to": event.to, "skipped": event.skipped, "reason": event.reason}
+    result = {"event": "resync", **head}
+    if event.protocol is not None:
+        result["protocol"] = event.protocol
+    return {**result, "to": event.to, "skipped": event.skipped, "reason": event.reason}
 
 
 def _frame_json(event: FrameEvent, head: dict[str, Any]) -> dict[str, Any]:
@@ -108,16 +122,67 @@ def _header_json(event: HeaderEvent, head: dict[str, Any]) -> dict[str, Any]:
 
 
 def _error_json(event: ErrorEvent, head: dict[str, Any]) -> dict[str, Any]:
-    result = {
-        "event": "error",
-        **head,
-        "error": event.error,
-        "condition": event.condition,
-        "message": event.message,
-    }
+    result = {"event": "error", **head}
+    if event.protocol is not None:
+        result["protocol"] = event.protocol
+    result.update(error=event.error, condition=event.condition, message=event.message)
     if event.frame_offset is not None:
         result["frame_offset"] = event.frame_offset
+    if event.reply_code is not None:
+        result["reply_code"] = event.reply_code
     return result
+
+
+#: The JSON ``frame_type`` of each AMQP 0-9-1 frame class (0-9-1 §4.2.3).
+_FRAME_TYPES_091 = {MethodFrame: "method", HeaderFrame: "header", BodyFrame: "body"}
+
+
+def _frame_091_json(event: Frame091Event, head: dict[str, Any]) -> dict[str, Any]:
+    """An AMQP 0-9-1 frame: a method's ``method`` name, ids and ``fields``
+    (``Method.to_dict()``); a content header's class, weight, body size and
+    ``properties`` (``BasicProperties.to_dict()``); a body's size only (its bytes are in
+    the ``message`` event)."""
+    frame = event.frame
+    result: dict[str, Any] = {
+        "event": "frame",
+        **head,
+        "protocol": AMQP091,
+        "channel": event.channel,
+        "frame_type": _FRAME_TYPES_091.get(type(frame), "heartbeat"),
+    }
+    if type(frame) is MethodFrame:
+        method = frame.method.to_dict()
+        result.update(
+            method=method["type"],
+            class_id=method["class_id"],
+            method_id=method["method_id"],
+            fields=method["fields"],
+        )
+    elif type(frame) is HeaderFrame:
+        header = frame.to_dict()
+        for key in ("class_id", "weight", "body_size", "properties"):
+            result[key] = header[key]
+    result["size"] = event.size
+    result["payload_size"] = event.payload_size
+    if event.note:
+        result["note"] = event.note
+    return result
+
+
+def _message_091_json(event: Message091Event, head: dict[str, Any]) -> dict[str, Any]:
+    """An assembled AMQP 0-9-1 content: ``method`` (its name), ``frames``, ``size`` (the
+    body's bytes) and ``message``, ``Message.to_dict()`` (method, properties, body in hex)."""
+    message = event.message
+    return {
+        "event": "message",
+        **head,
+        "protocol": AMQP091,
+        "channel": message.channel,
+        "method": message.method.NAME,
+        "frames": event.frames,
+        "size": len(message.body),
+        "message": message.to_dict(),
+    }
 
 
 def _gap_json(event: GapEvent, head: dict[str, Any]) -> dict[str, Any]:

@@ -17,14 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .._composite import Composite
+from ..amqp091 import BasicPublish, BodyFrame, HeaderFrame, MethodFrame
+from .amqp091_text import message091_lines, method_fields, properties_fields
 from .events import (
+    AMQP091,
     ConnectionEndEvent,
     ConnectionEvent,
     ErrorEvent,
     Event,
+    Frame091Event,
     FrameEvent,
     GapEvent,
     HeaderEvent,
+    Message091Event,
     MessageEvent,
     ResyncEvent,
     Stamped,
@@ -109,12 +114,18 @@ class TextRenderer:
             yield self._frame(event)
         elif isinstance(event, MessageEvent):
             yield from self._message(event)
+        elif isinstance(event, Frame091Event):
+            yield self._frame_091(event)
+        elif isinstance(event, Message091Event):
+            yield from self._message_091(event)
         elif isinstance(event, HeaderEvent):
             yield self._header(event)
         elif isinstance(event, ErrorEvent):
             rest = f"{event.error}: {event.message}"
             if event.frame_offset is not None and event.frame_offset != event.offset:
                 rest += f" (frame at offset {event.frame_offset})"
+            if event.reply_code is not None:
+                rest += f" [reply code {event.reply_code}]"
             yield self._line(event.offset, event.direction, None, "error", "error", self.style("error", rest))
         elif isinstance(event, GapEvent):
             rest = f"{plural(event.size, 'byte')} missing from the capture"
@@ -133,6 +144,8 @@ class TextRenderer:
                 what = f"skipped {event.skipped} bytes, next frame at offset {event.to}"
             else:
                 what = f"frame at offset {event.to}"
+            if event.protocol == AMQP091:
+                what = what.replace("frame", "AMQP 0-9-1 frame", 1)
             yield self._line(
                 event.offset, event.direction, None, "resync", "resync", f"{what} ({event.reason})"
             )
@@ -185,3 +198,40 @@ class TextRenderer:
             style = self.style
             for line in message_lines(event.message, self.full):
                 yield indent + (line if line.startswith(" ") else style("section", line))
+
+    # --- AMQP 0-9-1 -------------------------------------------------------------------
+
+    def _frame_091(self, event: Frame091Event) -> str:
+        """A 0-9-1 frame: a method and its arguments (0-9-1 §1, spec names); a content
+        header's class, body size and properties (§4.2.6.1); a body's size."""
+        frame = event.frame
+        if type(frame) is MethodFrame:
+            rest = method_fields(frame.method, full=self.full, verbose=self.verbose)
+        elif type(frame) is HeaderFrame:
+            parts = [f"body-size={frame.body_size}"]
+            if frame.class_id != BasicPublish.CLASS_ID or frame.weight or self.verbose:
+                parts[:0] = [f"class-id={frame.class_id}", f"weight={frame.weight}"]
+            shown = properties_fields(frame.properties, full=self.full)
+            rest = " ".join(parts + ([shown] if shown else []))
+        elif type(frame) is BodyFrame:
+            rest = f"(payload {plural(event.payload_size, 'byte')})"
+        else:
+            rest = ""
+        if event.note:
+            rest += " " + self.style("note", f"[{event.note}]")
+        return self._line(event.offset, event.direction, event.channel, "name", event.name, rest.strip())
+
+    def _message_091(self, event: Message091Event) -> Iterator[str]:
+        """An assembled 0-9-1 content: its method and arguments, its size and frames,
+        then its properties and body as a tree."""
+        message = event.message
+        method = message.method
+        fields = method_fields(method, full=self.full, verbose=False)
+        frames = "" if event.frames == 1 else f" in {event.frames} frames"
+        size = f"({plural(len(message.body), 'byte')}{frames})"
+        rest = " ".join(part for part in (method.NAME, fields, size) if part)
+        yield self._line(event.offset, event.direction, message.channel, "message", "message", rest)
+        indent = self.indent
+        style = self.style
+        for line in message091_lines(message, self.full):
+            yield indent + (line if line.startswith(" ") else style("section", line))

@@ -1,6 +1,7 @@
 """The counts after the events: what was decoded, and what a capture held.
 
-Strategy: :class:`Summary` counts every event decoded (filters change only what is
+Strategy: :class:`Summary` counts every event decoded, AMQP 1.0's and 0-9-1's alike
+(frames by name: performatives, then 0-9-1 methods and content frames) (filters change only what is
 shown, never what is counted); its ``errors`` make the exit status, its ``text()`` the
 last line of the text output.  For a capture, :func:`capture_stats` gathers the
 counts of the packets, the reassembler and the connections into the ``capture`` JSON
@@ -13,7 +14,17 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from .events import PERFORMATIVE_NAMES, ErrorEvent, Event, FrameEvent, GapEvent, HeaderEvent, MessageEvent
+from .events import (
+    FRAME_NAMES,
+    ErrorEvent,
+    Event,
+    Frame091Event,
+    FrameEvent,
+    GapEvent,
+    HeaderEvent,
+    Message091Event,
+    MessageEvent,
+)
 from .tcp import TrackerStats
 from .text_values import plural
 
@@ -32,9 +43,9 @@ class Summary:
         self.gaps = 0
 
     def add(self, event: Event) -> None:
-        if isinstance(event, FrameEvent):
+        if isinstance(event, (FrameEvent, Frame091Event)):
             self.frames[event.name] += 1
-        elif isinstance(event, MessageEvent):
+        elif isinstance(event, (MessageEvent, Message091Event)):
             self.messages += 1
         elif isinstance(event, HeaderEvent):
             self.headers += 1
@@ -47,7 +58,7 @@ class Summary:
 
     def text(self) -> str:
         total = sum(self.frames.values())
-        per = ", ".join(f"{name} {self.frames[name]}" for name in PERFORMATIVE_NAMES if self.frames[name])
+        per = ", ".join(f"{name} {self.frames[name]}" for name in FRAME_NAMES if self.frames[name])
         frames = plural(total, "frame") + (f" ({per})" if per else "")
         parts = [plural(self.headers, "header"), frames, plural(self.messages, "message")]
         if self.resyncs:
