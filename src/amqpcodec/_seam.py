@@ -14,7 +14,9 @@ Three protocols type the seam itself (``mypy --strict`` checks every call across
   exists twice, ``_pure`` and ``_speedups``, with identical results and errors;
 - :class:`TableCodec091`: the AMQP 0-9-1 field-table codec (0-9-1 §4.2.5.5), which
   exists twice the same way: ``amqp091._tables`` (the reference) and ``_speedups``;
-- :class:`CompiledPaths`: the compiled module's hot paths for the layers.  They have no
+- :class:`CompiledPaths`: the compiled module's hot paths for the layers (the AMQP
+  0-9-1 method, content-header and frame paths among them, with their plans
+  :class:`MethodPlans091`, :class:`HeaderPlan091` and :class:`FramePlan091`).  They have no
   pure twin: with the pure backend the layers run their own Python code, which is the
   reference the compiled paths are tested against.  Each returns ``None`` (or raises a
   value-codec error) for anything outside the usual form, and the layer's own code then
@@ -42,6 +44,17 @@ __all__ = [
     "ValueCodec",
     "TableCodec091",
     "CompiledPaths",
+    "KIND091_INTEGER",
+    "KIND091_BIT",
+    "KIND091_SHORTSTR",
+    "KIND091_LONGSTR",
+    "KIND091_TABLE",
+    "KIND091_TIMESTAMP",
+    "KIND091_PROPERTY_SHORTSTR",
+    "MethodPlan091",
+    "MethodPlans091",
+    "HeaderPlan091",
+    "FramePlan091",
     "EncodeOptions",
     "PLAIN_ENCODING",
     "check_unicode_errors",
@@ -168,6 +181,93 @@ class FramePlan(NamedTuple):
     header: struct.Struct
 
 
+# How the compiled AMQP 0-9-1 codec reads and writes one method argument or content
+# property (0-9-1 §4.2.5): the ``kinds`` of MethodPlan091 and HeaderPlan091 hold these
+# (the compiled side imports them by name; the plans map each spec type to one).
+#: An unsigned big-endian integer of the plan's width (octet, short, long, longlong;
+#: a method's timestamp argument too, read as a plain ``int``), §4.2.5.1.
+KIND091_INTEGER = 1
+#: One bit, packed least-significant first with its neighbours, §4.2.5.2.
+KIND091_BIT = 2
+#: A short string that must be UTF-8 (a method argument), §4.2.5.3.
+KIND091_SHORTSTR = 3
+#: A long string, kept as ``bytes``, §4.2.5.3.
+KIND091_LONGSTR = 4
+#: A field table (the live backend's table codec), §4.2.5.5.
+KIND091_TABLE = 5
+#: A property timestamp: 64-bit seconds as the plan's ``timestamp_class``, §4.2.5.4.
+KIND091_TIMESTAMP = 6
+#: A property short string: text when UTF-8, else its ``bytes`` (RabbitMQ passes them).
+KIND091_PROPERTY_SHORTSTR = 7
+
+
+class MethodPlan091(NamedTuple):
+    """What the compiled 0-9-1 method codec needs of one method class (§4.2.4)."""
+
+    cls: type
+    class_id: int
+    method_id: int
+    #: The class carries content (``HAS_CONTENT``): ``encode_message091`` takes it.
+    has_content: bool
+    #: Per argument, in wire order: one of the ``KIND091_*`` numbers.
+    kinds: tuple[int, ...]
+    #: Per argument: its width in bytes for ``KIND091_INTEGER``, else 0.
+    widths: tuple[int, ...]
+    #: Per argument: the setter of its slot (``member_descriptor.__set__``); the
+    #: compiled side reads and writes the slot through ``setter.__self__``.
+    slots: tuple[Callable[[Any, Any], None], ...]
+
+
+class MethodPlans091(NamedTuple):
+    """Every method class's :class:`MethodPlan091`, by ``class_id << 16 | method_id``."""
+
+    methods: Mapping[int, MethodPlan091]
+
+
+class HeaderPlan091(NamedTuple):
+    """What the compiled content-header codec needs (§4.2.6.1): the basic class's
+    properties, read and written in flag order, and the classes it builds."""
+
+    #: ``ContentHeader``, a named tuple of (class_id, weight, body_size, properties).
+    header_class: type
+    #: ``BasicProperties``, a tuple subclass of one value per property (``None``: absent).
+    properties_class: type
+    #: The instance with no property present (shared).
+    empty: Any
+    #: Per property, in flag order: its bit in the flag word.
+    masks: tuple[int, ...]
+    #: Per property: one of the ``KIND091_*`` numbers.
+    kinds: tuple[int, ...]
+    #: Per property: its width in bytes for ``KIND091_INTEGER``, else 0.
+    widths: tuple[int, ...]
+    #: The flag bits no property uses (set: a fault).
+    reserved: int
+    #: What a property timestamp decodes to.
+    timestamp_class: type
+
+
+class FramePlan091(NamedTuple):
+    """What the compiled 0-9-1 frame paths need of the frame layer (§4.2.3)."""
+
+    method_type: int
+    header_type: int
+    body_type: int
+    heartbeat_type: int
+    #: The frame-end octet.
+    frame_end: int
+    #: The events and the setters of their slots, in field order.
+    method_frame: type
+    method_frame_slots: tuple[Callable[[Any, Any], None], ...]
+    header_frame: type
+    header_frame_slots: tuple[Callable[[Any, Any], None], ...]
+    body_frame: type
+    body_frame_slots: tuple[Callable[[Any, Any], None], ...]
+    heartbeat_frame: type
+    heartbeat_frame_slots: tuple[Callable[[Any, Any], None], ...]
+    methods: MethodPlans091
+    header: HeaderPlan091
+
+
 class ValueCodec(Protocol):
     """The value encoder and decoder: ``amqpcodec._pure`` and ``amqpcodec._speedups``."""
 
@@ -229,3 +329,38 @@ class CompiledPaths(Protocol):
         self, buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: FramePlan
     ) -> tuple[Any, int] | None:
         """The complete, well-formed AMQP frame at ``pos`` and the offset after it, else ``None``."""
+
+    def read_method091(self, data: Any, start: int, end: int, limits: Limits, plan: MethodPlans091) -> Any:
+        """The method whose payload is ``data[start:end]`` (0-9-1 §4.2.4), else ``None``."""
+
+    def read_content_header091(
+        self, data: Any, start: int, end: int, limits: Limits, plan: HeaderPlan091
+    ) -> Any:
+        """The ``ContentHeader`` whose payload is ``data[start:end]`` (§4.2.6.1), else ``None``."""
+
+    def next_frame091(
+        self, buf: Any, pos: int, base: int, body_limit: int, limits: Limits, plan: FramePlan091
+    ) -> tuple[Any, int] | None:
+        """The complete, well-formed 0-9-1 frame at ``pos`` as its event (offset ``base +
+        pos``) and the offset after it, else ``None``."""
+
+    def method_payload091(self, method: Any, plan: MethodPlans091) -> bytes | None:
+        """A method frame's payload (§4.2.4), else ``None``."""
+
+    def encode_method091(self, method: Any, channel: int, plan: FramePlan091) -> bytes | None:
+        """A method frame (§4.2.3, §4.2.4), else ``None``."""
+
+    def content_header_payload091(
+        self, properties: Any, body_size: int, class_id: int, weight: int, plan: HeaderPlan091
+    ) -> bytes | None:
+        """A content-header payload (§4.2.6.1), else ``None``."""
+
+    def encode_content_header091(
+        self, properties: Any, body_size: int, class_id: int, weight: int, channel: int, plan: FramePlan091
+    ) -> bytes | None:
+        """A content-header frame (§4.2.3, §4.2.6.1), else ``None``."""
+
+    def encode_message091(
+        self, method: Any, properties: Any, body: Any, channel: int, frame_max: int, plan: FramePlan091
+    ) -> list[bytes] | None:
+        """A content's frames (§4.2.6): method, header, body split at ``frame_max - 8``, else ``None``."""

@@ -5,7 +5,7 @@ signatures, checked by a test), the hot paths of ``_seam.CompiledPaths`` and the
 from collections.abc import Mapping
 from typing import Any
 
-from ._seam import FramePlan, MessagePlan
+from ._seam import FramePlan, FramePlan091, HeaderPlan091, MessagePlan, MethodPlans091
 from .amqp091._tables import TableRead
 from .limits import Limits
 
@@ -20,6 +20,14 @@ __all__ = [
     "decode_frame",
     "read_table",
     "write_table",
+    "read_method091",
+    "read_content_header091",
+    "next_frame091",
+    "method_payload091",
+    "encode_method091",
+    "content_header_payload091",
+    "encode_content_header091",
+    "encode_message091",
     "GENERATED_CODES",
 ]
 
@@ -64,3 +72,35 @@ def read_table(data: bytes | bytearray | memoryview, offset: int, end: int, limi
 def write_table(out: bytearray, table: Mapping[str, Any], limits: Limits, path: str) -> None:
     """Append the AMQP 0-9-1 field table ``table``, its 4-byte size first, to ``out``
     (errors name ``path``): the twin of ``amqp091._tables.write_table``."""
+
+def read_method091(data: Any, start: int, end: int, limits: Limits, plan: MethodPlans091) -> Any:
+    """The AMQP 0-9-1 method whose payload is ``data[start:end]``, else ``None``."""
+
+def read_content_header091(data: Any, start: int, end: int, limits: Limits, plan: HeaderPlan091) -> Any:
+    """The ``ContentHeader`` whose payload is ``data[start:end]``, else ``None``."""
+
+def next_frame091(
+    buf: Any, pos: int, base: int, body_limit: int, limits: Limits, plan: FramePlan091
+) -> tuple[Any, int] | None:
+    """The complete, well-formed 0-9-1 frame at ``pos`` as its event and the offset after it, else ``None``."""
+
+def method_payload091(method: Any, plan: MethodPlans091) -> bytes | None:
+    """A method frame's payload, else ``None``."""
+
+def encode_method091(method: Any, channel: int, plan: FramePlan091) -> bytes | None:
+    """A method frame, else ``None``."""
+
+def content_header_payload091(
+    properties: Any, body_size: int, class_id: int, weight: int, plan: HeaderPlan091
+) -> bytes | None:
+    """A content-header payload, else ``None``."""
+
+def encode_content_header091(
+    properties: Any, body_size: int, class_id: int, weight: int, channel: int, plan: FramePlan091
+) -> bytes | None:
+    """A content-header frame, else ``None``."""
+
+def encode_message091(
+    method: Any, properties: Any, body: Any, channel: int, frame_max: int, plan: FramePlan091
+) -> list[bytes] | None:
+    """A content's frames (method, header, bodies at most ``frame_max`` bytes each), else ``None``."""

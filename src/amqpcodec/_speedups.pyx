@@ -72,6 +72,16 @@ Layout: this module is its imports and the ``include`` lines below; the code is 
 - ``amqp091_decode.pxi``, ``amqp091_encode.pxi``: the 0-9-1 field-table codec,
   ``read_table`` and ``write_table`` (``_seam.TableCodec091``), the twin of
   ``amqp091._tables`` as the value codec is of ``_pure``.
+- ``amqp091_payloads.pxi``: the 0-9-1 method and content-header payload decoders
+  (``read_method091``, ``read_content_header091``) and their plans, read from
+  ``_seam.MethodPlans091`` and ``HeaderPlan091``.
+- ``amqp091_frames.pxi``: the 0-9-1 frame reader's hot path (``next_frame091``), read
+  from ``_seam.FramePlan091``.
+- ``amqp091_write.pxi``: the 0-9-1 method, content-header and message encoders
+  (``method_payload091``, ``encode_method091``, ``content_header_payload091``,
+  ``encode_content_header091``, ``encode_message091``).  Like the layers' hot paths,
+  these return ``None`` for anything outside the usual form, and ``amqp091.payloads``
+  and ``amqp091.writer`` (their references) then run on the same input.
 
 The files only group the code: it is still one module, compiled as one C file in which
 the functions appear in this order.  The order also steers the C compiler's inlining
@@ -120,7 +130,17 @@ from decimal import Decimal as _Decimal
 
 from amqpcodec import _errortext as _text
 from amqpcodec._decimal import bid_to_decimal, decimal_to_bid
-from amqpcodec._seam import AMQP091_ONLY, check_unicode_errors
+from amqpcodec._seam import (
+    AMQP091_ONLY,
+    KIND091_BIT,
+    KIND091_INTEGER,
+    KIND091_LONGSTR,
+    KIND091_PROPERTY_SHORTSTR,
+    KIND091_SHORTSTR,
+    KIND091_TABLE,
+    KIND091_TIMESTAMP,
+    check_unicode_errors,
+)
 from amqpcodec._spec import ARRAY_ELEMENT_CODES, ENCODING_BY_CODE, ZERO_WIDTH_CODES
 from amqpcodec.errors import (
     DecodeError,
@@ -129,7 +149,7 @@ from amqpcodec.errors import (
     LimitExceededError,
     UnsupportedTypeError,
 )
-from amqpcodec.limits import MAX_DEPTH_CEILING, MAX_KEYS_PER_HASH, Limits
+from amqpcodec.limits import DEFAULT_LIMITS, MAX_DEPTH_CEILING, MAX_KEYS_PER_HASH, Limits
 from amqpcodec.types import (
     Array,
     Byte,
@@ -165,6 +185,14 @@ __all__ = [
     "decode_frame",
     "read_table",
     "write_table",
+    "read_method091",
+    "read_content_header091",
+    "next_frame091",
+    "method_payload091",
+    "encode_method091",
+    "content_header_payload091",
+    "encode_content_header091",
+    "encode_message091",
     "GENERATED_CODES",
 ]
 
@@ -186,3 +214,6 @@ include "_cython/encode_message.pxi"
 include "_cython/amqp091_letters.pxi"
 include "_cython/amqp091_decode.pxi"
 include "_cython/amqp091_encode.pxi"
+include "_cython/amqp091_payloads.pxi"
+include "_cython/amqp091_frames.pxi"
+include "_cython/amqp091_write.pxi"

@@ -139,3 +139,104 @@ def test_import_amqpcodec_does_not_load_amqp091() -> None:
         "sys.exit(any(name.startswith('amqpcodec.amqp091') for name in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# --------------------------------------------------------------------------- method, header and frame paths
+
+_COMPILED091 = (
+    "read_method091",
+    "read_content_header091",
+    "next_frame091",
+    "method_payload091",
+    "encode_method091",
+    "content_header_payload091",
+    "encode_content_header091",
+    "encode_message091",
+)
+
+
+def test_the_compiled_091_paths_are_exported(both_backends: Backends) -> None:
+    from amqpcodec import _speedups
+
+    for name in _COMPILED091:
+        assert name in _speedups.__all__ and callable(getattr(_speedups, name)), name
+
+
+def _forbid_the_references(monkeypatch: Any) -> None:
+    """Make every Python reference path of the method, header and frame codecs fail."""
+    from amqpcodec.amqp091 import payloads, reader, writer
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the reference ran where the compiled path should have")
+
+    for module, name in (
+        (payloads, "_read_method"),
+        (payloads, "_read_content_header"),
+        (payloads, "_method_payload"),
+        (payloads, "_content_header_payload"),
+        (reader, "read_method"),
+        (reader, "read_content_header"),
+        (reader, "_new_body_frame"),
+        (reader, "HeartbeatFrame"),
+        (writer, "_frame"),
+        (writer, "method_payload"),
+        (writer, "content_header_payload"),
+    ):
+        monkeypatch.setattr(module, name, refused)
+
+
+def test_the_compiled_091_paths_run_by_default(both_backends: Backends, monkeypatch: Any) -> None:
+    """No silent fallback: with the compiled backend (the default when it is built), the
+    usual methods, headers, frames and messages never reach the Python references."""
+    from amqpcodec.amqp091 import BasicDeliver, BasicProperties, BasicPublish, FrameReader, Timestamp
+    from amqpcodec.amqp091.payloads import (
+        content_header_payload,
+        decode_content_header,
+        decode_method,
+        method_payload,
+    )
+    from amqpcodec.amqp091.writer import (
+        encode_content_header,
+        encode_heartbeat,
+        encode_message,
+        encode_method,
+    )
+
+    deliver = BasicDeliver(consumer_tag="c", delivery_tag=5, redelivered=True, exchange="x", routing_key="r")
+    properties = BasicProperties(
+        content_type="t", headers={"a": [1, "b"]}, timestamp=Timestamp(9), priority=3
+    )
+    wire_method = method_payload(deliver)
+    wire_header = content_header_payload(properties, 11)
+    stream = b"".join(
+        [
+            *encode_message(BasicPublish(exchange="x"), properties, b"body" * 30, channel=2, frame_max=64),
+            encode_method(deliver, channel=2),
+            encode_content_header(properties, 4, channel=2),
+            encode_heartbeat(),
+        ]
+    )
+    with use_backend(_backend.get_backend("python")):
+        expected = list(_read(stream, FrameReader))
+    _forbid_the_references(monkeypatch)
+    with use_backend(_backend.get_backend("cython")):
+        assert _backend.current() is _backend.get_backend("cython")
+        assert method_payload(deliver) == wire_method
+        assert content_header_payload(properties, 11) == wire_header
+        assert decode_method(wire_method) == deliver
+        assert decode_content_header(wire_header).properties == properties
+        assert encode_message(BasicPublish(exchange="x"), properties, b"b", channel=2, frame_max=0)
+        assert list(_read(stream, FrameReader)) == expected
+
+
+def _read(stream: bytes, reader_class: Any) -> Any:
+    reader = reader_class(expect_header=False)
+    reader.frame_max = 64
+    reader.feed(stream)
+    return reader
+
+
+def test_the_default_backend_is_the_compiled_one_when_built(both_backends: Backends) -> None:
+    if _backend.pure_requested():
+        return
+    assert _backend.current().compiled is not None

@@ -20,6 +20,13 @@ errors carry ``.reply_code`` 501 (frame error) and ``.class_id``/``.method_id`` 
 
 Each method class gets a precomputed read plan and write plan (runs of fixed-width
 arguments read with one ``struct`` call), so decoding basic.deliver is a handful of steps.
+
+With the compiled backend, each entry point first tries its compiled twin
+(``read_method091``, ``read_content_header091``, ``method_payload091``,
+``content_header_payload091``), handed the plans of ``_plans`` built here from the same
+classes and the spec table.  A twin is a shortcut, never a second opinion: it returns
+``None`` for anything it does not take as it is, and the code below then runs on the same
+input, so every value and every error comes from this module.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from .._backend import current
 from ..errors import DecodeError, EncodeError, IncompleteError
 from ..limits import DEFAULT_LIMITS, Limits
 from ._method import Method
+from ._plans import header_plan, method_plans
 from ._spec import BASIC_PROPERTIES, ReplyCode
 from ._specmodel import INTEGER_FORMATS, INTEGER_MAX, Field
 from ._tables import TableRead
@@ -39,6 +47,8 @@ from .properties import BasicProperties
 from .values import Timestamp
 
 __all__ = [
+    "METHOD_PLANS",
+    "HEADER_PLAN",
     "Buffer",
     "ContentHeader",
     "read_method",
@@ -129,6 +139,8 @@ def _plan(cls: type[Method]) -> Plan:
 _PLANS: dict[int, Plan] = {
     (class_id << 16) | method_id: _plan(cls) for (class_id, method_id), cls in METHODS.items()
 }
+#: What the compiled method codec is handed (``_seam.MethodPlans091``).
+METHOD_PLANS = method_plans(METHODS.values())
 
 
 # -- errors --------------------------------------------------------------------------------
@@ -167,6 +179,15 @@ def _table(data: Buffer, pos: int, end: int, limits: Limits) -> TableRead:
 
 def read_method(data: Buffer, start: int, end: int, limits: Limits) -> Method:
     """Decode the method payload ``data[start:end]`` (class id, method id, arguments; §4.2.4)."""
+    compiled = current().compiled
+    if compiled is not None:
+        found: Method | None = compiled.read_method091(data, start, end, limits, METHOD_PLANS)
+        if found is not None:
+            return found
+    return _read_method(data, start, end, limits)
+
+
+def _read_method(data: Buffer, start: int, end: int, limits: Limits) -> Method:
     if end - start < 4:
         raise _error("method payload shorter than its class and method ids", start)
     class_id, method_id = _IDS.unpack_from(data, start)
@@ -250,6 +271,15 @@ def _read_longstr(data: Buffer, pos: int, end: int) -> tuple[bytes, int]:
 
 def method_payload(method: Method) -> bytes:
     """Encode ``method`` as a method frame's payload (§4.2.4)."""
+    compiled = current().compiled
+    if compiled is not None:
+        found = compiled.method_payload091(method, METHOD_PLANS)
+        if found is not None:
+            return found
+    return _method_payload(method)
+
+
+def _method_payload(method: Method) -> bytes:
     cls = type(method)
     plan = _PLANS.get((cls.CLASS_ID << 16) | cls.METHOD_ID) if isinstance(method, Method) else None
     if plan is None or plan.cls is not cls:
@@ -300,10 +330,21 @@ _PROPERTY_READERS: tuple[tuple[int, str], ...] = tuple(
 )
 _EMPTY_PROPERTIES = BasicProperties()
 _NO_PROPERTIES: tuple[None, ...] = (None,) * len(BASIC_PROPERTIES)
+#: What the compiled content-header codec is handed (``_seam.HeaderPlan091``).
+HEADER_PLAN = header_plan(ContentHeader, BasicProperties, BASIC_PROPERTIES, _RESERVED_FLAGS, Timestamp)
 
 
 def read_content_header(data: Buffer, start: int, end: int, limits: Limits) -> ContentHeader:
     """Decode the content-header payload ``data[start:end]`` (§4.2.6.1)."""
+    compiled = current().compiled
+    if compiled is not None:
+        found: ContentHeader | None = compiled.read_content_header091(data, start, end, limits, HEADER_PLAN)
+        if found is not None:
+            return found
+    return _read_content_header(data, start, end, limits)
+
+
+def _read_content_header(data: Buffer, start: int, end: int, limits: Limits) -> ContentHeader:
     if end - start < _HEADER.size:
         raise _error("content header shorter than its 14 fixed bytes", start)
     class_id, weight, body_size, flags = _HEADER.unpack_from(data, start)
@@ -372,6 +413,17 @@ def content_header_payload(
     The weight is 0 unless given (the spec requires 0; a header read from the wire with
     another weight is written back as it was); bits 1 and 0 of the flags stay clear.
     """
+    compiled = current().compiled
+    if compiled is not None:
+        found = compiled.content_header_payload091(properties, body_size, class_id, weight, HEADER_PLAN)
+        if found is not None:
+            return found
+    return _content_header_payload(properties, body_size, class_id, weight)
+
+
+def _content_header_payload(
+    properties: BasicProperties | None, body_size: int, class_id: int, weight: int
+) -> bytes:
     _check_int(class_id, "short", "content_header.class_id")
     _check_int(body_size, "longlong", "content_header.body_size")
     if weight:

@@ -38,6 +38,12 @@ Decisions where the contract is silent:
   is a caller error (``RuntimeError``); ``next_event()`` after the end returns the events
   still complete, then ``NEED_DATA``.  ``feed_eof()`` raises ``IncompleteError`` at the
   unit the stream ends inside (a header fault there is left for ``next_event()``).
+
+With the compiled backend, once the opening is past, each ``next_event()`` first hands
+the buffer to the compiled ``next_frame091`` (through :data:`FRAME_PLAN`), which takes
+one complete, well-formed frame and builds its event in one call.  For anything else (a
+frame not all in, a fault of any kind) it returns ``None`` and the Python path below,
+the reference, reads the same bytes, so buffering, offsets and errors are its own.
 """
 
 from __future__ import annotations
@@ -45,9 +51,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final, Literal, NoReturn
 
+from .._backend import current
 from ..errors import DecodeError, FramingError, IncompleteError, LimitExceededError, UnsupportedProtocolError
 from ..frames.records import AMQP_HEADER, SASL_HEADER, TLS_HEADER, describe_non_amqp, describe_other_protocol
 from ..limits import DEFAULT_LIMITS, Limits
+from ._plans import frame_plan
 from .constants import FRAME_BODY, FRAME_END, FRAME_HEADER, FRAME_HEARTBEAT, FRAME_METHOD, ReplyCode
 from .frames import (
     _ACCEPTED_HEADERS,
@@ -60,8 +68,11 @@ from .frames import (
     _MAX_PAYLOAD,
     _PROTOCOL_HEADER_SIZE,
     NEED_DATA,
+    BodyFrame,
     Event,
+    HeaderFrame,
     HeartbeatFrame,
+    MethodFrame,
     NeedData,
     ProtocolHeader,
     _mark,
@@ -69,9 +80,9 @@ from .frames import (
     _new_header_frame,
     _new_method_frame,
 )
-from .payloads import read_content_header, read_method
+from .payloads import HEADER_PLAN, METHOD_PLANS, read_content_header, read_method
 
-__all__ = ["FrameReader"]
+__all__ = ["FrameReader", "FRAME_PLAN"]
 
 # Reader phases: the stream must open with a protocol header; a header may stand at
 # offset 0; frames only.
@@ -86,6 +97,17 @@ _AMQP_10_HEADERS: Final = {
 }
 
 _unpack_header = _FRAME_HEADER.unpack_from
+
+#: What the compiled frame paths (the reader's ``next_frame091``, the writer's encoders)
+#: are handed: the frame types, the frame-end octet and the events of ``frames``, and
+#: the payload plans of ``payloads``.
+FRAME_PLAN: Final = frame_plan(
+    (FRAME_METHOD, FRAME_HEADER, FRAME_BODY, FRAME_HEARTBEAT),
+    FRAME_END,
+    (MethodFrame, HeaderFrame, BodyFrame, HeartbeatFrame),
+    METHOD_PLANS,
+    HEADER_PLAN,
+)
 
 
 def _describe_opening(raw: bytes) -> str:
@@ -267,6 +289,15 @@ class FrameReader:
             opening = self._opening()
             if opening is not None:
                 return opening
+        compiled = current().compiled
+        if compiled is not None:
+            found = compiled.next_frame091(
+                self._buf, self._pos, self._base, self._body_limit, self.limits, FRAME_PLAN
+            )
+            if found is not None:
+                event: Event = found[0]
+                self._pos = found[1]
+                return event
         buf = self._buf
         pos = self._pos
         if len(buf) - pos < _FRAME_HEADER_SIZE:
