@@ -364,3 +364,11 @@ class CompiledPaths(Protocol):
         self, method: Any, properties: Any, body: Any, channel: int, frame_max: int, plan: FramePlan091
     ) -> list[bytes] | None:
         """A content's frames (§4.2.6): method, header, body split at ``frame_max - 8``, else ``None``."""
+
+    def init_method091(self, method: Any, values: tuple[Any, ...], plan: MethodPlans091) -> bool:
+        """Set ``method``'s argument slots to ``values`` (``FIELDS`` order) when each is
+        one the reference check stores unchanged (§4.2.5), else ``False`` with none set."""
+
+    def new_properties091(self, cls: type, values: tuple[Any, ...], plan: HeaderPlan091) -> Any:
+        """A ``cls`` of ``values`` (flag order, §4.2.6.1) when each is ``None`` or one the
+        reference check stores unchanged, else ``None``."""

@@ -28,6 +28,8 @@ __all__ = [
     "content_header_payload091",
     "encode_content_header091",
     "encode_message091",
+    "init_method091",
+    "new_properties091",
     "GENERATED_CODES",
 ]
 
@@ -104,3 +106,9 @@ def encode_message091(
     method: Any, properties: Any, body: Any, channel: int, frame_max: int, plan: FramePlan091
 ) -> list[bytes] | None:
     """A content's frames (method, header, bodies at most ``frame_max`` bytes each), else ``None``."""
+
+def init_method091(method: Any, values: tuple[Any, ...], plan: MethodPlans091) -> bool:
+    """Set ``method``'s argument slots to ``values`` when each is taken as it is, else ``False``."""
+
+def new_properties091(cls: type, values: tuple[Any, ...], plan: HeaderPlan091) -> Any:
+    """A ``cls`` of ``values`` (flag order) when each is ``None`` or taken as it is, else ``None``."""

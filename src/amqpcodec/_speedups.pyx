@@ -82,6 +82,9 @@ Layout: this module is its imports and the ``include`` lines below; the code is 
   ``encode_content_header091``, ``encode_message091``).  Like the layers' hot paths,
   these return ``None`` for anything outside the usual form, and ``amqp091.payloads``
   and ``amqp091.writer`` (their references) then run on the same input.
+- ``amqp091_checks.pxi``: the 0-9-1 constructor checks of the method arguments and the
+  basic properties (``init_method091``, ``new_properties091``), read from the same plans;
+  anything not taken exactly as it is goes to ``amqp091._validate`` (the reference).
 
 The files only group the code: it is still one module, compiled as one C file in which
 the functions appear in this order.  The order also steers the C compiler's inlining
@@ -193,6 +196,8 @@ __all__ = [
     "content_header_payload091",
     "encode_content_header091",
     "encode_message091",
+    "init_method091",
+    "new_properties091",
     "GENERATED_CODES",
 ]
 
@@ -217,3 +222,4 @@ include "_cython/amqp091_encode.pxi"
 include "_cython/amqp091_payloads.pxi"
 include "_cython/amqp091_frames.pxi"
 include "_cython/amqp091_write.pxi"
+include "_cython/amqp091_checks.pxi"

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -152,6 +153,8 @@ _COMPILED091 = (
     "content_header_payload091",
     "encode_content_header091",
     "encode_message091",
+    "init_method091",
+    "new_properties091",
 )
 
 
@@ -227,6 +230,36 @@ def test_the_compiled_091_paths_run_by_default(both_backends: Backends, monkeypa
         assert decode_content_header(wire_header).properties == properties
         assert encode_message(BasicPublish(exchange="x"), properties, b"b", channel=2, frame_max=0)
         assert list(_read(stream, FrameReader)) == expected
+
+
+def test_the_compiled_constructor_checks_run_by_default(both_backends: Backends, monkeypatch: Any) -> None:
+    """No silent fallback: arguments and properties in their usual form (ASCII text,
+    in-range ints, bools, dicts, a Timestamp) never reach the reference checks."""
+    from amqpcodec.amqp091 import BasicDeliver, BasicProperties, BasicPublish, QueueDeclare, Timestamp
+
+    def refused(value: Any, path: str) -> Any:
+        raise AssertionError(f"the reference check of {path} ran where the compiled one should have")
+
+    for cls in (BasicProperties, BasicPublish, BasicDeliver, QueueDeclare):
+        monkeypatch.setattr(cls, "_CHECKS", tuple(refused for _ in cls._CHECKS))
+    with use_backend(_backend.get_backend("cython")):
+        properties = BasicProperties(
+            content_type="t",
+            headers={"a": 1},
+            delivery_mode=2,
+            priority=9,
+            timestamp=Timestamp(9),
+            app_id=b"\xff",
+        )
+        assert properties.headers == {"a": 1} and properties.app_id == b"\xff"
+        assert BasicPublish(exchange="x", routing_key="r", mandatory=True).mandatory is True
+        assert (
+            BasicDeliver(consumer_tag="c", delivery_tag=2**64 - 1, exchange="", routing_key="r").delivery_tag
+            == 2**64 - 1
+        )
+        assert QueueDeclare(queue="q", arguments={"x-max-length": 5}).arguments == {"x-max-length": 5}
+    with use_backend(_backend.get_backend("python")), pytest.raises(AssertionError):
+        BasicPublish(exchange="x")
 
 
 def _read(stream: bytes, reader_class: Any) -> Any:

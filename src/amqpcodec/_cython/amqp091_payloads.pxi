@@ -287,23 +287,35 @@ cdef object m91_read(Read91* r, _Methods91 plans, Py_ssize_t pos, Py_ssize_t end
     return m91_arguments(r, <_Method91>entry, pos + 4, end)
 
 
+cdef extern from *:
+    """
+    /* A tuple subclass instance of ``n`` items, all NULL (set each before use). */
+    static PyObject *amqp091_tuple_alloc(PyObject *type, Py_ssize_t n) {
+        return ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, n);
+    }
+    """
+    object amqp091_tuple_alloc(object type, Py_ssize_t n)
+
+
 cdef object h91_properties(Read91* r, _Header91 h, unsigned int flags, Py_ssize_t pos, Py_ssize_t end):
     """The properties ``flags`` marks present, read from ``data[pos:end]``, or None."""
     cdef Py_ssize_t i
     cdef object value
-    cdef list values
     if not flags:
         return h.empty if pos == end else None
-    values = [None] * h.count
+    obj = amqp091_tuple_alloc(h.properties_class, h.count)  # filled in order: items may be NULL till then
     for i in range(h.count):
         if flags & h.masks[i]:
             value = p91_value(r, h.kinds[i], h.widths[i], &pos, end, h.timestamp_class)
             if value is _P91_FAULT:
                 return None
-            values[i] = value
+        else:
+            value = None
+        Py_INCREF(value)
+        PyTuple_SET_ITEM(obj, i, value)
     if pos != end:
         return None
-    return amqp_subtype_new(tuple, h.properties_class, values)
+    return obj
 
 
 cdef int p91_open(object data, Py_ssize_t start, Py_ssize_t end, Py_buffer* view, bint* have_view, Read91* r) except -1:

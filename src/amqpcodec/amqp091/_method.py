@@ -8,11 +8,16 @@ Argument types follow AMQP 0-9-1 §4.2.5 (integers, bits, strings, field tables)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from .._backend import current
 from ._specmodel import Field, MethodSpec
 from ._validate import CHECKS
+
+if TYPE_CHECKING:
+    from .._seam import MethodPlans091
 
 __all__ = ["Method", "bind_methods", "field_json"]
 
@@ -45,6 +50,12 @@ class Method:
     _NAMES: ClassVar[tuple[str, ...]]
 
     def _init(self, values: tuple[Any, ...]) -> None:
+        """Check ``values`` (``FIELDS`` order) and set them.  With the compiled backend,
+        arguments all in their usual form are set in one call; any other goes through the
+        reference checks below (so their errors are always these)."""
+        compiled = current().compiled
+        if compiled is not None and compiled.init_method091(self, values, _method_plans()):
+            return
         for name, check, path, value in zip(self._NAMES, self._CHECKS, self._PATHS, values):
             _set(self, name, check(value, path))
 
@@ -111,6 +122,16 @@ class Method:
                 field.name: field_json(field.type, getattr(self, field.name)) for field in self.FIELDS
             },
         }
+
+
+@functools.cache
+def _method_plans() -> MethodPlans091:
+    """The method plans the compiled check reads the arguments' kinds from: the
+    decoder's own (``payloads`` builds them from the generated classes, so they are
+    looked up on first use)."""
+    from .payloads import METHOD_PLANS
+
+    return METHOD_PLANS
 
 
 def _restore(cls: type[Method], values: tuple[Any, ...]) -> Method:

@@ -83,7 +83,9 @@ def header_plan(
     return HeaderPlan091(
         header_class=header_class,
         properties_class=properties_class,
-        empty=properties_class(),
+        # Built as the compiled decoder builds one (the class's constructor checks its
+        # values with this very plan).
+        empty=tuple.__new__(properties_class, (None,) * len(properties)),
         masks=tuple(1 << prop.flag_bit for prop in properties),
         kinds=tuple(_PROPERTY_KINDS[prop.type] for prop in properties),
         widths=tuple(0 if prop.type == "timestamp" else _width(prop.type) for prop in properties),

@@ -34,8 +34,9 @@ import dataclasses
 from typing import Any, Final
 
 from ..errors import DecodeError, LimitExceededError
-from ..frames.records import ProtocolHeader, _hex, _Record
+from ..frames.records import ProtocolHeader, _hex, _new_object, _Record
 from ..limits import DEFAULT_LIMITS, Limits
+from ._plans import slot_setters
 from .constants import FRAME_BODY, FRAME_HEADER, FRAME_METHOD, ReplyCode
 from .frames import BodyFrame, Event, HeaderFrame, HeartbeatFrame, MethodFrame, _mark
 from .methods import Method
@@ -68,6 +69,21 @@ class Message(_Record):
             "properties": self.properties.to_dict(),
             "body": self.body.hex(),
         }
+
+
+# Slot setters for the assembler's own use (a frozen dataclass's __init__ costs twice as much).
+_MESSAGE_SLOTS: Final = slot_setters(Message)
+
+
+def _new_message(channel: int, method: Method, properties: BasicProperties, body: bytes) -> Message:
+    """``Message(channel, method, properties, body)`` without the frozen dataclass's ``__init__``."""
+    message: Message = _new_object(Message)
+    set_channel, set_method, set_properties, set_body = _MESSAGE_SLOTS
+    set_channel(message, channel)
+    set_method(message, method)
+    set_properties(message, properties)
+    set_body(message, body)
+    return message
 
 
 class _Pending:
@@ -269,7 +285,7 @@ class ContentAssembler:
             )
         if not event.body_size:
             del self._states[channel]
-            return Message(channel, method, event.properties, b"")
+            return _new_message(channel, method, event.properties, b"")
         pending.properties = event.properties
         pending.body_size = event.body_size
         return None
@@ -303,7 +319,7 @@ class ContentAssembler:
             del self._states[channel]
             chunks = pending.chunks
             body = event.payload if not chunks else b"".join((*chunks, event.payload))
-            return Message(channel, pending.method, pending.properties, body)
+            return _new_message(channel, pending.method, pending.properties, body)
         if self._held + size > self.limits.max_message_size:
             self._drop(channel)
             raise _too_large(

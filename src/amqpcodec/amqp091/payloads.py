@@ -328,8 +328,9 @@ def _pack_bits(values: list[Any], bits: tuple[int, ...]) -> list[int]:
 _PROPERTY_READERS: tuple[tuple[int, str], ...] = tuple(
     (1 << prop.flag_bit, prop.type) for prop in BASIC_PROPERTIES
 )
-_EMPTY_PROPERTIES = BasicProperties()
 _NO_PROPERTIES: tuple[None, ...] = (None,) * len(BASIC_PROPERTIES)
+# Unchecked: the constructor's compiled check reads HEADER_PLAN, which is not built yet.
+_EMPTY_PROPERTIES = BasicProperties._unchecked(_NO_PROPERTIES)
 #: What the compiled content-header codec is handed (``_seam.HeaderPlan091``).
 HEADER_PLAN = header_plan(ContentHeader, BasicProperties, BASIC_PROPERTIES, _RESERVED_FLAGS, Timestamp)
 

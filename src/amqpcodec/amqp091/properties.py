@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import functools
 import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from .._backend import current
 from ._method import field_json
 from ._spec import BASIC_PROPERTIES
 from ._validate import PROPERTY_CHECKS
 from .values import Timestamp
 
 __all__ = ["BasicProperties"]
+
+if TYPE_CHECKING:
+    from .._seam import HeaderPlan091
 
 _P = TypeVar("_P", bound="BasicProperties")
 _new = tuple.__new__
@@ -104,6 +109,11 @@ class BasicProperties(tuple):  # type: ignore[type-arg]
             app_id,
             cluster_id,
         )
+        compiled = current().compiled
+        if compiled is not None:
+            made: BasicProperties | None = compiled.new_properties091(cls, values, _header_plan())
+            if made is not None:
+                return made
         checked = [
             None if value is None else check(value, path)
             for check, path, value in zip(cls._CHECKS, cls._PATHS, values)
@@ -163,6 +173,15 @@ class BasicProperties(tuple):  # type: ignore[type-arg]
             for name, kind, value in zip(self._NAMES, self._TYPES, self.values())
             if value is not None
         }
+
+
+@functools.cache
+def _header_plan() -> HeaderPlan091:
+    """The content-header plan the compiled check reads the properties' kinds from: the
+    decoder's own (``payloads`` builds it from this class, so it is looked up on first use)."""
+    from .payloads import HEADER_PLAN
+
+    return HEADER_PLAN
 
 
 def _restore(values: tuple[Any, ...]) -> BasicProperties:
