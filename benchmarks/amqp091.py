@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import gc
 import importlib.metadata
+import os
 import platform
 import statistics
 import sys
@@ -27,9 +29,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from .amqp091_work import CANNOT, CODECS, MAKERS, WORKLOADS, Work
+from .amqp091_work import CANNOT, CODECS, MAKERS, PEER_FAULTS, WORKLOADS, Work
 
-__all__ = ["TARGETS", "main", "measure", "render"]
+__all__ = ["GROUP", "TARGETS", "Target", "faults", "main", "measure", "render", "section", "versions"]
 
 
 class Target(NamedTuple):
@@ -55,6 +57,8 @@ TARGETS = (
 )
 
 VERSIONS = {"pika": "pika", "pamqp": "pamqp", "py-amqp": "amqp", "msgpack": "msgpack"}
+#: The pytest-benchmark group of a workload is ``GROUP + workload`` (``benchmarks.compare``).
+GROUP = "amqp091-"
 
 
 def _loops(work: Work, budget: float) -> int:
@@ -112,63 +116,116 @@ def measure(
 
 
 def _cell(value: float | str | None) -> str:
-    if value is None:
-        return "\u2013"
-    return f"{value:.2f}" if isinstance(value, float) else f"\u2013 ({value})"
+    return f"{value:.2f}" if isinstance(value, float) else "\u2013"
 
 
-def render(results: dict[tuple[str, str], float | str], codecs: tuple[str, ...], command: str) -> str:
-    """The Markdown report: µs per unit, then the targets with the ratios measured."""
-    versions = []
+def versions() -> str:
+    """The installed peers' versions, for the reports' stamp."""
+    found = []
     for codec, dist in VERSIONS.items():
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            versions.append(f"{codec} {importlib.metadata.version(dist)}")
+            found.append(f"{codec} {importlib.metadata.version(dist)}")
+    return ", ".join(found)
+
+
+def faults(codec: str) -> str:
+    """What ``codec`` reads or writes wrongly (:data:`PEER_FAULTS`), one cell's text."""
+    return "; ".join(fault.wrong for fault in PEER_FAULTS if fault.codec == codec)
+
+
+def speed_table(results: dict[tuple[str, str], float | str], codecs: tuple[str, ...]) -> list[str]:
+    """Median µs per unit, a row per codec, its wrong results beside its speed."""
     lines = [
-        "# AMQP 0-9-1: amqpcodec against pika, pamqp and py-amqp",
+        *(f"- `{workload}`: {title}; µs per {unit}" for workload, title, unit in WORKLOADS),
         "",
-        f"`{command}` on Python {platform.python_version()}, {platform.machine()}; {', '.join(versions)}.",
-        "Median µs per unit of work (a message, a table, a frame); lower is better.",
-        "",
-        "| work | unit | " + " | ".join(codecs) + " |",
-        "|---|---|" + "---|" * len(codecs),
+        "| codec | " + " | ".join(f"`{w}`" for w, _, _ in WORKLOADS) + " | what it gets wrong |",
+        "|---|" + "---:|" * len(WORKLOADS) + "---|",
     ]
-    for workload, title, unit in WORKLOADS:
-        cells = [_cell(results.get((workload, codec))) for codec in codecs]
-        lines.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
-    notes = sorted(
-        {
-            f"- {codec}, {workload}: {make().note}"
-            for codec, makers in MAKERS.items()
-            if codec in codecs
-            for workload, make in makers.items()
-            if _note_of(make)
-        }
-    )
-    lines += [
-        "",
-        "Notes:",
-        *notes,
-        "",
-        "## Targets",
-        "",
-        "| work | ours | against | target | measured | met |",
-        "|---|---|---|---|---|---|",
-    ]
+    for codec in codecs:
+        cells = [_cell(results.get((workload, codec))) for workload, _, _ in WORKLOADS]
+        name = f"**{codec}**" if codec.startswith("amqpcodec") else codec
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {faults(codec)} |")
+    return lines
+
+
+def notes(results: dict[tuple[str, str], float | str], codecs: tuple[str, ...]) -> list[str]:
+    """How a peer's work was adapted, and why a cell is empty."""
+    found = {
+        f"- {codec}, `{workload}`: {note}"
+        for codec, makers in MAKERS.items()
+        if codec in codecs
+        for workload, make in makers.items()
+        if (note := _note_of(make))
+    }
+    found |= {
+        f"- {codec}: {reason}"
+        for (_, codec), reason in results.items()
+        if isinstance(reason, str) and codec in codecs
+    }
+    found |= {
+        f"- {codec}: {reason}"
+        for codec, reasons in CANNOT.items()
+        if codec in codecs
+        for reason in reasons.values()
+    }
+    return sorted(found)
+
+
+def targets_table(results: dict[tuple[str, str], float | str]) -> list[str]:
+    """Each target of :data:`TARGETS`, the ratio measured and whether it is met."""
+    lines = ["| work | ours | against | target | measured | met |", "|---|---|---|---|---|---|"]
     for target in TARGETS:
         ours, other = (
             results.get((target.workload, target.ours)),
             results.get((target.workload, target.other)),
         )
+        row = f"| {target.workload} | {target.ours} | {target.other} | {_want(target.factor)} |"
         if not isinstance(ours, float) or not isinstance(other, float):
-            lines.append(
-                f"| {target.workload} | {target.ours} | {target.other} | {_want(target.factor)} | \u2013 | \u2013 |"
-            )
+            lines.append(f"{row} \u2013 | \u2013 |")
             continue
         ratio = other / ours
-        met = "yes" if ratio >= target.factor else "**no**"
-        lines.append(
-            f"| {target.workload} | {target.ours} | {target.other} | {_want(target.factor)} | {_have(ratio)} | {met} |"
-        )
+        lines.append(f"{row} {_have(ratio)} | {'yes' if ratio >= target.factor else '**no**'} |")
+    return lines
+
+
+def section(
+    results: dict[tuple[str, str], float | str], codecs: tuple[str, ...], level: int = 2
+) -> list[str]:
+    """The comparison's body: speeds and wrong results, notes, then the targets, under
+    headings of ``level``."""
+    found = notes(results, codecs)
+    return [
+        "Median µs per unit of work (a message, a table, a frame); lower is better. "
+        "Every codec's result is checked for the same content before it is timed; "
+        "a peer's wrong results are those our tests pin.",
+        "",
+        *speed_table(results, codecs),
+        "",
+        *(["Notes:", "", *found, ""] if found else []),
+        f"{'#' * level} Targets of the 0-9-1 codec",
+        "",
+        *targets_table(results),
+    ]
+
+
+def render(
+    results: dict[tuple[str, str], float | str],
+    codecs: tuple[str, ...],
+    command: str,
+    load: tuple[float, float] | None = None,
+) -> str:
+    """The standalone Markdown report; ``load`` is the 1-minute load average before and
+    after the measurement."""
+    busy = "" if load is None else f" 1-minute load average {load[0]:.2f} before, {load[1]:.2f} after."
+    lines = [
+        "# AMQP 0-9-1: amqpcodec against pika, pamqp and py-amqp",
+        "",
+        f"`{command}` on Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} logical CPUs, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+        f"{versions()}.{busy}",
+        "",
+        *section(results, codecs),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -195,9 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     codecs = tuple(c for c in CODECS if args.only is None or args.only in c)
     rounds, budget = (3, 0.005) if args.quick else (15, 0.02)
+    before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     results = measure(codecs, rounds, budget)
+    load = None if before is None else (before, os.getloadavg()[0])
     command = "python -m benchmarks.amqp091" + (" --quick" if args.quick else "")
-    report = render(results, codecs, command)
+    report = render(results, codecs, command, load)
     sys.stdout.write(report)
     if args.out is not None:
         args.out.write_text(report, encoding="utf-8")

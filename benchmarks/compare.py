@@ -9,9 +9,10 @@ Usage::
 Steps: pytest-benchmark runs ``benchmarks/`` (``--benchmark-json``); ``memory.py``
 measures memory per decoded message; then this module writes ``results.md`` (the
 Markdown tables: median µs, ops/s, time relative to amqpcodec-cython, every row where
-a peer is faster marked, a summary, memory, scaling), ``benchmarks.json``,
-``memory.json`` and the PNG charts (one bar chart per payload, log scale; the
-scaling curves).  Everything is stamped with Python, CPU, peer versions and the
+a peer is faster marked, a summary, memory, scaling; then the AMQP 0-9-1 comparison
+with pika, pamqp and py-amqp, their wrong results beside their speed and the 0-9-1
+targets), ``benchmarks.json``, ``memory.json`` and the PNG charts (one bar chart per
+payload and per 0-9-1 workload, log scale; the scaling curves).  Everything is stamped with Python, CPU, peer versions and the
 command.  Timings drift between runs on a shared machine; compare ratios within one.
 """
 
@@ -38,7 +39,17 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 BASELINE = "amqpcodec-cython"
 #: Report order of codecs; unknown labels go last.
-CODECS = ("amqpcodec-cython", "amqpcodec-python", "proton", "azure-pyamqp", "rbfly", "msgpack", "pamqp")
+CODECS = (
+    "amqpcodec-cython",
+    "amqpcodec-python",
+    "proton",
+    "azure-pyamqp",
+    "rbfly",
+    "msgpack",
+    "pamqp",
+    "pika",
+    "py-amqp",
+)
 #: Codecs written in Python only: a fair match for our pure-Python backend.
 PURE_PYTHON = frozenset(("amqpcodec-python", "azure-pyamqp", "pamqp"))
 #: (payload, title) in report order; each has a ``-decode`` and an ``-encode`` group.
@@ -450,6 +461,8 @@ COLORS = {
     "rbfly": "#2ca02c",
     "msgpack": "#7f7f7f",
     "pamqp": "#9467bd",
+    "pika": "#8c564b",
+    "py-amqp": "#e377c2",
 }
 
 
@@ -459,8 +472,72 @@ def _color(codec: str, *, line: bool = False) -> str:
     return "#9a9a9a"
 
 
-def charts(groups: dict[str, list[Row]], rows: list[Row], out: Path) -> list[str]:
-    """One PNG per payload (decode and encode bars, log scale) and ``scaling.png``."""
+def _bars(ax: Any, labels: list[str], medians: list[float], codecs: list[str], base: float | None) -> None:
+    """Horizontal bars of median µs, slowest on top, log scale, each labelled with its
+    time relative to ``base``."""
+    ax.barh(labels, medians, color=[_color(codec) for codec in codecs])
+    ax.set_xscale("log")
+    ax.set_xlabel("median µs (log scale; shorter is faster)")
+    if base is not None:
+        for i, median in enumerate(medians):
+            ax.text(median, i, f" {median / base:.2f}{TIMES}", va="center", fontsize=8)
+    ax.margins(x=0.25)
+
+
+def amqp091_results(rows: list[Row]) -> dict[tuple[str, str], float | str]:
+    """The 0-9-1 groups' medians as ``benchmarks.amqp091`` reports them: µs per unit of
+    work, by (workload, codec)."""
+    from .amqp091 import GROUP
+
+    return {
+        (row.group.removeprefix(GROUP), row.codec): row.median / row.info.get("units", 1) * 1e6
+        for row in rows
+        if row.group.startswith(GROUP) and row.main
+    }
+
+
+def amqp091_charts(results: dict[tuple[str, str], float | str], out: Path) -> list[str]:
+    """One PNG per 0-9-1 workload: every codec's µs per unit, log scale."""
+    from .amqp091 import GROUP
+    from .amqp091_work import WORKLOADS
+
+    plt = _pyplot()
+    if plt is None:
+        return []
+    written = []
+    for workload, title, unit in WORKLOADS:
+        found = sorted(
+            (
+                (codec, value)
+                for (w, codec), value in results.items()
+                if w == workload and isinstance(value, float)
+            ),
+            key=lambda item: item[1],
+            reverse=True,
+        )
+        if not found:
+            continue
+        fig, ax = plt.subplots(figsize=(7.5, len(found) * 0.42 + 1.4))
+        base = results.get((workload, BASELINE))
+        _bars(
+            ax,
+            [codec for codec, _ in found],
+            [value for _, value in found],
+            [codec for codec, _ in found],
+            base if isinstance(base, float) else None,
+        )
+        ax.set_xlabel(f"median µs per {unit} (log scale; shorter is faster)")
+        ax.set_title(f"AMQP 0-9-1: {title}", fontsize=10)
+        fig.tight_layout()
+        path = out / f"{GROUP}{workload}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path.name)
+    return written
+
+
+def _pyplot() -> Any:
+    """matplotlib's pyplot drawing to files, or None (and a warning) when it is missing."""
     try:
         import matplotlib
 
@@ -468,6 +545,14 @@ def charts(groups: dict[str, list[Row]], rows: list[Row], out: Path) -> list[str
         import matplotlib.pyplot as plt
     except ImportError:
         print("matplotlib is not installed: no charts", file=sys.stderr)
+        return None
+    return plt
+
+
+def charts(groups: dict[str, list[Row]], rows: list[Row], out: Path) -> list[str]:
+    """One PNG per payload (decode and encode bars, log scale) and ``scaling.png``."""
+    plt = _pyplot()
+    if plt is None:
         return []
     written = []
     for payload, title in PAYLOADS:
@@ -479,21 +564,15 @@ def charts(groups: dict[str, list[Row]], rows: list[Row], out: Path) -> list[str
         fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), height), squeeze=False)
         for ax, (direction, group_rows) in zip(axes[0], panels):
             ordered = sorted(group_rows, key=lambda r: r.median, reverse=True)
-            ax.barh(
+            base = _baseline(group_rows)
+            _bars(
+                ax,
                 [r.label for r in ordered],
                 [r.median * 1e6 for r in ordered],
-                color=[_color(r.codec) for r in ordered],
+                [r.codec for r in ordered],
+                None if base is None else base.median * 1e6,
             )
-            ax.set_xscale("log")
-            ax.set_xlabel("median µs (log scale; shorter is faster)")
             ax.set_title(direction)
-            base = _baseline(group_rows)
-            for i, r in enumerate(ordered):
-                if base is not None:
-                    ax.text(
-                        r.median * 1e6, i, f" {r.median / base.median:.2f}{TIMES}", va="center", fontsize=8
-                    )
-            ax.margins(x=0.25)
         fig.suptitle(title)
         fig.tight_layout()
         path = out / f"{payload}.png"
@@ -605,6 +684,7 @@ def render(
         lines += ["", *skipped, ""]
     if captures:
         lines += ["## The capture decoder (`amqpcodec decode`)", "", *capture_table(captures, data), ""]
+    lines += amqp091_section(rows, out)
     if memory:
         lines += [
             "## Memory per decoded message",
@@ -631,6 +711,33 @@ def render(
         "",
     ]
     return "\n".join(lines)
+
+
+def amqp091_section(rows: list[Row], out: Path) -> list[str]:
+    """The AMQP 0-9-1 comparison (groups ``amqp091-*``): speeds with the peers' wrong
+    results, one chart per workload, the 0-9-1 targets; nothing when none ran."""
+    from .amqp091 import GROUP, section, versions
+    from .amqp091_work import CODECS as CODECS_091
+    from .amqp091_work import WORKLOADS
+
+    results = amqp091_results(rows)
+    if not results:
+        return []
+    codecs = tuple(c for c in CODECS_091 if any(codec == c for _, codec in results))
+    images = amqp091_charts(results, out)
+    lines = [
+        "## AMQP 0-9-1: amqpcodec against pika, pamqp and py-amqp",
+        "",
+        f"The `{GROUP}*` groups of this run ({versions()}); the same work, timed interleaved, "
+        "is `python -m benchmarks.amqp091`.",
+        "",
+        *section(results, codecs, level=3),
+        "",
+    ]
+    for workload, _, _ in WORKLOADS:
+        if f"{GROUP}{workload}.png" in images:
+            lines += [f"![{workload}]({GROUP}{workload}.png)", ""]
+    return lines
 
 
 def _scale_cannot() -> list[tuple[str, list[tuple[str, str]]]]:
