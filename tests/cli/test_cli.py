@@ -509,7 +509,8 @@ def test_nothing_decodable(folder: Path) -> None:
         ),
         (
             ["--values", "--json", "small.bin"],
-            "amqpcodec: error: --values takes one FILE and none of --c2s, --s2c, --json or the filters\n",
+            "amqpcodec: error: --values takes one FILE and none of --c2s, --s2c, --json, --fail-on-peer-error "
+            "or the filters\n",
         ),
     ],
 )

@@ -38,6 +38,7 @@ from amqpcodec import (
     encode_frame,
     encode_transfer,
 )
+from amqpcodec import amqp091 as v091
 from amqpcodec.cli import build_parser, run
 from amqpcodec.cli.direction import DirectionDecoder
 from amqpcodec.cli.events import HeaderEvent
@@ -888,10 +889,57 @@ def test_mixed_protocols(decode: Decode) -> None:
     check_snapshot(decode("--port", "5672", "--json", "mixed.pcap"), "test_cli_pcap/mixed-port.jsonl")
 
 
+def test_peer_errors_in_a_capture(decode: Decode, tmp_path: Path) -> None:
+    """In a capture the server's side is known: the broker's basic.nack (RabbitMQ's
+    publisher confirms) is a peer error, the client's the same bytes are not; with
+    ``--errors-only`` only the broker's frames are shown, connection lines hidden."""
+    nack = v091.encode_method(v091.BasicNack(delivery_tag=4), channel=1)
+    close = v091.encode_method(
+        v091.ConnectionClose(reply_code=541, reply_text="INTERNAL_ERROR", class_id=0, method_id=0)
+    )
+    talk = Talk(("10.0.0.1", 40007), ("10.0.0.2", 5672)).open()
+    talk.send("c", v091.PROTOCOL_HEADER).send("s", CONNECTION_START + nack)
+    talk.send("c", nack).send("s", close).close()
+    (tmp_path / "nack.pcap").write_bytes(pcap(packets(talk.segments), LINKTYPE["EN10MB"]))
+    run = decode("--errors-only", "--fail-on-peer-error", str(tmp_path / "nack.pcap"))
+    lines = run.stdout.splitlines()
+    assert run.status == 3 and len(lines) == 5, run.stdout
+    assert "  s2c    1  basic.nack  delivery-tag=4 [peer error: basic.nack]" in lines[1]
+    assert "[peer error: connection.close 541 internal-error]" in lines[2]
+    assert lines[-1].endswith("0 errors, 2 peer errors")
+    events = [json.loads(line) for line in decode("--json", str(tmp_path / "nack.pcap")).stdout.splitlines()]
+    nacks = [event for event in events if event.get("method") == "basic.nack"]
+    assert [(event["direction"], "peer_error" in event) for event in nacks] == [("s2c", True), ("c2s", False)]
+
+
 def test_mid_connection(decode: Decode) -> None:
-    """Without a protocol header a connection is not found, unless ``--port`` names it."""
+    """Without a protocol header a connection on AMQP's own port (5672; 5671 for amqps)
+    is found by its port; ``--port`` finds it as well (at its first packet)."""
     check_snapshot(decode("mid.pcap"), "test_cli_pcap/mid_connection.txt")
     check_snapshot(decode("--port", "5672", "mid.pcap"), "test_cli_pcap/mid_connection-port.txt")
+
+
+def test_mid_connection_on_another_port(decode: Decode, tmp_path: Path) -> None:
+    """On another port a connection without a protocol header is found only by
+    ``--port``; without it, a hint on stderr names ``--port`` (exit status 0)."""
+    talk = Talk(("10.0.0.1", 40001), ("10.0.0.2", 15672)).open()
+    talk.send("s", small_s2c()[8:]).send("c", small_c2s()[8:]).close()
+    path = tmp_path / "elsewhere.pcap"
+    path.write_bytes(pcap(packets(talk.segments[3:]), LINKTYPE["EN10MB"]))
+    run = decode(str(path))
+    assert run.status == 0
+    assert run.stdout.splitlines()[-2:] == [
+        "capture: 7 packets, 0 AMQP connections, 1 other TCP connection",
+        "summary: 0 headers, 0 frames, 0 messages, 0 errors",
+    ]
+    assert run.stderr == (
+        f"amqpcodec: {path}: none of its 1 TCP connection was recognised as AMQP (no AMQP protocol "
+        "header, no server port 5672 or 5671); if the capture started after they opened, or they use "
+        "another port, name the server's port: --port PORT\n"
+    )
+    found = decode("--port", "15672", str(path))
+    assert found.stderr == "" and "found by --port" in found.stdout
+    assert found.stdout.splitlines()[-1].startswith("summary: 0 headers, 8 frames")
 
 
 def test_connection_filter(decode: Decode) -> None:
@@ -903,6 +951,22 @@ def test_connection_filter(decode: Decode) -> None:
     )
     run = decode("--connection", "1", "--messages-only", "interleaved.pcap")
     check_snapshot(run, "test_cli_pcap/connection_filter-messages.txt")
+
+
+def test_connection_filter_matching_nothing(decode: Decode) -> None:
+    """A ``--connection`` that matches no connection is a usage error (status 2) named on
+    stderr, after the output of those that matched."""
+    run = decode("--connection", "7", "--connection", "1", "--connection", "10.9.9.9:1", "interleaved.pcap")
+    assert run.status == 2
+    assert run.stderr == (
+        "amqpcodec: error: interleaved.pcap: --connection 7, --connection 10.9.9.9:1 matches none of "
+        "its 2 AMQP connections (numbered 1 to 2)\n"
+    )
+    assert "capture: " in run.stdout and "#1 " in run.stdout
+    run = decode("--json", "--connection", "3", "interleaved.pcap")
+    assert run.status == 2 and run.stderr.endswith(
+        "--connection 3 matches none of its 2 AMQP connections (numbered 1 to 2)\n"
+    )
 
 
 # --------------------------------------------------------------------------- a real broker

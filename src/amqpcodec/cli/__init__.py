@@ -30,6 +30,15 @@ Decisions where the issue is silent:
 - AMQP 0-9-1 streams are decoded in full (:mod:`amqpcodec.cli.amqp091_direction`): told by
   the client's protocol header (for both directions), a server's connection.start, or
   mid-connection by the 0-9-1 frame layout; their events carry ``"protocol": "0-9-1"``.
+- Peer errors (:mod:`amqpcodec.cli.peer_errors`: a close with an error, a rejected
+  delivery, a 0-9-1 close with a reply code other than 200, the broker's nack or
+  return) are frames, marked and counted apart from decode errors; they change the
+  exit status (3) only with ``--fail-on-peer-error``, and a decode error (1) outranks
+  them.  ``--errors-only`` shows both kinds and nothing else.
+- A frame over the size limit in force is read when the connection negotiated a size
+  that allows it (1.0 open, 0-9-1 tune-ok; both directions, up to 256 MiB) or with
+  ``--max-frame-size``.  In a capture, connections on 5672 and 5671 are decoded
+  without a protocol header too.
 - TLS and AMQP 0-10 streams are reported and skipped without counting as errors
   (the bytes are not wrong, only not decodable here): exit status 0.  So are gaps in a
   capture (bytes it lost): they are shown and counted in the summary.

@@ -44,8 +44,9 @@ from .events import (
     error_event,
     frame_name_091,
 )
+from .peer_errors import peer_error_091
 
-__all__ = ["AMQP10", "Peer", "opens_091", "header_version", "scan_091", "Contents091"]
+__all__ = ["AMQP10", "NEGOTIATED_CEILING", "Peer", "opens_091", "header_version", "scan_091", "Contents091"]
 
 #: The protocol a :class:`Peer` names for AMQP 1.0 (0-9-1's is ``events.AMQP091``).
 AMQP10: Final = "1.0"
@@ -54,12 +55,29 @@ _HEADER_SIZE: Final = 8
 _UNSEEN: Final = "continues a content whose method was not seen"
 
 
+#: The largest negotiated frame size honoured (a peer may state up to 4 GiB, Part 2
+#: §2.7.1, meaning "no limit"): a larger one counts as this, unless ``--max-frame-size``
+#: asks for more.
+NEGOTIATED_CEILING: Final = 256 * 1024 * 1024
+
+
 @dataclasses.dataclass(slots=True)
 class Peer:
     """What the two directions of one connection share: its ``protocol``, once either
-    direction's opening told it (``AMQP10``, ``events.AMQP091``, or None: not known)."""
+    direction's opening told it (``AMQP10``, ``events.AMQP091``, or None: not known), and
+    the largest ``frame_size`` the connection negotiated (None: none seen yet)."""
 
     protocol: str | None = None
+    frame_size: int | None = None
+
+    def negotiated(self, size: int, ceiling: int = NEGOTIATED_CEILING) -> None:
+        """A peer stated a frame size (an AMQP 1.0 ``open``'s max-frame-size, Part 2
+        §2.7.1; an AMQP 0-9-1 ``connection.tune-ok``'s frame-max, §1.4.2.6): frames up
+        to it are read in either direction (the larger of those stated, up to
+        ``ceiling``)."""
+        size = min(size, ceiling)
+        if self.frame_size is None or size > self.frame_size:
+            self.frame_size = size
 
 
 def opens_091(data: bytes | bytearray) -> bool:
@@ -139,14 +157,18 @@ class Contents091:
         channel: int = getattr(frame, "channel", 0)  # a heartbeat is on channel 0 (§4.2.7)
         name = frame_name_091(frame)
         payload = size - _FRAME_OVERHEAD
+        peer_error = None
         if type(frame) is MethodFrame:
+            peer_error = peer_error_091(frame.method, self.direction)
             if self._known is not None:
                 self._known.add(channel)
         elif (
             type(frame) in (HeaderFrame, BodyFrame) and self._known is not None and channel not in self._known
         ):
             return [Frame091Event(self.direction, at, size, channel, name, frame, payload, _UNSEEN)]
-        events: list[Event] = [Frame091Event(self.direction, at, size, channel, name, frame, payload)]
+        events: list[Event] = [
+            Frame091Event(self.direction, at, size, channel, name, frame, payload, peer_error=peer_error)
+        ]
         rebased: Any = dataclasses.replace(frame, offset=at)  # the assembler's messages cite it
         try:
             message = self._assembler.feed(rebased)

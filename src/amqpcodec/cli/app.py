@@ -12,7 +12,8 @@ its size.  Every event decoded is counted (:class:`~amqpcodec.cli.summary.Summar
 the filters only choose what is written, as text
 (:class:`~amqpcodec.cli.render_text.TextRenderer`) or JSON Lines
 (:mod:`amqpcodec.cli.render_json`).  Exit status: 0 clean, 1 errors seen, 2 usage or
-I/O error (a reader that went away included: ``| head``).
+I/O error (a reader that went away included: ``| head``), 3 peer errors seen with
+``--fail-on-peer-error`` and no decode errors (:meth:`~amqpcodec.cli.summary.Summary.status`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from typing import TextIO
 from ..amqp091 import find_frame_boundary as find_frame_boundary_091
 from ..frames import find_frame_boundary
 from .amqp091_direction import Peer
-from .arguments import assign_inputs, build_parser, values_misuse
-from .capture import CaptureDecoder
+from .arguments import assign_inputs, build_parser, limits_of, values_misuse
+from .capture import AMQP_PORTS, CaptureDecoder
 from .direction import DirectionDecoder
 from .events import (
     ConnectionEndEvent,
@@ -53,6 +54,7 @@ from .render_text import TextRenderer
 from .summary import Summary, capture_stats, capture_text
 from .tcp import Connection
 from .terminal import Progress, Style
+from .text_values import plural
 from .values import is_value_sequence, run_values
 
 __all__ = ["run", "main"]
@@ -105,12 +107,17 @@ def _filter(args: argparse.Namespace) -> Callable[[Event], bool]:
     channels = set(args.channel or ())
     performatives = {name for names in args.performative or () for name in names}
     messages_only = args.messages_only
+    errors_only = args.errors_only
 
     def shown(event: Event) -> bool:
-        if isinstance(event, (ErrorEvent, ResyncEvent, GapEvent)):
+        if isinstance(event, ErrorEvent):
             return True
+        if isinstance(event, (ResyncEvent, GapEvent)):
+            return not errors_only
         if isinstance(event, HeaderEvent):
-            return not (channels or performatives or messages_only)
+            return not (channels or performatives or messages_only or errors_only)
+        if errors_only and (not isinstance(event, (FrameEvent, Frame091Event)) or event.peer_error is None):
+            return False
         if isinstance(event, (FrameEvent, Frame091Event)):
             return (
                 not messages_only
@@ -211,8 +218,10 @@ def _only_values(data: bytes) -> bool:
 
 def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[HexText], out: TextIO) -> int:
     peer = Peer()  # the two directions of one connection: one protocol
+    limits = limits_of(args)
     decoders = [
-        DirectionDecoder(stream.direction, stream.data, base=stream.base, peer=peer) for stream in streams
+        DirectionDecoder(stream.direction, stream.data, base=stream.base, peer=peer, limits=limits)
+        for stream in streams
     ]
     key = _order(streams, hex_texts)
     events: Iterator[Event] = heapq.merge(*(decoder.events() for decoder in decoders), key=key)
@@ -224,7 +233,7 @@ def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[Hex
             summary.add(event)
             if shown(event):
                 write(json_line(event, _CONNECTION) + "\n")
-        return 1 if summary.errors else 0
+        return summary.status(fail_on_peer_error=args.fail_on_peer_error)
     style = Style(_colour(args, out))
     width = max(4, *(len(str(stream.base + len(stream.data))) for stream in streams))
     renderer = TextRenderer(style, full=args.full, verbose=args.verbose, offset_width=width)
@@ -237,7 +246,7 @@ def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[Hex
             for line in renderer.lines(event):
                 write(line + "\n")
     write(style("summary", summary.text()) + "\n")
-    return 1 if summary.errors else 0
+    return summary.status(fail_on_peer_error=args.fail_on_peer_error)
 
 
 # --------------------------------------------------------------------------- captures
@@ -246,10 +255,14 @@ def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[Hex
 def _run_capture(args: argparse.Namespace, source: Source, out: TextIO) -> int:
     """Decode every AMQP connection of a pcap or pcapng capture, streaming."""
     progress = Progress(sys.stderr, source.size) if sys.stderr.isatty() else None
+    chooser = _Chooser(args.connection) if args.connection else None
     try:
         reader = CaptureReader(source.stream, source.head)
         decoder = CaptureDecoder(
-            _read_packets(reader, progress), ports=args.port or (), select=_selector(args.connection)
+            _read_packets(reader, progress),
+            ports=args.port or (),
+            select=chooser,
+            limits=limits_of(args),
         )
         summary = _write_capture(args, source, reader, decoder, out, progress)
     except (CaptureError, OSError) as error:
@@ -269,7 +282,10 @@ def _run_capture(args: argparse.Namespace, source: Source, out: TextIO) -> int:
             f"amqpcodec: {source.label}: the capture ends inside a packet record (cut short?)",
             file=sys.stderr,
         )
-    return 1 if summary.errors else 0
+    noted = _capture_notes(source, decoder, chooser)
+    if noted is not None:
+        return noted
+    return summary.status(fail_on_peer_error=args.fail_on_peer_error)
 
 
 def _write_capture(
@@ -281,7 +297,7 @@ def _write_capture(
     progress: Progress | None,
 ) -> Summary:
     shown = _filter(args)
-    connection_lines = not (args.channel or args.performative or args.messages_only)
+    connection_lines = not (args.channel or args.performative or args.messages_only or args.errors_only)
     summary = Summary()
     write = out.write
     erase = progress is not None and out.isatty()
@@ -331,16 +347,48 @@ def _read_packets(reader: CaptureReader, progress: Progress | None) -> Iterator[
         yield packet
 
 
-def _selector(chosen: list[int | str] | None) -> Callable[[Connection], bool] | None:
-    if not chosen:
-        return None
-    numbers = {item for item in chosen if isinstance(item, int)}
-    endpoints = {item for item in chosen if isinstance(item, str)}
-    return lambda connection: (
-        connection.number in numbers
-        or connection.client_text in endpoints
-        or connection.server_text in endpoints
-    )
+class _Chooser:
+    """``--connection``: whether a connection is chosen (by number, or by either endpoint
+    ``ADDR:PORT``), and which of the choices matched one."""
+
+    def __init__(self, chosen: list[int | str]) -> None:
+        self.chosen = chosen
+        self.matched: set[int | str] = set()
+
+    def __call__(self, connection: Connection) -> bool:
+        hits = {
+            item
+            for item in self.chosen
+            if item in (connection.number, connection.client_text, connection.server_text)
+        }
+        self.matched |= hits
+        return bool(hits)
+
+    def unmatched(self) -> list[int | str]:
+        """The choices that matched no connection, in the order given."""
+        return [item for item in dict.fromkeys(self.chosen) if item not in self.matched]
+
+
+def _capture_notes(source: Source, decoder: CaptureDecoder, chooser: _Chooser | None) -> int | None:
+    """After a capture: on stderr, the ``--connection`` choices that matched nothing
+    (then a usage error's status), or a hint naming ``--port`` when the capture holds
+    TCP connections but none was recognised as AMQP."""
+    stats = decoder.tracker.stats
+    unmatched = chooser.unmatched() if chooser is not None else []
+    if unmatched:
+        shown = ", ".join(f"--connection {item}" for item in unmatched)
+        numbers = f" (numbered 1 to {stats.found})" if stats.found > 1 else ""
+        found = plural(stats.found, "AMQP connection")
+        return _fail(f"{source.label}: {shown} matches none of its {found}{numbers}", _USAGE_ERROR)
+    if not stats.found and stats.ignored:
+        ports = " or ".join(map(str, AMQP_PORTS))
+        print(
+            f"amqpcodec: {source.label}: none of its {plural(stats.ignored, 'TCP connection')} was "
+            f"recognised as AMQP (no AMQP protocol header, no server port {ports}); if the capture "
+            "started after they opened, or they use another port, name the server's port: --port PORT",
+            file=sys.stderr,
+        )
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

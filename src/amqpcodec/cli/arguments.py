@@ -12,17 +12,23 @@ depends on several options together is checked after parsing:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 
+from .. import __version__
+from ..limits import DEFAULT_LIMITS, Limits
+from .amqp091_direction import NEGOTIATED_CEILING
 from .events import FRAME_NAMES, PERFORMATIVE_NAMES
 from .inputs import C2S, S2C, InputError
 
-__all__ = ["build_parser", "values_misuse", "assign_inputs"]
+__all__ = ["build_parser", "values_misuse", "assign_inputs", "limits_of"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``amqpcodec`` argument parser (standard library ``argparse``)."""
     parser = argparse.ArgumentParser(prog="amqpcodec", description="Show what AMQP 1.0 and 0-9-1 bytes hold.")
+    version = f"amqpcodec {__version__}"
+    parser.add_argument("--version", action="version", version=version, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
     decode = commands.add_parser(
         "decode",
@@ -31,14 +37,29 @@ def build_parser() -> argparse.ArgumentParser:
             "Decode captured AMQP 1.0 and 0-9-1 bytes: a raw stream (from its protocol header or from "
             "mid-connection) or a hex dump (plain hex, xxd, hexdump -C, Wireshark), one file per "
             "direction of a connection; or a pcap or pcapng capture (tcpdump, Wireshark), every "
-            "AMQP connection in it. Exit status: 0 clean, 1 errors seen, 2 usage or I/O error."
+            "AMQP connection in it. Exit status: 0 clean, 1 decode errors seen, 2 usage or I/O error, "
+            "3 peer errors seen with --fail-on-peer-error."
         ),
     )
+    decode.add_argument("--version", action="version", version=version, help="show the version and exit")
     _add_inputs(decode)
     decode.add_argument("--json", action="store_true", help="JSON Lines, one object per event")
     _add_filters(decode)
     _add_display(decode)
     return parser
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    """The limits to decode with: the defaults, but frames up to ``--max-frame-size`` (and
+    buffers to match)."""
+    size = args.max_frame_size
+    if size is None:
+        return DEFAULT_LIMITS
+    return dataclasses.replace(
+        DEFAULT_LIMITS,
+        max_frame_size=size,
+        max_buffered_bytes=max(DEFAULT_LIMITS.max_buffered_bytes, size + 2**16),
+    )
 
 
 def _add_inputs(decode: argparse.ArgumentParser) -> None:
@@ -57,6 +78,14 @@ def _add_inputs(decode: argparse.ArgumentParser) -> None:
     decode.add_argument(
         "--values", action="store_true", help="the input is a sequence of AMQP values, not a connection"
     )
+    decode.add_argument(
+        "--max-frame-size",
+        type=_frame_size,
+        metavar="N",
+        help=f"read frames up to N bytes (default {DEFAULT_LIMITS.max_frame_size}, 4 MiB); a larger size "
+        "the connection negotiates (an AMQP 1.0 open's max-frame-size, an AMQP 0-9-1 tune-ok's "
+        f"frame-max) is honoured up to {NEGOTIATED_CEILING // 2**20} MiB, or N when larger",
+    )
 
 
 def _add_filters(decode: argparse.ArgumentParser) -> None:
@@ -72,7 +101,19 @@ def _add_filters(decode: argparse.ArgumentParser) -> None:
         help=f"only these frames (comma-separated; {', '.join(PERFORMATIVE_NAMES)}; "
         "AMQP 0-9-1 methods such as basic.publish, content-header, content-body)",
     )
-    decode.add_argument("--messages-only", action="store_true", help="only messages (and errors)")
+    only = decode.add_mutually_exclusive_group()
+    only.add_argument("--messages-only", action="store_true", help="only messages (and errors)")
+    only.add_argument(
+        "--errors-only",
+        action="store_true",
+        help="only decode errors and the frames that carry a peer's error (a close with an error, "
+        "a rejected delivery, a 0-9-1 close with a reply code other than 200, the broker's nack or return)",
+    )
+    decode.add_argument(
+        "--fail-on-peer-error",
+        action="store_true",
+        help="exit with status 3 when a peer error was seen (and no decode error, which gives 1)",
+    )
     decode.add_argument(
         "--port",
         type=_port,
@@ -121,6 +162,19 @@ def _port(text: str) -> int:
     return value
 
 
+def _frame_size(text: str) -> int:
+    """A frame size: 512 (the smallest AMQP 1.0 allows, Part 2 §2.7.1) to 2**32 - 1 (the
+    largest SIZE), with an optional ``K``, ``M`` or ``G`` suffix (binary units)."""
+    scale = {"k": 2**10, "m": 2**20, "g": 2**30}.get(text[-1:].lower(), 1)
+    try:
+        value = int(text[:-1] if scale > 1 else text) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a frame size: {text!r}") from None
+    if not 512 <= value <= 0xFFFFFFFF:
+        raise argparse.ArgumentTypeError(f"a frame size is 512 to 4294967295 bytes, not {value}")
+    return value
+
+
 def _connection(text: str) -> int | str:
     """A connection number, or an endpoint ``ADDR:PORT`` (``[ADDR]:PORT`` for IPv6),
     normalised as the output writes it."""
@@ -160,8 +214,10 @@ def values_misuse(args: argparse.Namespace) -> str | None:
         or args.channel
         or args.performative
         or args.messages_only
+        or args.errors_only
+        or args.fail_on_peer_error
     ):
-        return "--values takes one FILE and none of --c2s, --s2c, --json or the filters"
+        return "--values takes one FILE and none of --c2s, --s2c, --json, --fail-on-peer-error or the filters"
     return None
 
 

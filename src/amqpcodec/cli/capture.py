@@ -25,7 +25,12 @@ from .flow import Bytes, Hole
 from .pcap import Packet, tcp_segment
 from .tcp import C2S, S2C, Closed, Connection, Found, Item, Part, Tracker
 
-__all__ = ["CaptureDecoder"]
+__all__ = ["CaptureDecoder", "AMQP_PORTS"]
+
+#: The ports IANA assigns to AMQP (5672, ``amqp``) and to AMQP over TLS (5671, ``amqps``):
+#: a connection on them is decoded even without a protocol header (one already open when
+#: the capture started), as ``--port`` would.
+AMQP_PORTS = (5672, 5671)
 
 #: The decoders of a connection's two directions: client to server, server to client.
 _Pair = tuple[DirectionDecoder, DirectionDecoder]
@@ -54,7 +59,7 @@ class CaptureDecoder:
         self._packets = packets
         self._select = select
         self.limits = limits
-        self.tracker = Tracker(magic=MAGIC, ports=ports)
+        self.tracker = Tracker(magic=MAGIC, ports=ports, default_ports=AMQP_PORTS)
         self.packets = 0
         self.skipped: Counter[str] = Counter()
         self.selected = 0

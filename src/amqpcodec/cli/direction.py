@@ -75,9 +75,17 @@ from ..frames import NEED_DATA, Frame, FrameReader, ProtocolHeader
 from ..frames.records import describe_other_protocol
 from ..frames.resync import NeedMore, scan_for_frame
 from ..limits import DEFAULT_LIMITS, Limits
-from ..performatives import SaslBody, Transfer
+from ..performatives import Open, SaslBody, Transfer
 from ..types import Described
-from .amqp091_direction import AMQP10, Contents091, Peer, header_version, opens_091, scan_091
+from .amqp091_direction import (
+    AMQP10,
+    NEGOTIATED_CEILING,
+    Contents091,
+    Peer,
+    header_version,
+    opens_091,
+    scan_091,
+)
 from .deliveries import Deliveries
 from .events import (
     AMQP091,
@@ -91,6 +99,7 @@ from .events import (
     error_event,
     performative_name,
 )
+from .peer_errors import peer_error_10
 
 __all__ = ["DirectionDecoder", "MAGIC"]
 
@@ -201,7 +210,10 @@ class DirectionDecoder:
     ) -> None:
         self.direction = direction
         self.base = base
+        #: The limits in force (its ``max_frame_size`` raised to what the connection
+        #: negotiates, when a larger frame comes: ``_grow``).
         self.limits = limits
+        self._given_frame_size = limits.max_frame_size
         #: What this direction and the other of its connection know of its protocol.
         self.peer = Peer() if peer is None else peer
         #: The protocol being read: ``events.AMQP091``, else AMQP 1.0 (None).
@@ -449,6 +461,8 @@ class DirectionDecoder:
             try:
                 event = reader.next_event()
             except (FramingError, UnsupportedProtocolError) as error:
+                if isinstance(error, FramingError) and self._grow(start + reader.offset):
+                    return start + reader.offset  # read that frame again, with the larger limit
                 return (yield from self._framing_fault(error, start))
             except DecodeError as error:
                 frame_at = getattr(error, "frame_offset", None)
@@ -542,6 +556,32 @@ class DirectionDecoder:
         yield self._header(at, event.layer, version, supported=True)
         return False
 
+    @property
+    def _ceiling(self) -> int:
+        """The largest negotiated frame size honoured: :data:`NEGOTIATED_CEILING`, or the
+        limit the decoder was given when that is larger (``--max-frame-size``)."""
+        return max(NEGOTIATED_CEILING, self._given_frame_size)
+
+    def _grow(self, frame_at: int) -> bool:
+        """Whether the frame at ``frame_at``, over the frame size limit in force, is within
+        what the connection negotiated (``self.peer.frame_size``): then the limit is
+        raised to that, and the frame is to be read again."""
+        allowed = self.peer.frame_size
+        if allowed is None or allowed <= self.limits.max_frame_size or self.length < frame_at + 7:
+            return False
+        if self.protocol == AMQP091:  # type, channel, size: the payload's (0-9-1 §4.2.3)
+            size = int.from_bytes(self._slice(frame_at + 3, frame_at + 7), "big") + _FRAME_OVERHEAD_091
+        else:  # SIZE: the whole frame's (Part 2 §2.3.1)
+            size = int.from_bytes(self._slice(frame_at, frame_at + 4), "big")
+        if not self.limits.max_frame_size < size <= allowed:
+            return False
+        self.limits = dataclasses.replace(
+            self.limits,
+            max_frame_size=allowed,
+            max_buffered_bytes=max(self.limits.max_buffered_bytes, allowed + _FEED_CHUNK),
+        )
+        return True
+
     def _reword(self, error: AMQPCodecError, start: int) -> AMQPCodecError:
         """Drop the reader's "in the frame at offset N" (the event carries ``frame_offset``)
         and make its other offsets the stream's: a reader counts from where it started."""
@@ -557,6 +597,8 @@ class DirectionDecoder:
         at = start + frame.offset
         size = int.from_bytes(self._slice(at, at + 4), "big")
         performative = frame.performative
+        if type(performative) is Open and isinstance(performative.max_frame_size, int):
+            self.peer.negotiated(int(performative.max_frame_size), self._ceiling)
         payload_at = at + size - len(frame.payload)
         name = performative_name(performative)
         note = self._deliveries.note(frame) if type(performative) is Transfer else None
@@ -570,6 +612,7 @@ class DirectionDecoder:
             performative,
             len(frame.payload),
             note,
+            peer_error_10(performative),
         )
         if type(performative) is Described:
             yield self._error(
@@ -605,6 +648,8 @@ class DirectionDecoder:
             try:
                 event = reader.next_event()
             except (FramingError, UnsupportedProtocolError) as error:
+                if isinstance(error, FramingError) and self._grow(start + reader.offset):
+                    return start + reader.offset  # read that frame again, with the larger limit
                 at = start + (error.offset or 0)
                 frame_at = getattr(error, "frame_offset", None)
                 yield self._error(
@@ -636,6 +681,9 @@ class DirectionDecoder:
                 yield self._header(at, "AMQP", version, supported=True, note=note)
                 continue
             size = int.from_bytes(self._slice(at + 3, at + 7), "big") + _FRAME_OVERHEAD_091
+            method = event.method if type(event) is amqp091.MethodFrame else None
+            if type(method) is amqp091.ConnectionTuneOk and method.frame_max:  # 0: no limit asked (§1.4.2.6)
+                self.peer.negotiated(method.frame_max, self._ceiling)
             yield from self._contents.frame(event, self.base + at, size)
 
     def _reword_091(self, error: AMQPCodecError, start: int) -> AMQPCodecError:

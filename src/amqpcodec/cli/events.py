@@ -26,6 +26,7 @@ from ..frames import Delivery
 from ..message import Message
 from ..performatives import Performative, SaslBody
 from ..types import Described
+from .peer_errors import PeerError
 
 __all__ = [
     "HeaderEvent",
@@ -78,7 +79,8 @@ class HeaderEvent:
 @dataclasses.dataclass(frozen=True, slots=True)
 class FrameEvent:
     """One frame (§2.3): ``name`` is the performative's spec name, ``heartbeat`` for an
-    empty frame, ``described`` for an unknown descriptor."""
+    empty frame, ``described`` for an unknown descriptor; ``peer_error``: what the peer
+    complains of in it, if anything (:mod:`amqpcodec.cli.peer_errors`)."""
 
     direction: str
     offset: int
@@ -89,6 +91,7 @@ class FrameEvent:
     performative: Any
     payload_size: int
     note: str | None = None
+    peer_error: PeerError | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -116,7 +119,8 @@ Frame091 = MethodFrame | HeaderFrame | BodyFrame | HeartbeatFrame
 class Frame091Event:
     """One AMQP 0-9-1 frame (0-9-1 §2.3.5, §4.2.3): ``name`` is its method's spec name
     (``basic.deliver``), ``content-header``, ``content-body`` or ``heartbeat``; ``size``
-    the whole frame's bytes, ``payload_size`` its payload's."""
+    the whole frame's bytes, ``payload_size`` its payload's; ``peer_error``: what the
+    peer complains of in it, if anything (:mod:`amqpcodec.cli.peer_errors`)."""
 
     direction: str
     offset: int
@@ -126,6 +130,7 @@ class Frame091Event:
     frame: Frame091
     payload_size: int
     note: str | None = None
+    peer_error: PeerError | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -200,7 +205,8 @@ Event = (
 @dataclasses.dataclass(frozen=True, slots=True)
 class ConnectionEvent:
     """A connection found in a capture: its endpoints (``address:port``), how it was
-    found (``header``: a stream opened with ``AMQP``; ``port``: ``--port``), whether its
+    found (``header``: a stream opened with ``AMQP``; ``port``: ``--port``;
+    ``default-port``: on 5672 or 5671 without a protocol header), whether its
     TCP handshake was captured (else offsets count from the first byte seen), and the
     time of its first packet."""
 

@@ -205,13 +205,57 @@ class _Line:
     text: str
 
 
+#: The banner of tshark's ``-z follow,tcp,hex,N`` output: its ``=`` rules and its
+#: ``Follow:``, ``Filter:``, ``Node 0:`` and ``Node 1:`` lines.
+_TSHARK_BANNER = re.compile(r"={20,}|(?:Follow|Filter): .*|Node [01]: .*")
+_TSHARK_NODE = re.compile(r"Node ([01]): .*:(\d+)")
+#: The ports of an AMQP server (IANA: amqp, amqps), which tell tshark's nodes apart.
+_SERVER_PORTS = frozenset((5672, 5671))
+
+
+def _tshark_server_first(banner: list[str]) -> bool:
+    """Whether tshark's banner names the server (an AMQP port) as node 0: its lines are the
+    unindented ones (node 0 sent first: the capture joined the connection late)."""
+    ports = {}
+    for line in banner:
+        match = _TSHARK_NODE.fullmatch(line)
+        if match:
+            ports[match.group(1)] = int(match.group(2))
+    return ports.get("0") in _SERVER_PORTS and ports.get("1") not in _SERVER_PORTS
+
+
+def _swapped(parsed: HexText) -> HexText:
+    """``parsed`` with its two directions exchanged."""
+    other = {C2S: S2C, S2C: C2S}
+    return HexText(
+        parsed.kind,
+        {other[key]: value for key, value in parsed.data.items()},
+        {other[key]: value for key, value in parsed.bases.items()},
+        tuple(Chunk(other[chunk.direction], chunk.start, chunk.end) for chunk in parsed.chunks),
+    )
+
+
 def parse_hex(text: str) -> HexText:
-    """Bytes from hex text: plain hex or a dump (module docstring); ``#`` lines are comments."""
-    lines = [
-        (number, line.rstrip())
-        for number, line in enumerate(text.splitlines(), 1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    """Bytes from hex text: plain hex or a dump (module docstring); ``#`` lines are comments,
+    and the banner of tshark's follow output is skipped."""
+    lines: list[tuple[int, str]] = []
+    banner: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if _TSHARK_BANNER.fullmatch(line.strip()):
+            banner.append(line.strip())
+            continue
+        lines.append((number, line.rstrip()))
+    parsed = _parse_hex_lines(lines)
+    if banner and len(parsed.data) == 2:
+        parsed = dataclasses.replace(parsed, kind="tshark follow-stream dump")
+        if _tshark_server_first(banner):
+            parsed = _swapped(parsed)
+    return parsed
+
+
+def _parse_hex_lines(lines: list[tuple[int, str]]) -> HexText:
     if not lines:
         raise InputError("no hex digits found")
     if all(_HEXDUMP_WORDS.fullmatch(line) for _, line in lines):

@@ -85,6 +85,8 @@ def _frame_json(event: FrameEvent, head: dict[str, Any]) -> dict[str, Any]:
     result["payload_size"] = event.payload_size
     if event.note:
         result["note"] = event.note
+    if event.peer_error is not None:
+        result["peer_error"] = event.peer_error.to_json()
     return result
 
 
@@ -166,6 +168,8 @@ def _frame_091_json(event: Frame091Event, head: dict[str, Any]) -> dict[str, Any
     result["payload_size"] = event.payload_size
     if event.note:
         result["note"] = event.note
+    if event.peer_error is not None:
+        result["peer_error"] = event.peer_error.to_json()
     return result
 
 

@@ -47,6 +47,14 @@ _END_REASONS = {
 }
 
 
+#: How a capture's connection was found (``ConnectionEvent.found``), as the text says it.
+_FOUND = {
+    "header": "found by its protocol header",
+    "port": "found by --port",
+    "default-port": "found by its port, AMQP's own, without a protocol header",
+}
+
+
 class TextRenderer:
     """Lines of text for events: ``offset  dir  channel  name  details``; for a capture,
     led by the packet's time of day (UTC) and ``#N``, the connection's number."""
@@ -87,7 +95,7 @@ class TextRenderer:
         try:
             event = item.event
             if isinstance(event, ConnectionEvent):
-                how = "found by its protocol header" if event.found == "header" else "found by --port"
+                how = _FOUND.get(event.found, event.found)
                 if event.handshake and event.start is not None:
                     start = f"TCP handshake at {capture_time(event.start, item.digits, date=False)}"
                 elif event.handshake:
@@ -169,9 +177,18 @@ class TextRenderer:
             rest = described_fields(performative, full=self.full, verbose=self.verbose)
         if event.payload_size:
             rest += f" (payload {plural(event.payload_size, 'byte')})"
+        return self._frame_line(event, rest)
+
+    def _frame_line(self, event: FrameEvent | Frame091Event, rest: str) -> str:
+        """A frame's line: its note, and a peer error's mark (its name in the ``peer``
+        colour, and ``[peer error: ...]``)."""
         if event.note:
             rest += " " + self.style("note", f"[{event.note}]")
-        return self._line(event.offset, event.direction, event.channel, "name", event.name, rest.strip())
+        role = "name"
+        if event.peer_error is not None:
+            role = "peer"
+            rest += " " + self.style("peer", f"[peer error: {event.peer_error.text()}]")
+        return self._line(event.offset, event.direction, event.channel, role, event.name, rest.strip())
 
     def _message(self, event: MessageEvent) -> Iterator[str]:
         delivery = event.delivery
@@ -217,9 +234,7 @@ class TextRenderer:
             rest = f"(payload {plural(event.payload_size, 'byte')})"
         else:
             rest = ""
-        if event.note:
-            rest += " " + self.style("note", f"[{event.note}]")
-        return self._line(event.offset, event.direction, event.channel, "name", event.name, rest.strip())
+        return self._frame_line(event, rest)
 
     def _message_091(self, event: Message091Event) -> Iterator[str]:
         """An assembled 0-9-1 content: its method and arguments, its size and frames,

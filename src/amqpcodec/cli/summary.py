@@ -2,7 +2,8 @@
 
 Strategy: :class:`Summary` counts every event decoded, AMQP 1.0's and 0-9-1's alike
 (frames by name: performatives, then 0-9-1 methods and content frames) (filters change only what is
-shown, never what is counted); its ``errors`` make the exit status, its ``text()`` the
+shown, never what is counted); its ``errors`` (and, with ``--fail-on-peer-error``, its
+``peer_errors``) make the exit status (:meth:`Summary.status`), its ``text()`` the
 last line of the text output.  For a capture, :func:`capture_stats` gathers the
 counts of the packets, the reassembler and the connections into the ``capture`` JSON
 object, and :func:`capture_text` writes the same as the text line before the summary.
@@ -28,7 +29,13 @@ from .events import (
 from .tcp import TrackerStats
 from .text_values import plural
 
-__all__ = ["Summary", "capture_stats", "capture_text"]
+__all__ = ["Summary", "capture_stats", "capture_text", "ERRORS_SEEN", "PEER_ERRORS_SEEN"]
+
+#: The exit status when bytes could not be decoded (an ``error`` event).
+ERRORS_SEEN = 1
+#: The exit status when, with ``--fail-on-peer-error``, a peer complained and every byte
+#: decoded (2 is a usage or I/O error).
+PEER_ERRORS_SEEN = 3
 
 
 class Summary:
@@ -39,12 +46,16 @@ class Summary:
         self.headers = 0
         self.messages = 0
         self.errors = 0
+        #: Frames carrying a peer's complaint (:mod:`amqpcodec.cli.peer_errors`).
+        self.peer_errors = 0
         self.resyncs = 0
         self.gaps = 0
 
     def add(self, event: Event) -> None:
         if isinstance(event, (FrameEvent, Frame091Event)):
             self.frames[event.name] += 1
+            if event.peer_error is not None:
+                self.peer_errors += 1
         elif isinstance(event, (MessageEvent, Message091Event)):
             self.messages += 1
         elif isinstance(event, HeaderEvent):
@@ -56,6 +67,16 @@ class Summary:
         else:
             self.resyncs += 1
 
+    def status(self, *, fail_on_peer_error: bool) -> int:
+        """The exit status: :data:`ERRORS_SEEN` when a decode fault was seen, else
+        :data:`PEER_ERRORS_SEEN` when peer errors were seen and ``fail_on_peer_error``,
+        else 0."""
+        if self.errors:
+            return ERRORS_SEEN
+        if self.peer_errors and fail_on_peer_error:
+            return PEER_ERRORS_SEEN
+        return 0
+
     def text(self) -> str:
         total = sum(self.frames.values())
         per = ", ".join(f"{name} {self.frames[name]}" for name in FRAME_NAMES if self.frames[name])
@@ -66,6 +87,8 @@ class Summary:
         if self.gaps:
             parts.append(plural(self.gaps, "gap"))
         parts.append(plural(self.errors, "error"))
+        if self.peer_errors:  # shown when there are some, as resyncs and gaps
+            parts.append(plural(self.peer_errors, "peer error"))
         return "summary: " + ", ".join(parts)
 
 

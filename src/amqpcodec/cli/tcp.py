@@ -15,8 +15,11 @@ Decisions where RFC 9293 and the capture formats are silent (and those of
 
 - A connection is *found* when one direction's stream opens with ``magic`` (the first
   bytes of its protocol header), or at once when one endpoint's port is in ``ports``.
-  The server is the endpoint on such a port; else the client is the sender of a SYN
-  without ACK (the receiver of a SYN-ACK); else the first to send the magic.  Up to
+  A connection on a port in ``default_ports`` (AMQP's own) that would be ignored, its
+  streams opening otherwise (a connection already open when the capture started), is
+  found too (``found``: ``default-port``).  The server is the endpoint on such a port;
+  else the client is the sender of a SYN without ACK (the receiver of a SYN-ACK); else
+  the first to send the magic.  Up to
   ``max_held`` bytes of a connection (``max_held_total`` of all) are held while it is
   undecided; a connection whose directions both open otherwise, or that would hold
   more, is ignored.
@@ -193,6 +196,7 @@ class Tracker:
         *,
         magic: bytes,
         ports: Iterable[int] = (),
+        default_ports: Iterable[int] = (),
         max_held: int = 1 << 16,
         max_held_total: int = 1 << 24,
         max_ignored: int = 1 << 14,
@@ -201,6 +205,7 @@ class Tracker:
     ) -> None:
         self.magic = magic
         self.ports = frozenset(ports)
+        self.default_ports = frozenset(default_ports)
         self.max_held = max_held
         self.max_held_total = max_held_total
         self._held_total = 0
@@ -376,9 +381,22 @@ class Tracker:
             or connection.held_bytes > self.max_held
             or self._held_total > self.max_held_total
         ):
+            server = self._default_port(connection)
+            if server is not None:
+                if not connection.roles_known:
+                    connection.client = 1 - server
+                self._found(connection, "default-port", out)
+                return
             connection.state = _IGNORED
             self._release(connection)
             self.stats.ignored += 1
+
+    def _default_port(self, connection: Connection) -> int | None:
+        """The index of the endpoint on a port of ``default_ports`` (the server), if any."""
+        for index, (_, port) in enumerate(connection.endpoints):
+            if port in self.default_ports:
+                return index
+        return None
 
     def _end(self, connection: Connection, out: list[Item]) -> None:
         for index in (connection.client, 1 - connection.client):

@@ -29,6 +29,7 @@ class Style:
         "message": "1;32",
         "section": "32",
         "error": "1;31",
+        "peer": "1;35",
         "resync": "33",
         "gap": "33",
         "connection": "1;34",
