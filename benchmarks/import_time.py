@@ -15,8 +15,16 @@ Cases: ``import amqpcodec``; the same and a first ``decode``; the same and a fir
 ``Message.decode`` of W1 (the 539-byte message of ``tests/data/w1_proton.hex``); and
 ``import amqpcodec.amqp091`` (left out when that subpackage does not import).
 
+Bytecode: the children inherit the environment, so with ``PYTHONDONTWRITEBYTECODE``
+set (or a read-only tree) each one compiles the package's sources again, and that
+compile time is measured too.  ``--cached-bytecode`` measures what an installed
+package costs instead: the children read and write bytecode under a private
+temporary ``PYTHONPYCACHEPREFIX`` (the source tree is left alone), filled by one
+untimed run of each case first.
+
 Run: ``python -m benchmarks.import_time`` prints a Markdown table (``--runs N``,
-``--quick`` for 5 runs, ``--json`` for JSON); ``compare.py`` calls :func:`measure`.
+``--quick`` for 5 runs, ``--cached-bytecode``, ``--json`` for JSON); ``compare.py``
+calls :func:`measure`.
 Timings are never asserted anywhere: a shared machine drifts.
 """
 
@@ -28,6 +36,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -91,9 +100,14 @@ def import_cost(stderr: str) -> float:
     return total_us / 1000
 
 
-def _environment() -> dict[str, str]:
+def _environment(pycache: str | None = None) -> dict[str, str]:
+    """The children's environment; with ``pycache``, bytecode is read from and written
+    to that directory (``PYTHONPYCACHEPREFIX``) whatever the parent's settings."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPROFILEIMPORTTIME"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
     return env
 
 
@@ -128,9 +142,19 @@ def run_case(case: Case, runs: int, env: dict[str, str]) -> Timing | None:
     return Timing(label, case.code, statistics.median(imports), statistics.median(walls), runs)
 
 
-def measure(runs: int = 20) -> list[Timing]:
-    """Every case that runs here (keep the machine otherwise quiet)."""
-    env = _environment()
+def measure(runs: int = 20, *, cached_bytecode: bool = False) -> list[Timing]:
+    """Every case that runs here (keep the machine otherwise quiet); with
+    ``cached_bytecode``, from bytecode cached in a temporary directory (module docstring)."""
+    if not cached_bytecode:
+        return _measure(runs, _environment())
+    with tempfile.TemporaryDirectory(prefix="amqpcodec-pycache-") as pycache:
+        env = _environment(pycache)
+        for case in (Case("bare", "pass"), *CASES):
+            subprocess.run([sys.executable, "-c", case.code], cwd=ROOT, env=env, capture_output=True)
+        return _measure(runs, env)
+
+
+def _measure(runs: int, env: dict[str, str]) -> list[Timing]:
     found = []
     for case in CASES:
         timing = run_case(case, runs, env)
@@ -161,9 +185,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--runs", type=int, default=20, help="fresh interpreters per case (default 20)")
     parser.add_argument("--quick", action="store_true", help="5 runs per case")
+    parser.add_argument(
+        "--cached-bytecode",
+        action="store_true",
+        help="import from bytecode cached in a temporary directory (as an installed package does)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
     args = parser.parse_args(argv)
-    timings = measure(5 if args.quick else args.runs)
+    timings = measure(5 if args.quick else args.runs, cached_bytecode=args.cached_bytecode)
     if args.json:
         print(json.dumps([t._asdict() for t in timings], indent=1))
     else:

@@ -115,7 +115,7 @@ class SaslCode(UByte, enum.Enum):
 
 
 @composite("error")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class ErrorCondition(Composite):
     """§2.8.14 ``error``: a condition symbol, description and info map."""
 
@@ -128,7 +128,7 @@ class ErrorCondition(Composite):
 
 
 @composite("received")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Received(Composite):
     """§3.4.1 ``received``: where a partially received delivery can resume."""
 
@@ -137,13 +137,13 @@ class Received(Composite):
 
 
 @composite("accepted")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Accepted(Composite):
     """§3.4.2 ``accepted`` outcome."""
 
 
 @composite("rejected")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Rejected(Composite):
     """§3.4.3 ``rejected`` outcome."""
 
@@ -151,13 +151,13 @@ class Rejected(Composite):
 
 
 @composite("released")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Released(Composite):
     """§3.4.4 ``released`` outcome."""
 
 
 @composite("modified")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Modified(Composite):
     """§3.4.5 ``modified`` outcome."""
 
@@ -170,7 +170,7 @@ class Modified(Composite):
 
 
 @composite("source")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Source(Composite):
     """§3.5.3 ``source`` terminus."""
 
@@ -202,7 +202,7 @@ class Source(Composite):
 
 
 @composite("target")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Target(Composite):
     """§3.5.4 ``target`` terminus."""
 
@@ -233,25 +233,25 @@ class Target(Composite):
 
 
 @composite("delete-on-close")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class DeleteOnClose(Composite):
     """§3.5.10 ``delete-on-close`` lifetime policy."""
 
 
 @composite("delete-on-no-links")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class DeleteOnNoLinks(Composite):
     """§3.5.11 ``delete-on-no-links`` lifetime policy."""
 
 
 @composite("delete-on-no-messages")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class DeleteOnNoMessages(Composite):
     """§3.5.12 ``delete-on-no-messages`` lifetime policy."""
 
 
 @composite("delete-on-no-links-or-messages")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class DeleteOnNoLinksOrMessages(Composite):
     """§3.5.13 ``delete-on-no-links-or-messages`` lifetime policy."""
 

@@ -53,7 +53,7 @@ class SaslBody(Composite):
 
 
 @composite("open")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Open(Performative):
     """§2.7.1 ``open``: negotiate connection parameters."""
 
@@ -78,7 +78,7 @@ class Open(Performative):
 
 
 @composite("begin")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Begin(Performative):
     """§2.7.2 ``begin``: begin a session on a channel."""
 
@@ -98,7 +98,7 @@ class Begin(Performative):
 
 
 @composite("attach")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Attach(Performative):
     """§2.7.3 ``attach``: attach a link to a session."""
 
@@ -130,7 +130,7 @@ class Attach(Performative):
 
 
 @composite("flow")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Flow(Performative):
     """§2.7.4 ``flow``: update link and session flow state."""
 
@@ -156,7 +156,7 @@ class Flow(Performative):
 
 
 @composite("transfer")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Transfer(Performative):
     """§2.7.5 ``transfer``: a message (or part of one) over a link."""
 
@@ -188,7 +188,7 @@ class Transfer(Performative):
 
 
 @composite("disposition")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Disposition(Performative):
     """§2.7.6 ``disposition``: update the state of a range of deliveries."""
 
@@ -209,7 +209,7 @@ class Disposition(Performative):
 
 
 @composite("detach")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Detach(Performative):
     """§2.7.7 ``detach``: detach a link from its session."""
 
@@ -224,7 +224,7 @@ class Detach(Performative):
 
 
 @composite("end")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class End(Performative):
     """§2.7.8 ``end``: end a session."""
 
@@ -232,7 +232,7 @@ class End(Performative):
 
 
 @composite("close")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Close(Performative):
     """§2.7.9 ``close``: close the connection."""
 
@@ -240,7 +240,7 @@ class Close(Performative):
 
 
 @composite("sasl-mechanisms")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class SaslMechanisms(SaslBody):
     """Part 5 §5.3.3.1 ``sasl-mechanisms``: the mechanisms the server offers."""
 
@@ -248,7 +248,7 @@ class SaslMechanisms(SaslBody):
 
 
 @composite("sasl-init")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class SaslInit(SaslBody):
     """Part 5 §5.3.3.2 ``sasl-init``: the client's chosen mechanism and initial response."""
 
@@ -258,7 +258,7 @@ class SaslInit(SaslBody):
 
 
 @composite("sasl-challenge")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class SaslChallenge(SaslBody):
     """Part 5 §5.3.3.3 ``sasl-challenge``."""
 
@@ -266,7 +266,7 @@ class SaslChallenge(SaslBody):
 
 
 @composite("sasl-response")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class SaslResponse(SaslBody):
     """Part 5 §5.3.3.4 ``sasl-response``."""
 
@@ -274,7 +274,7 @@ class SaslResponse(SaslBody):
 
 
 @composite("sasl-outcome")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class SaslOutcome(SaslBody):
     """Part 5 §5.3.3.5 ``sasl-outcome``: the result of the SASL exchange."""
 

@@ -18,7 +18,7 @@ __all__ = ["Coordinator", "Declare", "Discharge", "Declared", "TransactionalStat
 
 
 @composite("coordinator")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Coordinator(Composite):
     """§4.5.1 ``coordinator``: the target of a link to a transaction controller."""
 
@@ -26,7 +26,7 @@ class Coordinator(Composite):
 
 
 @composite("declare")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Declare(Composite):
     """§4.5.2 ``declare``: the body of a message asking for a new transaction."""
 
@@ -34,7 +34,7 @@ class Declare(Composite):
 
 
 @composite("discharge")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Discharge(Composite):
     """§4.5.3 ``discharge``: the body of a message ending a transaction."""
 
@@ -43,7 +43,7 @@ class Discharge(Composite):
 
 
 @composite("declared")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Declared(Composite):
     """§4.5.4 ``declared`` outcome: the identifier of the new transaction."""
 
@@ -51,7 +51,7 @@ class Declared(Composite):
 
 
 @composite("transactional-state")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class TransactionalState(Composite):
     """§4.5.5 ``transactional-state``: a delivery's state within a transaction."""
 

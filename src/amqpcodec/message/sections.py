@@ -124,7 +124,7 @@ _VALUE_CODES: tuple[tuple[frozenset[int] | None, str], ...] = (
 
 
 @composite("header")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Header(Composite):
     """§3.2.1 ``header``: transport headers (durability, priority, time to live, ...)."""
 
@@ -153,7 +153,7 @@ MessageId = int | str | bytes | _uuid.UUID
 
 
 @composite("properties")
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False, eq=False)
 class Properties(Composite):
     """§3.2.4 ``properties``: the immutable properties of the message (ids, addresses, ...)."""
 
