@@ -48,7 +48,7 @@ def main(harness: str) -> None:
 
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     with atheris.instrument_imports(include=["amqpcodec", "fuzz"]):
-        from fuzz.targets import HARNESSES
+        from fuzz.harnesses import HARNESSES
 
     check = HARNESSES[harness]
     findings = os.environ.get("FUZZ_FINDINGS")

@@ -1,10 +1,11 @@
 """Write the seed corpora, ``fuzz/corpus/<harness>/seed-<sha1>``, from the golden vectors.
 
-Sources: every hex literal in ``tests/values/test_golden.py``, ``tests/messages/test_golden.py``,
+AMQP 1.0 sources: every hex literal in ``tests/values/test_golden.py``, ``tests/messages/test_golden.py``,
 ``tests/composites/test_performatives.py`` and ``tests/frames/test_frames.py`` (hand-written from the spec),
 ``tests/data/w1_proton.hex``, ``examples/*.bin``, ``examples/session.hex`` and the pcap
 capture ``tests/data/rabbitmq.pcap``; the message payloads carried by the
 example session; and a few assembler programs (``fuzz.targets.assembler_frames``).
+AMQP 0-9-1 sources: :mod:`fuzz.seeds_amqp091`.
 Campaign finds are merged into the same directories by libFuzzer (``-merge=1``).
 
 Run from the repository root: ``python -m fuzz.seeds``.
@@ -113,6 +114,9 @@ def seeds() -> dict[str, set[bytes]]:
         "assembler": {bytes.fromhex(program) for program in ASSEMBLER_PROGRAMS},
         "stream": set(streams),
     }
+    from .seeds_amqp091 import seeds_amqp091  # it reads hex_literals from here
+
+    result.update(seeds_amqp091())
     return {name: {data for data in found if 0 < len(data) <= MAX_SEED} for name, found in result.items()}
 
 
