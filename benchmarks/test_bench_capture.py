@@ -17,6 +17,10 @@ decodes it in a fresh interpreter (``--messages-only``, so the output stays smal
 reporting its time and peak resident set beside that of a 1 MiB one: memory does not
 grow with the capture.  It is skipped with ``--benchmark-disable`` (CI's smoke run).
 
+``test_cli_vs_tshark_smoke`` runs ``benchmarks/cli_vs_tshark.py`` (``amqpcodec decode``
+beside tshark on large messages) in small, without tshark: its capture decodes, every
+message found, and the command skips tshark cleanly.
+
 Run: ``python -m pytest benchmarks/test_bench_capture.py --benchmark-group-by=group``.
 """
 
@@ -233,3 +237,23 @@ def test_capture_rss_1gib(request: pytest.FixtureRequest, tmp_path: Path, benchm
         f"1 MiB capture: {small_took:.2f} s, peak RSS {small_rss / 1024:.1f} MiB"
     )
     assert big_rss < small_rss + 32 * 1024
+
+
+def test_cli_vs_tshark_smoke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m benchmarks.cli_vs_tshark`` in small: its capture decodes cleanly, every
+    message found (1.0 and 0-9-1), and the command runs without tshark (skipping it)."""
+    from benchmarks import cli_vs_tshark
+
+    shape = cli_vs_tshark.CaptureShape(2, 1, (100, 3000))
+    path = tmp_path / "tiny.pcap"
+    count = cli_vs_tshark.write_capture(path, 64 << 10, shape)
+    counter = _Counter()
+    assert run(build_parser().parse_args(["decode", "--json", "--messages-only", str(path)]), counter) == 0  # type: ignore[arg-type]
+    assert counter.messages == count
+    monkeypatch.setattr(cli_vs_tshark.shutil, "which", lambda name: None)
+    assert cli_vs_tshark.main(["--size", "1", "--repeat", "1"]) == 0
+    shown = capsys.readouterr()
+    assert "tshark is not installed" in shown.err
+    assert [line.split()[0] for line in shown.out.splitlines()] == ["capture:", "text", "json"]

@@ -197,10 +197,11 @@ def test_session_json_matches_the_codec() -> None:
     """``--json`` on the sample: the event sequence, and each message is ``Message.to_dict()``."""
     run = decode("--json", "examples/session-c2s.bin", "examples/session-s2c.bin", cwd=ROOT)
     assert run.status == 0 and run.stderr == ""
-    events = [json.loads(line) for line in run.stdout.splitlines()]
+    *events, summary = [json.loads(line) for line in run.stdout.splitlines()]
     assert [
         (e["direction"], e["event"], e.get("performative", e.get("protocol"))) for e in events
     ] == SESSION_EVENTS
+    assert summary["event"] == "summary" and (summary["messages"], summary["peer_errors"]) == (4, 0)
     messages = [e for e in events if e["event"] == "message"]
     samples = _samples()
     payloads = [m.encode() for m in (*samples.MESSAGES, samples.REPLY)]
@@ -232,7 +233,9 @@ def test_raw_text(folder: Path) -> None:
 def test_raw_json(folder: Path) -> None:
     run = decode("--json", "small.bin", cwd=folder)
     check_snapshot(run, "test_cli/raw_json.jsonl")
-    assert all(json.loads(line)["connection"] == 1 for line in run.stdout.splitlines())
+    *events, summary = run.stdout.splitlines()
+    assert all(json.loads(line)["connection"] == 1 for line in events)
+    assert json.loads(summary)["event"] == "summary"
 
 
 @pytest.mark.parametrize(

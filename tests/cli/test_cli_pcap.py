@@ -688,7 +688,8 @@ def test_basic_json(decode: Decode) -> None:
     run = decode("--json", "basic.pcap")
     check_snapshot(run, "test_cli_pcap/basic_json.jsonl")
     events = [json.loads(line) for line in run.stdout.splitlines()]
-    assert {event["connection"] for event in events[:-1]} == {1}
+    assert {event["connection"] for event in events[:-2]} == {1}
+    assert [event["event"] for event in events[-2:]] == ["capture", "summary"]
 
 
 def _as_basic(text: str, name: str, link: str, v6: bool) -> str:
@@ -930,7 +931,7 @@ def test_mid_connection_on_another_port(decode: Decode, tmp_path: Path) -> None:
     assert run.status == 0
     assert run.stdout.splitlines()[-2:] == [
         "capture: 7 packets, 0 AMQP connections, 1 other TCP connection",
-        "summary: 0 headers, 0 frames, 0 messages, 0 errors",
+        "summary: 0 headers, 0 frames, 0 messages, 0 errors, 0 peer errors",
     ]
     assert run.stderr == (
         f"amqpcodec: {path}: none of its 1 TCP connection was recognised as AMQP (no AMQP protocol "
@@ -997,6 +998,7 @@ def test_real_broker_capture_json(decode: Decode) -> None:
         ("message", "s2c", 1),
         ("message", "s2c", 2),
         ("capture", None, None),
+        ("summary", None, None),
     ]
     bodies = [e["message"]["body"]["value"] for e in events[:6]]
     assert bodies[:3] == bodies[3:]
@@ -1188,7 +1190,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         if terminal >= 0:
             os.close(terminal)
     assert proc.returncode == 0
-    assert b"\x1b[K" not in proc.stdout and proc.stdout.endswith(b" 0 errors\n")
+    assert b"\x1b[K" not in proc.stdout and proc.stdout.endswith(b" 0 errors, 0 peer errors\n")
     text = shown.decode()
     assert text.startswith("\r[") and " MiB" in text and "%" in text
     assert text.endswith("\r\x1b[K")

@@ -183,7 +183,7 @@ def test_amqp10(folder: Path) -> None:
 def test_amqp10_json(folder: Path) -> None:
     run = decode("--json", "c2s.bin", "s2c.bin", cwd=folder)
     check_snapshot(run, "test_cli_peer_errors/amqp10_json.jsonl")
-    marked = [json.loads(line) for line in run.stdout.splitlines() if "peer_error" in line]
+    marked = [json.loads(line) for line in run.stdout.splitlines() if '"peer_error": {' in line]
     assert [event["peer_error"]["kind"] for event in marked] == [
         "rejected",
         "rejected",
@@ -210,7 +210,7 @@ def test_amqp091(folder: Path) -> None:
 def test_amqp091_json(folder: Path) -> None:
     run = decode("--json", "c2s-091.bin", "s2c-091.bin", cwd=folder)
     check_snapshot(run, "test_cli_peer_errors/amqp091_json.jsonl")
-    marked = [json.loads(line) for line in run.stdout.splitlines() if "peer_error" in line]
+    marked = [json.loads(line) for line in run.stdout.splitlines() if '"peer_error": {' in line]
     assert [(event["direction"], event["method"]) for event in marked] == [
         ("s2c", "basic.nack"),
         ("s2c", "basic.return"),

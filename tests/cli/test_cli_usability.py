@@ -69,12 +69,28 @@ def test_version(folder: Path, args: list[str]) -> None:
 @pytest.mark.parametrize(
     ("args", "status", "last"),
     [
-        (["plain.bin"], 1, "summary: 1 header, 1 frame (open 1), 0 messages, 1 resync, 1 error"),
-        (["negotiated.bin"], 0, "summary: 1 header, 2 frames (open 1, transfer 1), 1 message, 0 errors"),
-        (["--max-frame-size", "6M", "plain.bin"], 0, "(open 1, transfer 1), 1 message, 0 errors"),
-        (["plain-091.bin"], 1, "0 messages, 1 resync, 1 error"),
-        (["negotiated-091.bin"], 0, "content-body 1), 1 message, 0 errors"),
-        (["--max-frame-size", "8388608", "plain-091.bin"], 0, "content-body 1), 1 message, 0 errors"),
+        (
+            ["plain.bin"],
+            1,
+            "summary: 1 header, 1 frame (open 1), 0 messages, 1 resync, 1 error, 0 peer errors",
+        ),
+        (
+            ["negotiated.bin"],
+            0,
+            "summary: 1 header, 2 frames (open 1, transfer 1), 1 message, 0 errors, 0 peer errors",
+        ),
+        (
+            ["--max-frame-size", "6M", "plain.bin"],
+            0,
+            "(open 1, transfer 1), 1 message, 0 errors, 0 peer errors",
+        ),
+        (["plain-091.bin"], 1, "0 messages, 1 resync, 1 error, 0 peer errors"),
+        (["negotiated-091.bin"], 0, "content-body 1), 1 message, 0 errors, 0 peer errors"),
+        (
+            ["--max-frame-size", "8388608", "plain-091.bin"],
+            0,
+            "content-body 1), 1 message, 0 errors, 0 peer errors",
+        ),
     ],
 )
 def test_frame_size(folder: Path, args: list[str], status: int, last: str) -> None:

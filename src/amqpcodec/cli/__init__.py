@@ -7,7 +7,7 @@ one direction of one).
 ``direction`` turns one direction's bytes into ``events`` (resynchronising on bad
 bytes; ``deliveries`` assembles its transfers into messages), ``capture`` a capture's
 packets into the events of its connections.  ``render_text`` and ``render_json`` write
-the events as text or JSON Lines (``text_values``: how values read as text;
+the events as text or JSON Lines (``render_plain``: ``--plain-json``'s values; ``text_values``: how values read as text;
 ``terminal``: colour and the progress bar; ``summary``: the counts at the end);
 ``values`` is the plain value dump (``--values``).  ``stream`` and ``render`` keep the
 names they held before this layout, for the code that imports them.  The codec never
@@ -25,6 +25,13 @@ Decisions where the issue is silent:
 - Filters (``--channel``, ``--performative``, ``--messages-only``) choose what is shown;
   ``error``, ``resync`` and ``gap`` events are always shown, and the summary and the exit status
   count everything decoded.  Headers are hidden when any filter is given.
+- The summary always names ``N errors, M peer errors`` (zeros too); JSON output ends
+  with a ``summary`` object holding the same counts.
+- Strings are cut short as binaries are unless ``--full`` (64 characters, then their
+  length), wherever shown, and escaped whole (``str.isprintable``, ``str.translate``),
+  so that a large message costs little and is never one huge line.
+- ``--plain-json`` is ``--json`` with plain values for jq (maps with string keys as
+  objects, exact integers as numbers, binaries as hex); ``--json`` stays lossless.
 - ``NO_COLOR`` (set and not empty, no-color.org) turns colour off even with ``--color``;
   JSON is never coloured.
 - AMQP 0-9-1 streams are decoded in full (:mod:`amqpcodec.cli.amqp091_direction`): told by

@@ -6,7 +6,9 @@ the same conventions.  In a frame line a method shows its arguments as ``spec-na
 unless ``--verbose`` (a required argument is always shown), and the peer property tables
 (``client-properties``, ``server-properties``) unless ``--verbose``; shortstrs are quoted,
 longstrs (binary, §4.2.5.3) quoted when they are printable ASCII (``mechanisms="PLAIN"``)
-and else ``<hex>`` cut at 16 bytes, bits ``true``/``false``, tables ``{key: value}``.
+and else ``<hex>`` cut at 16 bytes, bits ``true``/``false``, tables ``{key: value}``;
+strings of every kind (shortstr, longstr, a table's ``S``) are cut as 1.0's are
+(:data:`~amqpcodec.cli.text_values.TEXT_PREVIEW` characters) unless ``--full``.
 Under an assembled content, its properties (0-9-1 §4.2.6.1, basic class) and body are a
 tree of lines: each property as ``name: domain value`` (``shortstr "text/plain"``,
 ``octet 2``, ``timestamp`` in ISO 8601 UTC, seconds), a ``headers`` table entry by entry,
@@ -27,7 +29,16 @@ from ..amqp091._spec import BASIC_PROPERTIES
 from ..amqp091._specmodel import REQUIRED
 from ..amqp091._tables_json import table_to_json, value_to_json
 from ..amqp091.methods import Method
-from .text_values import _TREE_BINARY, _binary_lines, _indent, _utf8_preview, plural, quote, string_text
+from .text_values import (
+    _TREE_BINARY,
+    TEXT_PREVIEW,
+    _binary_lines,
+    _indent,
+    _utf8_preview,
+    plural,
+    quote,
+    string_text,
+)
 
 __all__ = ["method_fields", "properties_fields", "table_compact", "message091_lines"]
 
@@ -45,22 +56,26 @@ def _hex(data: bytes, limit: int | None) -> str:
     return data.hex()
 
 
-def _not_utf8(typed: dict[str, Any]) -> str:
+def _text_limit(full: bool) -> int | None:
+    return None if full else TEXT_PREVIEW
+
+
+def _not_utf8(typed: dict[str, Any], full: bool) -> str:
     """The text of a JSON-form string flagged ``"utf8": false``: its bytes, escaped."""
-    return string_text(bytes.fromhex(typed["hex"]).decode("utf-8", "surrogateescape"))
+    return string_text(bytes.fromhex(typed["hex"]).decode("utf-8", "surrogateescape"), _text_limit(full))
 
 
 def _typed_compact(typed: dict[str, Any], full: bool) -> str:
     """A field value's JSON form (``{"type": letter, "value": ...}``) on one line."""
     letter, value = typed["type"], typed["value"]
     if typed.get("utf8") is False:
-        return _not_utf8(typed)
+        return _not_utf8(typed, full)
     if letter == "F":
         return "{" + ", ".join(f"{quote(key)}: {_typed_compact(item, full)}" for key, item in value) + "}"
     if letter == "A":
         return "[" + ", ".join(_typed_compact(item, full) for item in value) + "]"
     if letter == "S":
-        return string_text(value)
+        return string_text(value, _text_limit(full))
     if letter == "x":
         return f"<{_hex(bytes.fromhex(value), None if full else _FRAME_BINARY)}>"
     if letter == "T":
@@ -86,10 +101,11 @@ def _argument(kind: str, value: Any, full: bool) -> str:
     if kind == "longstr":
         data = bytes(value)
         if data.isascii() and data.decode("ascii").isprintable():
-            return quote(data.decode("ascii"))  # text such as mechanisms="PLAIN AMQPLAIN"
+            # text such as mechanisms="PLAIN AMQPLAIN"
+            return string_text(data.decode("ascii"), _text_limit(full))
         return f"<{_hex(data, None if full else _FRAME_BINARY)}>"
     if kind == "shortstr":
-        return string_text(value)
+        return string_text(value, _text_limit(full))
     if kind == "timestamp":
         return str(value_to_json(value).get("iso", f"{int(value)} (seconds since the Unix epoch)"))
     return str(int(value))

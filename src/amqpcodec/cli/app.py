@@ -25,7 +25,7 @@ import os
 import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..amqp091 import find_frame_boundary as find_frame_boundary_091
 from ..frames import find_frame_boundary
@@ -71,7 +71,7 @@ def _fail(message: str, status: int) -> int:
 
 
 def _colour(args: argparse.Namespace, out: TextIO) -> bool:
-    if args.json or os.environ.get("NO_COLOR"):
+    if args.json or args.plain_json or os.environ.get("NO_COLOR"):
         return False
     if args.color is not None:
         return bool(args.color)
@@ -228,11 +228,13 @@ def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[Hex
     shown = _filter(args)
     summary = Summary()
     write = out.write
-    if args.json:
+    if args.json or args.plain_json:
+        plain = args.plain_json
         for event in events:
             summary.add(event)
             if shown(event):
-                write(json_line(event, _CONNECTION) + "\n")
+                write(json_line(event, _CONNECTION, plain=plain) + "\n")
+        write(_json_object(summary.to_json()) + "\n")
         return summary.status(fail_on_peer_error=args.fail_on_peer_error)
     style = Style(_colour(args, out))
     width = max(4, *(len(str(stream.base + len(stream.data))) for stream in streams))
@@ -302,8 +304,10 @@ def _write_capture(
     write = out.write
     erase = progress is not None and out.isatty()
     style = Style(_colour(args, out))
-    if args.json:
-        render: Callable[[Stamped], Iterable[str]] = lambda item: (json_stamped(item),)  # noqa: E731
+    as_json = args.json or args.plain_json
+    if as_json:
+        plain = args.plain_json
+        render: Callable[[Stamped], Iterable[str]] = lambda item: (json_stamped(item, plain=plain),)  # noqa: E731
     else:
         renderer = TextRenderer(style, full=args.full, verbose=args.verbose, offset_width=6)
         render = renderer.stamped
@@ -322,12 +326,18 @@ def _write_capture(
         for line in render(item):
             write(line + "\n")
     stats = capture_stats(decoder.packets, decoder.skipped, decoder.tracker.stats, decoder.selected)
-    if args.json:
-        write(json.dumps({"event": "capture", **stats}, separators=(", ", ": ")) + "\n")
+    if as_json:
+        write(_json_object({"event": "capture", **stats}) + "\n")
+        write(_json_object(summary.to_json()) + "\n")
     else:
         write(capture_text(stats) + "\n")
         write(style("summary", summary.text()) + "\n")
     return summary
+
+
+def _json_object(value: dict[str, Any]) -> str:
+    """One line of the JSON output, in the form of the event lines."""
+    return json.dumps(value, separators=(", ", ": "))
 
 
 def _capture_kind(reader: CaptureReader) -> str:

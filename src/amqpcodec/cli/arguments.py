@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--version", action="version", version=version, help="show the version and exit")
     _add_inputs(decode)
     decode.add_argument("--json", action="store_true", help="JSON Lines, one object per event")
+    decode.add_argument(
+        "--plain-json",
+        action="store_true",
+        help="JSON Lines with values in plain JSON, for jq: maps with string keys as objects, "
+        "integers as numbers when exact, binaries as hex (the types are not kept; --json keeps them)",
+    )
     _add_filters(decode)
     _add_display(decode)
     return parser
@@ -211,6 +217,7 @@ def values_misuse(args: argparse.Namespace) -> str | None:
         or args.s2c
         or len(args.files) != 1
         or args.json
+        or args.plain_json
         or args.channel
         or args.performative
         or args.messages_only

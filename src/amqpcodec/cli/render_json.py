@@ -37,6 +37,7 @@ from .events import (
     MessageEvent,
     Stamped,
 )
+from .render_plain import plain as plain_form
 from .text_values import capture_time
 
 __all__ = ["json_event", "json_line", "json_stamped"]
@@ -196,15 +197,18 @@ def _gap_json(event: GapEvent, head: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def json_line(event: Event, connection: int) -> str:
-    """One line of JSON Lines: the event's object, ASCII."""
-    return json.dumps(json_event(event, connection), separators=(", ", ": "))
+def json_line(event: Event, connection: int, *, plain: bool = False) -> str:
+    """One line of JSON Lines: the event's object, ASCII; its values in plain JSON
+    (:func:`~amqpcodec.cli.render_plain.plain`) when ``plain``."""
+    result = json_event(event, connection)
+    return json.dumps(plain_form(result) if plain else result, separators=(", ", ": "))
 
 
-def json_stamped(item: Stamped) -> str:
+def json_stamped(item: Stamped, *, plain: bool = False) -> str:
     """One line of JSON Lines for an event of a capture: ``time`` (ISO 8601, UTC, or
     null) follows ``offset``; ``connection`` and ``connection-end`` events report a
-    connection's endpoints and its end."""
+    connection's endpoints and its end.  ``plain``: values in plain JSON, as
+    :func:`json_line`."""
     time = capture_time(item.time, item.digits, date=True) if item.time is not None else None
     event = item.event
     result: dict[str, Any]
@@ -236,4 +240,6 @@ def json_stamped(item: Stamped) -> str:
             result[key] = value
             if key == "offset":
                 result["time"] = time
+        if plain:
+            result = plain_form(result)
     return json.dumps(result, separators=(", ", ": "))

@@ -4,7 +4,8 @@ Strategy: :class:`Summary` counts every event decoded, AMQP 1.0's and 0-9-1's al
 (frames by name: performatives, then 0-9-1 methods and content frames) (filters change only what is
 shown, never what is counted); its ``errors`` (and, with ``--fail-on-peer-error``, its
 ``peer_errors``) make the exit status (:meth:`Summary.status`), its ``text()`` the
-last line of the text output.  For a capture, :func:`capture_stats` gathers the
+last line of the text output (``N errors, M peer errors`` always, zeros too) and its
+``to_json()`` the last object of the JSON output.  For a capture, :func:`capture_stats` gathers the
 counts of the packets, the reassembler and the connections into the ``capture`` JSON
 object, and :func:`capture_text` writes the same as the text line before the summary.
 """
@@ -87,9 +88,23 @@ class Summary:
         if self.gaps:
             parts.append(plural(self.gaps, "gap"))
         parts.append(plural(self.errors, "error"))
-        if self.peer_errors:  # shown when there are some, as resyncs and gaps
-            parts.append(plural(self.peer_errors, "peer error"))
+        parts.append(plural(self.peer_errors, "peer error"))  # always, beside the errors
         return "summary: " + ", ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        """The closing ``summary`` JSON event: the counts of :meth:`text`, every one
+        present (zeros too), frames also by name in the text's order."""
+        return {
+            "event": "summary",
+            "headers": self.headers,
+            "frames": sum(self.frames.values()),
+            "frames_by_name": {name: self.frames[name] for name in FRAME_NAMES if self.frames[name]},
+            "messages": self.messages,
+            "resyncs": self.resyncs,
+            "gaps": self.gaps,
+            "errors": self.errors,
+            "peer_errors": self.peer_errors,
+        }
 
 
 def capture_stats(

@@ -6,9 +6,10 @@ Strategy: three forms, one per place a value is shown.  In a frame line a value 
 (``--verbose`` adds the rarely telling ones).  Under a message each section and value
 is a :func:`tree` of lines, every value named as the spec names it (Part 3 §3.2
 sections, Part 1 §1.6 types: ``symbol "x"``, ``ulong 7``, timestamps as ISO 8601 UTC),
-binaries cut at 32 bytes unless ``--full``.  Strings are quoted with every
-non-printable character escaped (:func:`quote`), so a capture cannot drive the
-terminal; a string that is not UTF-8 (the CLI decodes with ``unicode_errors=
+binaries cut at 32 bytes unless ``--full``.  Strings (and symbols) are cut at
+:data:`TEXT_PREVIEW` characters unless ``--full``, wherever shown, so that a long string
+is not one long line; they are quoted with every non-printable character escaped
+(:func:`quote`, whole strings at a time), so a capture cannot drive the terminal; a string that is not UTF-8 (the CLI decodes with ``unicode_errors=
 "surrogateescape"``, so each bad byte is a surrogate U+DC80..U+DCFF) shows each bad
 byte as ``\\xNN`` and is flagged ``(not UTF-8)`` (:func:`string_text`).
 :func:`capture_time` writes a packet's time, :func:`plural` a count and its noun, for
@@ -34,6 +35,7 @@ from ..types import Array, Described, Float, Symbol, Timestamp
 __all__ = [
     "quote",
     "NOT_UTF8",
+    "TEXT_PREVIEW",
     "not_utf8",
     "string_text",
     "type_name",
@@ -50,35 +52,63 @@ __all__ = [
 
 # --------------------------------------------------------------------------- scalars
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
+#: How :func:`quote` writes each ASCII character that needs it (a ``str.translate``
+#: table): the quote and the backslash, ``\\n``, ``\\r``, ``\\t``, and the other
+#: control characters as ``\\u00NN``.
+_ASCII_ESCAPES: dict[int, str] = {code: f"\\u{code:04x}" for code in (*range(0x20), 0x7F)}
+_ASCII_ESCAPES.update(
+    {ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+)
+#: Runs of characters outside ASCII: the only ones that can still be non-printable once
+#: the ASCII ones are translated.
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 
 #: The surrogates ``surrogateescape`` decodes a byte that is not UTF-8 to: U+DC00 + byte
 #: (PEP 383; only 0x80-0xff can be bad).
-_ESCAPED_BYTES = re.compile("[\\udc80-\\udcff]")
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
 
 #: The flag after a string that is not UTF-8 (docs: cli, "Strings that are not UTF-8").
 NOT_UTF8 = "(not UTF-8)"
+
+#: Characters of a string shown before it is cut short (unless ``--full``), in frame
+#: lines and value trees alike; a body's UTF-8 preview is cut at the same length.
+TEXT_PREVIEW = 64
+
+
+def _escape_char(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _escape_run(match: re.Match[str]) -> str:
+    run = match.group()
+    if run.isprintable():
+        return run
+    return "".join(map(_escape_char, run))
 
 
 def quote(text: str) -> str:
     """``text`` in double quotes, every non-printable character escaped (terminal-safe);
     a byte ``surrogateescape`` kept (U+DC80..U+DCFF) as ``\\xNN``, the byte itself (no
-    character is ever escaped so: non-printable ones are ``\\uNNNN``)."""
-    out = []
-    for char in text:
-        escaped = _ESCAPES.get(char)
-        if escaped is not None:
-            out.append(escaped)
-        elif char.isprintable():
-            out.append(char)
-        elif "\udc80" <= char <= "\udcff":
-            out.append(f"\\x{ord(char) - 0xDC00:02x}")
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
+    character is ever escaped so: non-printable ones are ``\\uNNNN``).
+
+    Whole strings at a time (``str.isprintable``, ``str.translate``, a regular
+    expression over the runs of non-ASCII characters), never character by character
+    in Python, so that a long string costs little."""
+    if text.isprintable():
+        if '"' in text or "\\" in text:
+            text = text.translate(_ASCII_ESCAPES)
+        return '"' + text + '"'
+    text = text.translate(_ASCII_ESCAPES)
+    if not text.isascii():
+        text = _NON_ASCII_RUN.sub(_escape_run, text)
+    return '"' + text + '"'
 
 
 def not_utf8(text: str) -> bool:
@@ -86,11 +116,14 @@ def not_utf8(text: str) -> bool:
     return not text.isascii() and _ESCAPED_BYTES.search(text) is not None
 
 
-def string_text(text: str) -> str:
-    """A string as shown: :func:`quote`, then :data:`NOT_UTF8` when it is not UTF-8."""
-    if not_utf8(text):
-        return f"{quote(text)} {NOT_UTF8}"
-    return quote(text)
+def string_text(text: str, limit: int | None = None) -> str:
+    """A string as shown: :func:`quote`, cut after ``limit`` characters when longer
+    (``"abc"... (300000 characters)``), then :data:`NOT_UTF8` when it is not UTF-8
+    (judged on the whole string)."""
+    flag = f" {NOT_UTF8}" if not_utf8(text) else ""
+    if limit is not None and len(text) > limit:
+        return f"{quote(text[:limit])}... ({len(text)} characters){flag}"
+    return quote(text) + flag
 
 
 _PLAIN_TYPES: dict[type, str] = {
@@ -148,8 +181,9 @@ def _hex(data: bytes, limit: int | None) -> str:
     return data.hex()
 
 
-def scalar_text(value: Any, limit: int | None) -> str:
-    """A scalar's value as shown after its type name (``binary`` cut at ``limit`` bytes)."""
+def scalar_text(value: Any, limit: int | None, text_limit: int | None = None) -> str:
+    """A scalar's value as shown after its type name (``binary`` cut at ``limit`` bytes,
+    a ``string`` at ``text_limit`` characters)."""
     if value is None:
         return ""
     if isinstance(value, enum.Enum):
@@ -167,7 +201,7 @@ def scalar_text(value: Any, limit: int | None) -> str:
     if isinstance(value, Decimal):
         return Decimal.__str__(value)
     if isinstance(value, str):
-        return string_text(str.__str__(value))
+        return string_text(str.__str__(value), text_limit)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return _hex(bytes(value), limit)
     return str(value)
@@ -189,6 +223,8 @@ _MINOR_FIELDS = frozenset(
     )
 )
 _FRAME_BINARY = 16
+#: Any whitespace: a symbol holding some is quoted in a frame line.
+_SPACE = re.compile(r"\s")
 
 
 def _enum_text(member: enum.Enum) -> str:
@@ -204,11 +240,13 @@ def compact(value: Any, *, full: bool, verbose: bool) -> str:
         return scalar_text(value, None) or "null"
     if isinstance(value, Symbol):
         text = str.__str__(value)
-        return (
-            text if text and all(char.isprintable() and not char.isspace() for char in text) else quote(text)
-        )
+        if not (text and text.isprintable() and _SPACE.search(text) is None):
+            return string_text(text, None if full else TEXT_PREVIEW)
+        if full or len(text) <= TEXT_PREVIEW:
+            return text
+        return f"{text[:TEXT_PREVIEW]}... ({len(text)} characters)"
     if isinstance(value, str):
-        return string_text(value)
+        return string_text(value, None if full else TEXT_PREVIEW)
     if isinstance(value, bytes):
         return f"<{_hex(value, None if full else _FRAME_BINARY)}>"
     if isinstance(value, Array):
@@ -224,7 +262,7 @@ def compact(value: Any, *, full: bool, verbose: bool) -> str:
     if isinstance(value, ErrorCondition):
         text = compact(value.condition, full=full, verbose=verbose)
         if value.description is not None:
-            text += " " + string_text(str(value.description))
+            text += " " + string_text(str(value.description), None if full else TEXT_PREVIEW)
         if verbose and value.info is not None:
             text += " " + compact(value.info, full=full, verbose=verbose)
         return text
@@ -265,7 +303,6 @@ def composite_fields(value: Composite, *, full: bool, verbose: bool) -> str:
 # --------------------------------------------------------------------------- value trees
 
 _TREE_BINARY = 32
-_TEXT_PREVIEW = 64
 
 
 def _binary_lines(data: bytes, full: bool) -> list[str]:
@@ -298,7 +335,7 @@ def tree(value: Any, full: bool) -> list[str]:
         return [str(value.SPEC.name), *_indent(_fields(value, full))]
     if isinstance(value, Described):
         return [f"described by {_inline(value.descriptor, full)}", *_indent(tree(value.value, full))]
-    text = scalar_text(value, None if full else _TREE_BINARY)
+    text = scalar_text(value, None if full else _TREE_BINARY, None if full else TEXT_PREVIEW)
     return [f"{type_name(value)} {text}".rstrip()]
 
 
@@ -346,16 +383,35 @@ def _fields(value: Composite, full: bool) -> list[str]:
     return lines
 
 
+#: The bytes of printable ASCII text, line ends and tabs included: a body made of these
+#: alone is shown as text (checked with ``bytes.translate``, a C loop).
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r\t"
+
+
 def _utf8_preview(data: bytes, full: bool) -> str | None:
+    """A body as text, when it is printable UTF-8 (line ends and tabs allowed), cut at
+    :data:`TEXT_PREVIEW` characters unless ``full``; else None.  ASCII (the common case)
+    is checked on the bytes and only the part shown is decoded."""
+    if not data:
+        return None
+    if data.isascii():
+        if data.translate(None, _PRINTABLE_ASCII):
+            return None
+        if full or len(data) <= TEXT_PREVIEW:
+            return quote(data.decode("ascii"))
+        return f"{quote(data[:TEXT_PREVIEW].decode('ascii'))}... ({len(data)} characters)"
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not text or not all(char.isprintable() or char in "\n\r\t" for char in text):
+    if not (text.isprintable() or _printable_lines(text)):
         return None
-    if not full and len(text) > _TEXT_PREVIEW:
-        return f"{quote(text[:_TEXT_PREVIEW])}... ({len(text)} characters)"
-    return quote(text)
+    return string_text(text, None if full else TEXT_PREVIEW)
+
+
+def _printable_lines(text: str) -> bool:
+    """Whether ``text`` is printable but for its line ends and tabs (whole-string calls)."""
+    return text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable()
 
 
 def message_lines(message: Message, full: bool) -> list[str]:
