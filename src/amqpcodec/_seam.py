@@ -16,17 +16,20 @@ Three protocols type the seam itself (``mypy --strict`` checks every call across
   exists twice the same way: ``amqp091._tables`` (the reference) and ``_speedups``;
 - :class:`CompiledPaths`: the compiled module's hot paths for the layers (the AMQP
   0-9-1 method, content-header and frame paths among them, with their plans
-  :class:`MethodPlans091`, :class:`HeaderPlan091` and :class:`FramePlan091`).  They have no
+  :class:`MethodPlans091`, :class:`HeaderPlan091` and :class:`FramePlan091`, and the
+  reader's iterator and the content assembler's step, with :class:`ReaderPlan091` and
+  :class:`AssemblerPlan091`).  They have no
   pure twin: with the pure backend the layers run their own Python code, which is the
   reference the compiled paths are tested against.  Each returns ``None`` (or raises a
   value-codec error) for anything outside the usual form, and the layer's own code then
-  runs again to give the result or the error in full.
+  runs again to give the result or the error in full (``feed091``, whose results
+  include ``None``, returns :data:`DECLINED` instead).
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from . import _errortext as _text
@@ -55,6 +58,9 @@ __all__ = [
     "MethodPlans091",
     "HeaderPlan091",
     "FramePlan091",
+    "ReaderPlan091",
+    "AssemblerPlan091",
+    "DECLINED",
     "EncodeOptions",
     "PLAIN_ENCODING",
     "check_unicode_errors",
@@ -268,6 +274,61 @@ class FramePlan091(NamedTuple):
     header: HeaderPlan091
 
 
+class ReaderPlan091(NamedTuple):
+    """What the compiled 0-9-1 reader iterator (``frames091``) needs of ``amqp091.reader``
+    (§4.2.3): where a ``FrameReader`` keeps its state, and the values of its phase."""
+
+    #: The setters of the reader's slots, in this order: ``_buf``, ``_pos``, ``_base``,
+    #: ``_body_limit``, ``limits``, ``_fatal``, ``_phase`` (the compiled side reads and
+    #: writes each slot through ``setter.__self__``).
+    reader_slots: tuple[Callable[[Any, Any], None], ...]
+    #: ``_phase`` once the opening is past (frames only).
+    frames_phase: str
+    #: ``_phase`` of a reader made with ``expect_header=False`` before its first byte.
+    start_phase: str
+    #: What ``next_event()`` returns when no event is complete.
+    need_data: Any
+    frames: FramePlan091
+
+
+class AssemblerPlan091(NamedTuple):
+    """What the compiled 0-9-1 content assembler (``feed091``) needs of
+    ``amqp091.assembler`` (§4.2.6): its state's classes and slots, and the events."""
+
+    #: The setters of ``ContentAssembler``'s slots, in this order: ``limits``,
+    #: ``_states``, ``_held``.
+    assembler_slots: tuple[Callable[[Any, Any], None], ...]
+    #: The state of a content begun on a channel.
+    pending_class: type
+    #: The setters of its slots, in this order: ``method``, ``properties``,
+    #: ``body_size``, ``chunks``, ``received``.
+    pending_slots: tuple[Callable[[Any, Any], None], ...]
+    #: The state of a channel whose body frames are dropped (one shared marker).
+    dropping: Any
+    message_class: type
+    #: The setters of the message's slots, in field order (channel, method, properties, body).
+    message_slots: tuple[Callable[[Any, Any], None], ...]
+    #: The event classes that are taken and complete nothing (heartbeat, protocol header).
+    quiet: tuple[type, ...]
+    #: The events' classes and slots, and the method plans (whether a method class
+    #: carries content, and the class id its content header must carry).
+    frames: FramePlan091
+
+
+class _Declined:
+    """The type of :data:`DECLINED`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DECLINED"
+
+
+#: What a compiled path whose results include ``None`` (``feed091``) returns for an
+#: input it does not take exactly as it is: the layer's reference then runs.
+DECLINED: Any = _Declined()
+
+
 class ValueCodec(Protocol):
     """The value encoder and decoder: ``amqpcodec._pure`` and ``amqpcodec._speedups``."""
 
@@ -343,6 +404,14 @@ class CompiledPaths(Protocol):
     ) -> tuple[Any, int] | None:
         """The complete, well-formed 0-9-1 frame at ``pos`` as its event (offset ``base +
         pos``) and the offset after it, else ``None``."""
+
+    def frames091(self, reader: Any, plan: ReaderPlan091) -> Iterator[Any]:
+        """An iterator over ``reader``'s events now complete (``FrameReader.__iter__``):
+        each frame it takes as ``next_frame091`` does, anything else by ``reader.next_event()``."""
+
+    def feed091(self, assembler: Any, event: Any, plan: AssemblerPlan091) -> Any:
+        """``ContentAssembler.feed(event)`` for the usual sequence (§4.2.6): the message
+        completed, or ``None``; :data:`DECLINED` (and nothing changed) for anything else."""
 
     def method_payload091(self, method: Any, plan: MethodPlans091) -> bytes | None:
         """A method frame's payload (§4.2.4), else ``None``."""

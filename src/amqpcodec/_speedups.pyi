@@ -2,10 +2,18 @@
 signatures, checked by a test), the hot paths of ``_seam.CompiledPaths`` and the AMQP
 0-9-1 field-table codec of ``_seam.TableCodec091``."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ._seam import FramePlan, FramePlan091, HeaderPlan091, MessagePlan, MethodPlans091
+from ._seam import (
+    AssemblerPlan091,
+    FramePlan,
+    FramePlan091,
+    HeaderPlan091,
+    MessagePlan,
+    MethodPlans091,
+    ReaderPlan091,
+)
 from .amqp091._tables import TableRead
 from .limits import Limits
 
@@ -30,6 +38,8 @@ __all__ = [
     "encode_message091",
     "init_method091",
     "new_properties091",
+    "frames091",
+    "feed091",
     "GENERATED_CODES",
 ]
 
@@ -112,3 +122,9 @@ def init_method091(method: Any, values: tuple[Any, ...], plan: MethodPlans091) -
 
 def new_properties091(cls: type, values: tuple[Any, ...], plan: HeaderPlan091) -> Any:
     """A ``cls`` of ``values`` (flag order) when each is ``None`` or taken as it is, else ``None``."""
+
+def frames091(reader: Any, plan: ReaderPlan091) -> Iterator[Any]:
+    """An iterator over ``reader``'s events now complete (``FrameReader.__iter__``)."""
+
+def feed091(assembler: Any, event: Any, plan: AssemblerPlan091) -> Any:
+    """``ContentAssembler.feed(event)`` for the usual sequence, else ``_seam.DECLINED``."""

@@ -75,8 +75,9 @@ Layout: this module is its imports and the ``include`` lines below; the code is 
 - ``amqp091_payloads.pxi``: the 0-9-1 method and content-header payload decoders
   (``read_method091``, ``read_content_header091``) and their plans, read from
   ``_seam.MethodPlans091`` and ``HeaderPlan091``.
-- ``amqp091_frames.pxi``: the 0-9-1 frame reader's hot path (``next_frame091``), read
-  from ``_seam.FramePlan091``.
+- ``amqp091_frames.pxi``: the 0-9-1 frame reader's hot paths (``next_frame091``, and
+  ``frames091``, the reader's iterator reading its slots through
+  ``_seam.ReaderPlan091``), read from ``_seam.FramePlan091``.
 - ``amqp091_write.pxi``: the 0-9-1 method, content-header and message encoders
   (``method_payload091``, ``encode_method091``, ``content_header_payload091``,
   ``encode_content_header091``, ``encode_message091``).  Like the layers' hot paths,
@@ -85,6 +86,9 @@ Layout: this module is its imports and the ``include`` lines below; the code is 
 - ``amqp091_checks.pxi``: the 0-9-1 constructor checks of the method arguments and the
   basic properties (``init_method091``, ``new_properties091``), read from the same plans;
   anything not taken exactly as it is goes to ``amqp091._validate`` (the reference).
+- ``amqp091_assemble.pxi``: the 0-9-1 content assembler's hot path (``feed091``), read
+  from ``_seam.AssemblerPlan091``: the usual sequence changes the assembler's own state
+  as ``amqp091.assembler`` does; anything else is ``_seam.DECLINED`` and the reference runs.
 
 The files only group the code: it is still one module, compiled as one C file in which
 the functions appear in this order.  The order also steers the C compiler's inlining
@@ -135,6 +139,7 @@ from amqpcodec import _errortext as _text
 from amqpcodec._decimal import bid_to_decimal, decimal_to_bid
 from amqpcodec._seam import (
     AMQP091_ONLY,
+    DECLINED,
     KIND091_BIT,
     KIND091_INTEGER,
     KIND091_LONGSTR,
@@ -198,6 +203,8 @@ __all__ = [
     "encode_message091",
     "init_method091",
     "new_properties091",
+    "frames091",
+    "feed091",
     "GENERATED_CODES",
 ]
 
@@ -223,3 +230,4 @@ include "_cython/amqp091_payloads.pxi"
 include "_cython/amqp091_frames.pxi"
 include "_cython/amqp091_write.pxi"
 include "_cython/amqp091_checks.pxi"
+include "_cython/amqp091_assemble.pxi"

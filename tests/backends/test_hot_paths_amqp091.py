@@ -155,6 +155,8 @@ _COMPILED091 = (
     "encode_message091",
     "init_method091",
     "new_properties091",
+    "frames091",
+    "feed091",
 )
 
 
@@ -260,6 +262,69 @@ def test_the_compiled_constructor_checks_run_by_default(both_backends: Backends,
         assert QueueDeclare(queue="q", arguments={"x-max-length": 5}).arguments == {"x-max-length": 5}
     with use_backend(_backend.get_backend("python")), pytest.raises(AssertionError):
         BasicPublish(exchange="x")
+
+
+def test_the_compiled_iterator_and_assembler_run_by_default(
+    both_backends: Backends, monkeypatch: Any
+) -> None:
+    """No silent fallback: iterating a reader over the usual frames (from its opening to
+    its last byte) never calls ``next_event``, and feeding the usual sequence to an
+    assembler (interleaved channels, heartbeats, a body in pieces, an empty body, bodies
+    of a discarded channel) never reaches its Python steps."""
+    from amqpcodec.amqp091 import BasicAck, BasicDeliver, BasicProperties, ContentAssembler, FrameReader
+    from amqpcodec.amqp091 import assembler as assembler_module
+    from amqpcodec.amqp091.writer import (
+        encode_body,
+        encode_content_header,
+        encode_heartbeat,
+        encode_message,
+        encode_method,
+    )
+
+    properties = BasicProperties(content_type="t", headers={"a": 1})
+    deliver = BasicDeliver(consumer_tag="c", delivery_tag=5, exchange="x", routing_key="r")
+    first = [
+        encode_method(deliver, channel=1),
+        encode_content_header(properties, 8, channel=1),
+        encode_body(b"abc", channel=1),
+        encode_body(b"defgh", channel=1),
+    ]
+    second = encode_message(deliver, properties, b"xy", channel=2, frame_max=0)
+    stream = b"".join(
+        [
+            *first[:3],
+            encode_heartbeat(),
+            *second,
+            *first[3:],
+            *encode_message(deliver, properties, b"", channel=1, frame_max=0),
+            encode_method(BasicAck(delivery_tag=5), channel=1),
+            *encode_message(deliver, properties, b"dropped", channel=3, frame_max=0)[:2],
+        ]
+    )
+    dropped = encode_body(b"dropped", channel=3)
+    with use_backend(_backend.get_backend("python")):
+        expected_events = list(_read(stream + dropped, FrameReader))
+        expected = ContentAssembler()
+        expected_messages = [expected.feed(event) for event in expected_events[:-1]]
+        expected.discard(3)
+        expected_messages.append(expected.feed(expected_events[-1]))
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the reference ran where the compiled path should have")
+
+    for name in ("_method", "_header", "_body"):
+        monkeypatch.setattr(ContentAssembler, name, refused)
+    monkeypatch.setattr(assembler_module, "_new_message", refused)
+    monkeypatch.setattr(FrameReader, "next_event", refused)
+    with use_backend(_backend.get_backend("cython")):
+        events = list(_read(stream + dropped, FrameReader))
+        assembler = ContentAssembler()
+        messages = [assembler.feed(event) for event in events[:-1]]
+        assembler.discard(3)
+        messages.append(assembler.feed(events[-1]))
+    assert events == expected_events
+    assert messages == expected_messages and sum(message is not None for message in messages) == 3
+    assert assembler == expected
 
 
 def _read(stream: bytes, reader_class: Any) -> Any:

@@ -99,10 +99,22 @@ cdef object t91_integer(unsigned int code, const unsigned char* p):
 
 
 cdef object t91_text(unsigned int code, const unsigned char* p, Py_ssize_t n):
-    """A long string (``S``): UTF-8 text, else its bytes as a FieldValue of its letter."""
-    cdef PyObject* text = PyUnicode_DecodeUTF8_raw(<const char*>p, n, NULL)
+    """A long string (``S``): UTF-8 text (short ASCII ones shared through the string
+    cache, as keys are: header values repeat), else its bytes as a FieldValue of its letter."""
+    cdef uint32_t slot = 0
+    cdef PyObject* text
+    cdef object found
+    if n <= AMQP_CACHE_MAX_SIZE:
+        slot = amqp_cache_slot(p, n)
+        text = amqp_cache_get(0, slot, p, n)
+        if text != NULL:
+            return steal(text)
+    text = PyUnicode_DecodeUTF8_raw(<const char*>p, n, NULL)
     if text != NULL:
-        return steal(text)
+        found = steal(text)
+        if n <= AMQP_CACHE_MAX_SIZE and PyUnicode_IS_ASCII(found):
+            amqp_cache_put(0, slot, found)
+        return found
     if not PyErr_ExceptionMatches(UnicodeDecodeError):
         t91_pending()
     PyErr_Clear()
@@ -165,7 +177,9 @@ cdef object t91_value(Read91* r, Py_ssize_t at, Py_ssize_t stop, int64_t depth, 
 
 cdef dict t91_fields(Read91* r, Py_ssize_t pos, Py_ssize_t stop, int64_t depth):
     """The entries of a table spanning ``data[pos:stop]`` (nested ``depth`` levels deep)."""
-    cdef dict table = {}
+    # Room for one entry per 12 bytes, up to 32, made at once (a dict grown entry by
+    # entry is rebuilt at its 6th); the smallest tables get a plain dict.
+    cdef dict table = amqp_dict_presized(min((stop - pos) // 12, 32))
     cdef const unsigned char* d = r.data
     # The smallest entry (an empty key and ``V``) takes 2 bytes: count only when the
     # table's size leaves room for more entries than the limit (as the pure codec does).

@@ -115,6 +115,35 @@ cdef object f91_header(Read91* r, _Frames91 f, unsigned int channel, Py_ssize_t 
     return event
 
 
+cdef object f91_next(
+    Read91* r, _Frames91 f, Py_ssize_t pos, Py_ssize_t end, Py_ssize_t base, int64_t body_limit,
+    object limits, Py_ssize_t* after,
+):
+    """The event of the complete, well-formed frame at ``data[pos:end]`` (``after[0]``: the
+    offset past it), or None (§4.2.3: type, channel, size; then the payload and the
+    frame-end octet must be in)."""
+    cdef const unsigned char* head
+    cdef uint64_t size
+    cdef unsigned int frame_type
+    cdef Py_ssize_t stop
+    if pos < 0 or end - pos < 7:
+        return None
+    head = r.data + pos
+    frame_type = head[0]
+    size = amqp_rd32(head + 3)
+    if size >= <uint64_t>(end - pos - 7):
+        return None
+    if <int64_t>size > body_limit and (
+        frame_type == f.body_type or <int64_t>size > <int64_t>(limits.max_frame_size - 8)
+    ):
+        return None
+    stop = pos + 7 + <Py_ssize_t>size
+    if r.data[stop] != f.frame_end:
+        return None
+    after[0] = stop + 1
+    return f91_event(r, f, frame_type, amqp_rd16(head + 1), pos + 7, stop, base + pos)
+
+
 def next_frame091(buf, Py_ssize_t pos, Py_ssize_t base, Py_ssize_t body_limit, limits, plan):
     """The complete, well-formed AMQP 0-9-1 frame (§4.2.3) at ``pos`` in ``buf`` as its
     event (at stream offset ``base + pos``) and the offset after it, else ``None``: a hot
@@ -123,36 +152,170 @@ def next_frame091(buf, Py_ssize_t pos, Py_ssize_t base, Py_ssize_t body_limit, l
     cdef Read91 r
     cdef Py_buffer view
     cdef bint have_view = False
-    cdef const unsigned char* head
-    cdef Py_ssize_t end, stop
-    cdef uint64_t size
-    cdef unsigned int frame_type
+    cdef Py_ssize_t end, after = 0
     t91_ready()
     limits91_init(&r.lim, limits)
     r.base = 0
     get_input(buf, &view, &have_view, &r.data, &end)
     try:
-        if pos < 0 or end - pos < 7:
-            return None
-        head = r.data + pos
-        frame_type = head[0]
-        size = amqp_rd32(head + 3)
-        # §4.2.3: type, channel, size; the payload and the frame-end octet must be in.
-        if size >= <uint64_t>(end - pos - 7):
-            return None
-        if <int64_t>size > body_limit and (
-            frame_type == f.body_type or <int64_t>size > <int64_t>(limits.max_frame_size - 8)
-        ):
-            return None
-        stop = pos + 7 + <Py_ssize_t>size
-        if r.data[stop] != f.frame_end:
-            return None
-        event = f91_event(&r, f, frame_type, amqp_rd16(head + 1), pos + 7, stop, base + pos)
+        event = f91_next(&r, f, pos, end, base, body_limit, limits, &after)
         if event is None:
             return None
-        return event, stop + 1
+        return event, after
     except DecodeError:
         return None
     finally:
         if have_view:
             PyBuffer_Release(&view)
+
+
+cdef extern from "Python.h":
+    const Py_ssize_t PY_SSIZE_T_MAX
+
+
+# The reader's slots, in ReaderPlan091's order.
+cdef enum:
+    R91_BUF, R91_POS, R91_BASE, R91_BODY_LIMIT, R91_LIMITS, R91_FATAL, R91_PHASE, R91_SLOTS
+
+
+cdef class _Reader91:
+    """A ``_seam.ReaderPlan091``, read once."""
+
+    cdef object source
+    cdef Py_ssize_t offsets[R91_SLOTS]  # all >= 0, else ``usable`` is False
+    cdef bint usable
+    cdef object frames_phase, start_phase, need_data
+    cdef object owner, next_event  # the reader class and its own next_event
+    cdef _Frames91 frames
+
+
+cdef _Reader91 _reader91 = None
+
+
+cdef _Reader91 r91_plan(object source):
+    """The compiled form of ``source`` (a ``ReaderPlan091``), cached by identity."""
+    global _reader91
+    if _reader91 is not None and _reader91.source is source:
+        return _reader91
+    cdef _Reader91 p = _Reader91()
+    cdef tuple slots = tuple([slot_of(setter) for setter in source.reader_slots])
+    cdef Py_ssize_t i
+    if len(slots) != R91_SLOTS:
+        raise ValueError("malformed AMQP 0-9-1 reader plan")
+    p.source = source
+    p.usable = True
+    for i in range(R91_SLOTS):
+        p.offsets[i] = -1 if type(slots[i]) is not _MEMBER else amqp_slot_offset(slots[i], slots[i].__objclass__)
+        p.usable = p.usable and p.offsets[i] >= 0
+    p.frames_phase, p.start_phase, p.need_data = source.frames_phase, source.start_phase, source.need_data
+    p.frames = f91_plan(source.frames)
+    p.owner = getattr(slots[0], "__objclass__", None)
+    p.next_event = getattr(p.owner, "next_event", None)
+    p.usable = p.usable and p.next_event is not None
+    _reader91 = p
+    return p
+
+
+cdef class _FrameIter91:
+    """``FrameReader.__iter__`` with the compiled backend: each frame ``f91_next`` takes
+    is read straight from the reader's slots; anything else (the opening, a frame not
+    all in, a fault) is the reader's own ``next_event()``.  Stops at the first
+    ``NEED_DATA`` or error, for good, as the reference's generator does."""
+
+    cdef object reader
+    cdef _Reader91 plan
+    cdef bint direct  # frames are read here (else each event is ``reader.next_event()``)
+    cdef bint done
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.done:
+            raise StopIteration
+        try:
+            event = r91_fast(self.reader, self.plan) if self.direct else None
+            if event is None:
+                event = self.reader.next_event()
+        except BaseException:
+            self.done = True  # as a generator is finished by what it raises
+            raise
+        if event is self.plan.need_data:
+            self.done = True
+            raise StopIteration
+        return event
+
+
+cdef inline object r91_slot(object reader, _Reader91 p, int index):
+    """The reader's slot ``index`` (borrowed into a new reference), or None when unset."""
+    cdef PyObject* value = amqp_slot_peek(reader, p.offsets[index])
+    return None if value == NULL else <object>value
+
+
+cdef inline bint r91_index(object value, Py_ssize_t* out) noexcept:
+    """``value`` as a C index when it is an int that fits, else False."""
+    cdef int overflow = 0
+    cdef long long x
+    if type(value) is not int:
+        return False
+    x = PyLong_AsLongLongAndOverflow(value, &overflow)
+    if overflow or x < 0 or x > PY_SSIZE_T_MAX:
+        return False
+    out[0] = <Py_ssize_t>x
+    return True
+
+
+cdef inline bint f91_is_type(_Frames91 f, unsigned int octet) noexcept:
+    return octet == f.method_type or octet == f.header_type or octet == f.body_type or octet == f.heartbeat_type
+
+
+cdef object r91_fast(object reader, _Reader91 p):
+    """The reader's next event when it is a frame ``f91_next`` takes (the reader's
+    position moved past it), ``NEED_DATA`` when the reference would return it for
+    want of a frame header, else None with nothing changed."""
+    cdef Read91 r
+    cdef Py_ssize_t pos, base, body_limit, end, after = 0
+    cdef object phase = r91_slot(reader, p, R91_PHASE)
+    buf = r91_slot(reader, p, R91_BUF)
+    if r91_slot(reader, p, R91_FATAL) is not None or type(buf) is not bytearray:
+        return None
+    if not (
+        r91_index(r91_slot(reader, p, R91_POS), &pos)
+        and r91_index(r91_slot(reader, p, R91_BASE), &base)
+        and r91_index(r91_slot(reader, p, R91_BODY_LIMIT), &body_limit)
+    ):
+        return None
+    end = PyByteArray_GET_SIZE(buf)
+    if end - pos < 7:
+        # Past the opening, fewer bytes than a frame header is the reference's NEED_DATA.
+        return p.need_data if phase is p.frames_phase else None
+    if phase is not p.frames_phase:
+        # The reference's opening with expect_header=False: a frame type first starts the frames.
+        if phase is not p.start_phase or not f91_is_type(p.frames, <unsigned char>PyByteArray_AS_STRING(buf)[pos]):
+            return None
+        amqp_slot_put(reader, p.offsets[R91_PHASE], p.frames_phase)
+    limits = r91_slot(reader, p, R91_LIMITS)
+    t91_ready()
+    limits91_init(&r.lim, limits)
+    r.base = 0
+    r.data = <const unsigned char*>PyByteArray_AS_STRING(buf)
+    try:
+        event = f91_next(&r, p.frames, pos, end, base, body_limit, limits, &after)
+    except DecodeError:
+        return None
+    if event is not None:
+        amqp_slot_put(reader, p.offsets[R91_POS], after)
+    return event
+
+
+def frames091(reader, plan):
+    """An iterator over ``reader``'s events now complete: ``amqp091.FrameReader.__iter__``
+    (the reference is its generator over ``next_event()``)."""
+    cdef _FrameIter91 it = _FrameIter91.__new__(_FrameIter91)
+    it.reader = reader
+    it.plan = r91_plan(plan)
+    # A subclass that overrides next_event is iterated through it, as the reference is.
+    it.direct = it.plan.usable and (
+        type(reader) is it.plan.owner or getattr(type(reader), "next_event", None) is it.plan.next_event
+    )
+    return it

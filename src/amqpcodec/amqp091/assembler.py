@@ -25,6 +25,14 @@ Decisions where the contract is silent:
   message) that drop the content; its channel's body frames are then dropped silently.
 - ``feed`` takes the events a :class:`~amqpcodec.amqp091.FrameReader` yields; protocol
   headers and heartbeats return ``None``, anything else is a ``TypeError``.
+
+With the compiled backend, ``feed`` first hands the event to the compiled ``feed091``
+(through :data:`_ASSEMBLER_PLAN`: this module's classes and the slots the state lives
+in), which takes the usual sequence and changes the same state as the code here does
+(the same dict, ``_Pending`` objects and held count, so equality, copying and pickling
+see one kind of state).  Anything else (a sequence fault, a limit reached, an event
+with values of unusual types) it returns as ``DECLINED``, having changed nothing, and
+the Python code here, the reference, takes the event.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ import copy
 import dataclasses
 from typing import Any, Final
 
+from .._backend import current
+from .._seam import DECLINED, AssemblerPlan091
 from ..errors import DecodeError, LimitExceededError
 from ..frames.records import ProtocolHeader, _hex, _new_object, _Record
 from ..limits import DEFAULT_LIMITS, Limits
@@ -41,6 +51,7 @@ from .constants import FRAME_BODY, FRAME_HEADER, FRAME_METHOD, ReplyCode
 from .frames import BodyFrame, Event, HeaderFrame, HeartbeatFrame, MethodFrame, _mark
 from .methods import Method
 from .properties import BasicProperties
+from .reader import FRAME_PLAN
 
 __all__ = ["ContentAssembler", "Message"]
 
@@ -220,7 +231,17 @@ class ContentAssembler:
         return None
 
     def feed(self, event: Event) -> Message | None:
-        """Take one reader event; the :class:`Message` it completes, else ``None``."""
+        """Take one reader event; the :class:`Message` it completes, else ``None``.
+
+        With the compiled backend, ``feed091`` (through :data:`_ASSEMBLER_PLAN`) takes
+        the usual sequence first, changing this assembler's state as the code below
+        does; for anything else it returns ``DECLINED`` having changed nothing, and
+        the code below, the reference, takes the event."""
+        compiled = current().compiled
+        if compiled is not None:
+            message: Message | None = compiled.feed091(self, event, _ASSEMBLER_PLAN)
+            if message is not DECLINED:
+                return message
         if type(event) is BodyFrame:
             return self._body(event)
         if type(event) is MethodFrame:
@@ -332,3 +353,20 @@ class ContentAssembler:
         pending.received = received
         self._held += size
         return None
+
+
+#: What the compiled ``feed091`` is handed: where the assembler and a pending content
+#: keep their state, the dropping marker, how a message is built, the events.
+_ASSEMBLER_PLAN: Final = AssemblerPlan091(
+    assembler_slots=tuple(ContentAssembler.__dict__[name].__set__ for name in ("limits", "_states", "_held")),
+    pending_class=_Pending,
+    pending_slots=tuple(
+        _Pending.__dict__[name].__set__
+        for name in ("method", "properties", "body_size", "chunks", "received")
+    ),
+    dropping=_DROPPING,
+    message_class=Message,
+    message_slots=_MESSAGE_SLOTS,
+    quiet=(HeartbeatFrame, ProtocolHeader),
+    frames=FRAME_PLAN,
+)

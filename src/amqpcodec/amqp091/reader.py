@@ -44,6 +44,10 @@ the buffer to the compiled ``next_frame091`` (through :data:`FRAME_PLAN`), which
 one complete, well-formed frame and builds its event in one call.  For anything else (a
 frame not all in, a fault of any kind) it returns ``None`` and the Python path below,
 the reference, reads the same bytes, so buffering, offsets and errors are its own.
+Iterating a reader is the same with one call less per event: the compiled
+``frames091`` iterator (through :data:`READER_PLAN`, where the reader keeps its state)
+takes such frames straight from the reader's slots and calls ``next_event`` for
+anything else.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from collections.abc import Iterator
 from typing import Final, Literal, NoReturn
 
 from .._backend import current
+from .._seam import ReaderPlan091
 from ..errors import DecodeError, FramingError, IncompleteError, LimitExceededError, UnsupportedProtocolError
 from ..frames.records import AMQP_HEADER, SASL_HEADER, TLS_HEADER, describe_non_amqp, describe_other_protocol
 from ..limits import DEFAULT_LIMITS, Limits
@@ -82,7 +87,7 @@ from .frames import (
 )
 from .payloads import HEADER_PLAN, METHOD_PLANS, read_content_header, read_method
 
-__all__ = ["FrameReader", "FRAME_PLAN"]
+__all__ = ["FrameReader", "FRAME_PLAN", "READER_PLAN"]
 
 # Reader phases: the stream must open with a protocol header; a header may stand at
 # offset 0; frames only.
@@ -151,7 +156,7 @@ class FrameReader:
     def __init__(self, *, limits: Limits = DEFAULT_LIMITS, expect_header: bool = True) -> None:
         self.limits = limits
         self._frame_max = 0
-        self._body_limit = self._payload_limit
+        self._body_limit = limits.max_frame_size - _FRAME_OVERHEAD  # _payload_limit
         self._buf = bytearray()
         self._pos = 0
         self._base = 0
@@ -270,7 +275,15 @@ class FrameReader:
         return self._body_limit if frame_type == FRAME_BODY else self._payload_limit
 
     def __iter__(self) -> Iterator[Event]:
-        """A new generator of the events now complete (it stops at ``NEED_DATA``)."""
+        """A new iterator of the events now complete (it stops at ``NEED_DATA``, for good).
+
+        The reference is :meth:`_events`, a generator over :meth:`next_event`; with the
+        compiled backend the iterator of ``frames091`` (through :data:`READER_PLAN`)
+        reads each frame it takes straight from this reader's slots, as ``next_event``'s
+        compiled path would, and calls ``next_event`` for anything else."""
+        compiled = current().compiled
+        if compiled is not None:
+            return compiled.frames091(self, READER_PLAN)
         return self._events()
 
     def _events(self) -> Iterator[Event]:
@@ -461,3 +474,17 @@ class FrameReader:
                 frame_type=FRAME_HEARTBEAT,
             )
         return HeartbeatFrame(offset)
+
+
+#: What the compiled reader iterator (``frames091``) is handed: where a reader keeps
+#: its state, its phase values and :data:`FRAME_PLAN`.
+READER_PLAN: Final = ReaderPlan091(
+    reader_slots=tuple(
+        FrameReader.__dict__[name].__set__
+        for name in ("_buf", "_pos", "_base", "_body_limit", "limits", "_fatal", "_phase")
+    ),
+    frames_phase=_FRAMES,
+    start_phase=_START,
+    need_data=NEED_DATA,
+    frames=FRAME_PLAN,
+)
