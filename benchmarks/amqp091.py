@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from .amqp091_work import CANNOT, CODECS, MAKERS, PEER_FAULTS, WORKLOADS, Work
+from .amqp091_work import CANNOT, CODECS, MAKERS, PEER_FAULTS, WORKLOADS, Work, on_backend
 
 __all__ = ["GROUP", "TARGETS", "Target", "faults", "main", "measure", "render", "section", "versions"]
 
@@ -63,9 +63,10 @@ GROUP = "amqp091-"
 
 def _loops(work: Work, budget: float) -> int:
     """How many runs fill about ``budget`` seconds (at least one)."""
-    start = time.perf_counter()
-    work.run()
-    once = time.perf_counter() - start
+    with on_backend(work):
+        start = time.perf_counter()
+        work.run()
+        once = time.perf_counter() - start
     return max(1, int(budget / max(once, 1e-7)))
 
 
@@ -80,7 +81,8 @@ def _prepare(codecs: tuple[str, ...]) -> dict[tuple[str, str], Work | str]:
                 continue
             try:
                 work = make()
-                work.check(work.run())
+                with on_backend(work):
+                    work.check(work.run())
             except ImportError as error:
                 prepared[workload, codec] = f"not installed ({error.name})"
                 continue
@@ -102,10 +104,11 @@ def measure(
         for _ in range(rounds):
             for key, work in works.items():
                 run, n = work.run, loops[key]
-                start = time.perf_counter()
-                for _ in range(n):
-                    run()
-                samples[key].append((time.perf_counter() - start) / n / work.units * 1e6)
+                with on_backend(work):
+                    start = time.perf_counter()
+                    for _ in range(n):
+                        run()
+                    samples[key].append((time.perf_counter() - start) / n / work.units * 1e6)
     finally:
         gc.unfreeze()
     results: dict[tuple[str, str], float | str] = {

@@ -24,6 +24,7 @@ beside the peer's speed), each fault with the test of ours that pins it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import operator
 import struct
@@ -32,7 +33,7 @@ from typing import Any, NamedTuple
 
 from .payloads import mixed_map_100_plain
 
-__all__ = ["CANNOT", "CODECS", "MAKERS", "PEER_FAULTS", "WORKLOADS", "PeerFault", "Work"]
+__all__ = ["on_backend", "CANNOT", "CODECS", "MAKERS", "PEER_FAULTS", "WORKLOADS", "PeerFault", "Work"]
 
 #: (workload, title, unit) in report order.
 WORKLOADS = (
@@ -53,6 +54,18 @@ class Work(NamedTuple):
     #: How many units (frames) one ``run`` does; the report divides by it.
     units: int = 1
     note: str = ""
+    #: Ours only: the backend ``run`` and ``check`` must run on; the caller enters it
+    #: once around its timing loop (:func:`on_backend`), never inside ``run``.
+    backend: str | None = None
+
+
+def on_backend(work: Work) -> contextlib.AbstractContextManager[Any]:
+    """The context ``work`` runs in: its backend switched on for ours, nothing for peers."""
+    if work.backend is None:
+        return contextlib.nullcontext()
+    from amqpcodec._backend import use_backend
+
+    return use_backend(work.backend)  # type: ignore[arg-type]
 
 
 class PeerFault(NamedTuple):
@@ -292,22 +305,10 @@ def _is_deliver_frames(encoded: list[bytes] | bytes) -> None:
 
 
 def _ours(backend: str) -> dict[str, Callable[[], Work]]:
-    from amqpcodec._backend import get_backend, use_backend
+    def on(make: Callable[[], Work]) -> Callable[[], Work]:
+        return lambda: make()._replace(backend=backend)
 
-    def on_backend(make: Callable[[], Work]) -> Callable[[], Work]:
-        def made() -> Work:
-            work = make()
-            chosen = get_backend(backend)
-
-            def run() -> Any:
-                with use_backend(chosen):
-                    return work.run()
-
-            return work._replace(run=run)
-
-        return made
-
-    return {name: on_backend(make) for name, make in _OUR_MAKERS.items()}
+    return {name: on(make) for name, make in _OUR_MAKERS.items()}
 
 
 def _ours_deliver() -> Work:

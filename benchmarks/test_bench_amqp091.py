@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from .amqp091 import GROUP, TARGETS, render
-from .amqp091_work import CODECS, MAKERS, PEER_FAULTS, WORKLOADS
+from .amqp091_work import CODECS, MAKERS, PEER_FAULTS, WORKLOADS, on_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [(codec, workload) for codec in CODECS for workload, _, _ in WORKLOADS if workload in MAKERS[codec]]
@@ -24,7 +24,8 @@ def test_amqp091(codec: str, workload: str, timed: Callable[..., Any]) -> None:
         work = MAKERS[codec][workload]()
     except ImportError as error:
         pytest.skip(f"{codec} is not installed ({error.name})")
-    timed(GROUP + workload, codec, work.run, work.check, units=work.units)
+    with on_backend(work):
+        timed(GROUP + workload, codec, work.run, work.check, units=work.units)
 
 
 def test_report_renders_every_target_and_fault() -> None:
