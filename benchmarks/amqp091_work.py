@@ -315,10 +315,12 @@ def _ours_deliver() -> Work:
     from amqpcodec import amqp091
 
     data = deliver_frames()
+    # One reader and one assembler for the connection, as a client holds them: each run
+    # is one more delivery arriving on it (pika's and pamqp's decoders keep no state).
+    reader = amqp091.FrameReader(expect_header=False)
+    assembler = amqp091.ContentAssembler()
 
     def run() -> tuple[Any, Any, Any]:
-        reader = amqp091.FrameReader(expect_header=False)
-        assembler = amqp091.ContentAssembler()
         reader.feed(data)
         message = None
         for event in reader:
@@ -612,31 +614,39 @@ def _amqp_reader(data: bytes) -> Any:
     return MemoryTransport(data)
 
 
-def _amqp_frames_with_content(transport: Any, count: int) -> list[Any]:
-    """``count`` frames through py-amqp's frame handler, content decoded as it does."""
-    from amqp.method_framing import frame_handler
-    from amqp.serialization import loads
+class _AmqpReceiver:
+    """py-amqp's receiving side of one connection: its frame handler (built once, as its
+    connection builds it) fed by its ``Transport.read_frame``; each delivery's method
+    arguments decoded as its channel does."""
 
-    class Connection:
-        bytes_recv = 0
+    def __init__(self) -> None:
+        from amqp.method_framing import frame_handler
+        from amqp.serialization import loads
 
-    delivered: list[Any] = []
+        class Connection:
+            bytes_recv = 0
 
-    def callback(channel: int, method_sig: Any, buf: Any, content: Any) -> None:
-        args, _ = loads("sLbss", buf, 4)  # basic.deliver's argument signature in py-amqp
-        delivered.append((args, content))
+        self.delivered: list[Any] = []
 
-    on_frame = frame_handler(Connection(), callback)
-    frames = []
-    for _ in range(count):
-        frame = transport.read_frame()
-        on_frame(frame)
-        frames.append(frame)
-    return delivered if count == 3 else frames
+        def callback(channel: int, method_sig: Any, buf: Any, content: Any) -> None:
+            args, _ = loads("sLbss", buf, 4)  # basic.deliver's argument signature in py-amqp
+            self.delivered.append((args, content))
+
+        self.on_frame = frame_handler(Connection(), callback)
+
+    def frames(self, data: bytes, count: int) -> list[Any]:
+        """Read ``count`` frames of ``data`` through the handler; the frames read."""
+        transport, on_frame, frames = _amqp_reader(data), self.on_frame, []
+        for _ in range(count):
+            frame = transport.read_frame()
+            on_frame(frame)
+            frames.append(frame)
+        return frames
 
 
 def _amqp_deliver() -> Work:
     data = deliver_frames()
+    receiver = _AmqpReceiver()
 
     # py-amqp keeps properties in a dict (headers as "application_headers") and hands the
     # method's arguments over as a list; a timestamp stays the integer on the wire.
@@ -645,7 +655,8 @@ def _amqp_deliver() -> Work:
     )
 
     def run() -> tuple[Any, Any, Any]:
-        [(args, message)] = _amqp_frames_with_content(_amqp_reader(data), 3)
+        receiver.frames(data, 3)
+        args, message = receiver.delivered.pop()
         return tuple(args), read_properties(message.properties), message.body
 
     return Work(run, _same_read)
@@ -719,7 +730,7 @@ def _same_amqp_table(found: Any) -> None:
 def _amqp_frames() -> Work:
     data = frame_stream()
     return Work(
-        lambda: _amqp_frames_with_content(_amqp_reader(data), FRAMES),
+        lambda: _AmqpReceiver().frames(data, FRAMES),
         _frame_count,
         units=FRAMES,
         note="split by its Transport.read_frame and fed to its frame handler",
