@@ -278,9 +278,12 @@ class ReaderPlan091(NamedTuple):
     """What the compiled 0-9-1 reader iterator (``frames091``) needs of ``amqp091.reader``
     (§4.2.3): where a ``FrameReader`` keeps its state, and the values of its phase."""
 
+    #: The reader class (its ``next_event`` is the reference; a subclass that overrides
+    #: it is iterated through it).
+    reader_class: type
     #: The setters of the reader's slots, in this order: ``_buf``, ``_pos``, ``_base``,
     #: ``_body_limit``, ``limits``, ``_fatal``, ``_phase`` (the compiled side reads and
-    #: writes each slot through ``setter.__self__``).
+    #: writes each slot through ``setter.__self__``; some are the base class's).
     reader_slots: tuple[Callable[[Any, Any], None], ...]
     #: ``_phase`` once the opening is past (frames only).
     frames_phase: str

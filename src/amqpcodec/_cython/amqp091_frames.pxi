@@ -205,11 +205,11 @@ cdef _Reader91 r91_plan(object source):
     p.source = source
     p.usable = True
     for i in range(R91_SLOTS):
-        p.offsets[i] = -1 if type(slots[i]) is not _MEMBER else amqp_slot_offset(slots[i], slots[i].__objclass__)
+        p.offsets[i] = -1 if type(slots[i]) is not _MEMBER else amqp_slot_offset(slots[i], source.reader_class)
         p.usable = p.usable and p.offsets[i] >= 0
     p.frames_phase, p.start_phase, p.need_data = source.frames_phase, source.start_phase, source.need_data
     p.frames = f91_plan(source.frames)
-    p.owner = getattr(slots[0], "__objclass__", None)
+    p.owner = source.reader_class
     p.next_event = getattr(p.owner, "next_event", None)
     p.usable = p.usable and p.next_event is not None
     _reader91 = p

@@ -57,7 +57,8 @@ from typing import Final, Literal, NoReturn
 
 from .._backend import current
 from .._seam import ReaderPlan091
-from ..errors import DecodeError, FramingError, IncompleteError, LimitExceededError, UnsupportedProtocolError
+from .._stream import PartialUnit, StreamBuffer
+from ..errors import DecodeError, FramingError, IncompleteError, UnsupportedProtocolError
 from ..frames.records import AMQP_HEADER, SASL_HEADER, TLS_HEADER, describe_non_amqp, describe_other_protocol
 from ..limits import DEFAULT_LIMITS, Limits
 from ._plans import frame_plan
@@ -140,7 +141,7 @@ def _framing_error(
     )
 
 
-class FrameReader:
+class FrameReader(StreamBuffer):
     """Turns received 0-9-1 bytes into :class:`~amqpcodec.frames.ProtocolHeader`, :class:`MethodFrame`,
     :class:`HeaderFrame`, :class:`BodyFrame` and :class:`HeartbeatFrame` events (sans-IO).
 
@@ -151,18 +152,13 @@ class FrameReader:
     frame.  Not thread-safe: one reader per direction of a connection.
     """
 
-    __slots__ = ("_base", "_body_limit", "_buf", "_eof", "_fatal", "_frame_max", "_phase", "_pos", "limits")
+    __slots__ = ("_body_limit", "_frame_max", "_phase")
 
     def __init__(self, *, limits: Limits = DEFAULT_LIMITS, expect_header: bool = True) -> None:
-        self.limits = limits
+        super().__init__(limits)
         self._frame_max = 0
         self._body_limit = limits.max_frame_size - _FRAME_OVERHEAD  # _payload_limit
-        self._buf = bytearray()
-        self._pos = 0
-        self._base = 0
         self._phase: str = _HEADER if expect_header else _START
-        self._fatal: DecodeError | None = None
-        self._eof = False
 
     @property
     def _payload_limit(self) -> int:
@@ -182,16 +178,6 @@ class FrameReader:
         self._frame_max = value
         self._body_limit = min(value, self._payload_limit) if value else self._payload_limit
 
-    @property
-    def offset(self) -> int:
-        """The stream offset of the next unread byte (where the next event starts)."""
-        return self._base + self._pos
-
-    @property
-    def buffered(self) -> int:
-        """How many bytes are fed but not yet returned as events."""
-        return len(self._buf) - self._pos
-
     def __repr__(self) -> str:
         state = "failed" if self._fatal is not None else self._phase
         return (
@@ -199,56 +185,16 @@ class FrameReader:
             f"frame_max={self._frame_max}{' eof' if self._eof else ''}>"
         )
 
-    def _raise_fatal(self, error: DecodeError) -> NoReturn:
-        self._fatal = error
-        raise error
-
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
-        """Add received bytes.  Raises ``LimitExceededError`` (taking none of them) if the
-        unread bytes would exceed ``limits.max_buffered_bytes``."""
-        if self._fatal is not None:
-            raise self._fatal.with_traceback(None)
-        size = len(data) if type(data) is not memoryview else data.nbytes
-        if not size:
-            return
-        if self._eof:
-            raise RuntimeError("FrameReader.feed() after feed_eof()")
-        buf = self._buf
-        if self._pos:
-            del buf[: self._pos]
-            self._base += self._pos
-            self._pos = 0
-        if len(buf) + size > self.limits.max_buffered_bytes:
-            raise LimitExceededError(
-                f"{len(buf) + size} unread bytes would exceed max_buffered_bytes={self.limits.max_buffered_bytes}",
-                offset=self._base + len(buf),
-                limit="max_buffered_bytes",
-            )
-        buf += data
-
-    def feed_eof(self) -> None:
-        """Mark the end of the stream; ``IncompleteError`` if it ends inside a header or frame."""
-        if self._fatal is not None:
-            raise self._fatal.with_traceback(None)
-        self._eof = True
-        partial = self._partial_unit()
-        if partial is None:
-            return
-        start, have, need, what = partial
-        error = IncompleteError(
-            f"the stream ended inside a {what}: {have} of {need} bytes", offset=self._base + start
+    def _in_frame(self, error: DecodeError, frame_offset: int) -> DecodeError:
+        return _mark(
+            error,
+            frame_offset=frame_offset,
+            reply_code=ReplyCode.FRAME_ERROR,
+            channel=None,
+            frame_type=None,
         )
-        if what == "frame":
-            _mark(
-                error,
-                frame_offset=self._base + start,
-                reply_code=ReplyCode.FRAME_ERROR,
-                channel=None,
-                frame_type=None,
-            )
-        raise error
 
-    def _partial_unit(self) -> tuple[int, int, int | str, str] | None:
+    def _partial_unit(self) -> PartialUnit | None:
         """The unread unit (protocol header or frame) the buffered bytes end inside, if any."""
         buf, pos, end = self._buf, self._pos, len(self._buf)
         phase = self._phase
@@ -479,8 +425,9 @@ class FrameReader:
 #: What the compiled reader iterator (``frames091``) is handed: where a reader keeps
 #: its state, its phase values and :data:`FRAME_PLAN`.
 READER_PLAN: Final = ReaderPlan091(
+    reader_class=FrameReader,
     reader_slots=tuple(
-        FrameReader.__dict__[name].__set__
+        getattr(FrameReader, name).__set__  # slot descriptors, some on StreamBuffer
         for name in ("_buf", "_pos", "_base", "_body_limit", "limits", "_fatal", "_phase")
     ),
     frames_phase=_FRAMES,

@@ -58,12 +58,13 @@ Decisions where the contract is silent:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal
 
 from .._backend import current
 from .._composite import REGISTRY, Composite, to_typed
 from .._seam import FramePlan, check_unicode_errors
-from ..errors import DecodeError, FramingError, IncompleteError, LimitExceededError, UnsupportedProtocolError
+from .._stream import PartialUnit, StreamBuffer
+from ..errors import DecodeError, FramingError, IncompleteError, UnsupportedProtocolError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..performatives import SaslOutcome
 from ..types import Described
@@ -143,7 +144,7 @@ def _header_fault(size: int, doff: int, frame_type: int, limit: int, phase: str,
 # --------------------------------------------------------------------------- reader
 
 
-class FrameReader:
+class FrameReader(StreamBuffer):
     """Turns received bytes into :class:`ProtocolHeader` and :class:`Frame` events (sans-IO).
 
     ``feed()`` bytes as they arrive; call ``next_event()`` (or iterate) until it returns
@@ -153,34 +154,19 @@ class FrameReader:
     one reader per connection direction.
     """
 
-    __slots__ = (
-        "_base",
-        "_buf",
-        "_eof",
-        "_fatal",
-        "_max_frame_size",
-        "_phase",
-        "_pos",
-        "limits",
-        "unicode_errors",
-    )
+    __slots__ = ("_max_frame_size", "_phase", "unicode_errors")
 
     def __init__(
         self, *, limits: Limits = DEFAULT_LIMITS, expect_header: bool = True, unicode_errors: str = "strict"
     ) -> None:
-        self.limits = limits
+        super().__init__(limits)
         #: For the strings in performatives (``_seam.UNICODE_ERRORS``): with
         #: ``"surrogateescape"`` a string that is not UTF-8 decodes instead of failing
         #: its frame (the compiled path reads strictly; such a frame is read again by
         #: this module's own code, with the option).
         self.unicode_errors = check_unicode_errors(unicode_errors)
         self._max_frame_size = limits.max_frame_size
-        self._buf = bytearray()
-        self._pos = 0
-        self._base = 0
         self._phase = _HEADER if expect_header else _ANY
-        self._fatal: DecodeError | None = None
-        self._eof = False
 
     @property
     def max_frame_size(self) -> int:
@@ -196,16 +182,6 @@ class FrameReader:
             )
         self._max_frame_size = value
 
-    @property
-    def offset(self) -> int:
-        """The stream offset of the next unread byte (where the next event starts)."""
-        return self._base + self._pos
-
-    @property
-    def buffered(self) -> int:
-        """How many bytes are fed but not yet returned as events."""
-        return len(self._buf) - self._pos
-
     def __repr__(self) -> str:
         state = "failed" if self._fatal is not None else self._phase
         return (
@@ -213,48 +189,10 @@ class FrameReader:
             f"max_frame_size={self._max_frame_size}{' eof' if self._eof else ''}>"
         )
 
-    def _raise_fatal(self, error: DecodeError) -> NoReturn:
-        self._fatal = error
-        raise error
+    def _in_frame(self, error: DecodeError, frame_offset: int) -> DecodeError:
+        return _in_frame(error, frame_offset)
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
-        """Add received bytes.  Raises ``LimitExceededError`` (taking none of them) if the
-        unread bytes would exceed ``limits.max_buffered_bytes``."""
-        if self._fatal is not None:
-            raise self._fatal.with_traceback(None)
-        size = len(data) if type(data) is not memoryview else data.nbytes
-        if not size:
-            return
-        if self._eof:
-            raise RuntimeError("FrameReader.feed() after feed_eof()")
-        buf = self._buf
-        if self._pos:
-            del buf[: self._pos]
-            self._base += self._pos
-            self._pos = 0
-        if len(buf) + size > self.limits.max_buffered_bytes:
-            raise LimitExceededError(
-                f"{len(buf) + size} unread bytes would exceed max_buffered_bytes={self.limits.max_buffered_bytes}",
-                offset=self._base + len(buf),
-                limit="max_buffered_bytes",
-            )
-        buf += data
-
-    def feed_eof(self) -> None:
-        """Mark the end of the stream; ``IncompleteError`` if it ends inside a header or frame."""
-        if self._fatal is not None:
-            raise self._fatal.with_traceback(None)
-        self._eof = True
-        partial = self._partial_unit()
-        if partial is not None:
-            start, have, need, what = partial
-            error = IncompleteError(
-                f"the stream ended inside a {what}: {have} of {need} bytes",
-                offset=self._base + start,
-            )
-            raise _in_frame(error, self._base + start) if what == "frame" else error
-
-    def _partial_unit(self) -> tuple[int, int, int | str, str] | None:
+    def _partial_unit(self) -> PartialUnit | None:
         """The unread unit (header or frame) the buffered bytes end inside, if any."""
         buf, pos, end, phase = self._buf, self._pos, len(self._buf), self._phase
         while pos < end:
