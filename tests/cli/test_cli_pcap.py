@@ -19,6 +19,7 @@ import dataclasses
 import io
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -736,25 +737,26 @@ def test_pcapng_sections_and_interfaces(decode: Decode) -> None:
 
 
 def test_reader_timestamps() -> None:
-    """Each packet's interface link type, time and digits, from every unit and offset."""
+    """Each packet's interface link type, time and digits, from every unit and offset;
+    numbers as tshark gives them, counting the custom block of each section too."""
     reader = CaptureReader(io.BytesIO(pcapng_file()))
     found = [(packet.number, packet.link_type, packet.time, packet.digits) for packet in reader]
     second = 1_709_294_400 * 1_000_000_000
     assert found == [
-        (1, 1, EPOCH, 6),
-        (2, 276, EPOCH + MS + 123, 9),
-        (3, 1, EPOCH + 2 * MS, 6),
-        (4, 1, EPOCH + 3 * MS, 6),
-        (5, 276, EPOCH + 4 * MS + 123, 9),
-        (6, 276, EPOCH + 5 * MS + 123, 9),
-        (7, 1, EPOCH + 6 * MS, 6),
-        (8, 113, None, 6),
-        (9, 113, second + 7_999_420, 9),
-        (10, 113, second + 8_999_824, 9),
-        (11, 101, EPOCH + 10 * MS, 6),
-        (12, 101, EPOCH + 11 * MS, 6),
-        (13, 113, second + 11_999_130, 9),
-        (14, 101, EPOCH + 13 * MS, 6),
+        (2, 1, EPOCH, 6),
+        (3, 276, EPOCH + MS + 123, 9),
+        (4, 1, EPOCH + 2 * MS, 6),
+        (5, 1, EPOCH + 3 * MS, 6),
+        (6, 276, EPOCH + 4 * MS + 123, 9),
+        (7, 276, EPOCH + 5 * MS + 123, 9),
+        (8, 1, EPOCH + 6 * MS, 6),
+        (10, 113, None, 6),
+        (11, 113, second + 7_999_420, 9),
+        (12, 113, second + 8_999_824, 9),
+        (13, 101, EPOCH + 10 * MS, 6),
+        (14, 101, EPOCH + 11 * MS, 6),
+        (15, 113, second + 11_999_130, 9),
+        (16, 101, EPOCH + 13 * MS, 6),
     ]
     assert reader.kind == "pcapng" and reader.link_types == {1, 276, 113, 101} and not reader.truncated
 
@@ -836,11 +838,79 @@ def test_gap_json(decode: Decode) -> None:
             "direction": "c2s",
             "offset": 72,
             "time": "2024-03-01T12:00:00.010000Z",
+            "packet": 11,
             "size": 32,
             "reason": "acknowledged but never captured",
             "lost_from": 46,
         }
     ]
+
+
+# --------------------------------------------------------------------------- packet numbers
+
+
+def _tshark_segments(path: Path) -> list[tuple[int, str, int, int]]:
+    """Each TCP segment with data, as tshark reads it: its frame number, sender and
+    receiver (``address:port -> address:port``), the stream offset of its first byte (tshark's relative sequence
+    number, which counts the byte after the SYN as 1, less one: ours counts it 0) and
+    payload length."""
+    fields = ("frame.number", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport")
+    fields += ("tcp.seq", "tcp.len")
+    command = ["tshark", "-r", str(path), "-Y", "tcp.len > 0", "-T", "fields"]
+    for field in fields:
+        command += ["-e", field]
+    found = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
+    segments = []
+    for line in found.splitlines():
+        number, v4, v6, port, to_v4, to_v6, to_port, seq, size = line.split("\t")
+        sender = f"{v4}:{port}" if v4 else f"[{v6}]:{port}"
+        sender += f" -> {to_v4}:{to_port}" if to_v4 else f" -> [{to_v6}]:{to_port}"
+        segments.append((int(number), sender, int(seq) - 1, int(size)))  # tshark's first byte is 1
+    return segments
+
+
+def _tshark_packet(segments: list[tuple[int, str, int, int]], sender: str, offset: int) -> int:
+    """The first packet of ``sender`` that tshark says holds the byte at ``offset``."""
+    return min(number for number, by, seq, size in segments if by == sender and seq <= offset < seq + size)
+
+
+_TSHARK_CAPTURES = ["basic.pcap", "reordered.pcap", "interleaved.pcap", "mixed.pcap", "multi.pcapng"]
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
+@pytest.mark.parametrize("name", [*_TSHARK_CAPTURES, "rabbitmq.pcap"])
+def test_packet_numbers_agree_with_tshark(decode: Decode, name: str) -> None:
+    """The packets that carried each frame's, header's and message's first and last bytes
+    are those tshark numbers, for captures in order, reordered and retransmitted,
+    interleaved, and of several pcapng sections."""
+    path = DATA / name if name == "rabbitmq.pcap" else Path(name)
+    events = [json.loads(line) for line in decode("--json", "--port", "5672", str(path)).stdout.splitlines()]
+    segments = _tshark_segments(path.resolve())
+    clients = {event["connection"]: event["client"] for event in events if event["event"] == "connection"}
+    servers = {event["connection"]: event["server"] for event in events if event["event"] == "connection"}
+    checked = 0
+    for event in events:
+        if event["event"] not in ("frame", "header", "message") or event.get("size") is None:
+            continue
+        client, server = clients[event["connection"]], servers[event["connection"]]
+        sender = f"{client} -> {server}" if event["direction"] == "c2s" else f"{server} -> {client}"
+        first = _tshark_packet(segments, sender, event["offset"])
+        assert event["packet"] == first, event
+        if event["event"] == "frame":
+            last = _tshark_packet(segments, sender, event["offset"] + event["size"] - 1)
+            assert event.get("packets", [first, first]) == [first, last], event
+        checked += 1
+    assert checked > 5
+
+
+def test_packet_numbers_in_text(decode: Decode) -> None:
+    """A capture's text lines lead with the packet that carried the event's first byte:
+    a connection's line and a gap's, the packet that showed them."""
+    lines = decode("lossy.pcap").stdout.splitlines()
+    assert lines[1].startswith("     4  12:00:00.003000  #1 ")
+    assert [line.split()[0] for line in lines if "  gap  " in line] == ["11"]
+    streamed = decode("basic.pcap").stdout.splitlines()[1:-2]
+    assert all(line[:6].strip().isdigit() or not line[:6].strip() for line in streamed)
 
 
 def test_snapshot_length(decode: Decode) -> None:

@@ -18,8 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from amqpcodec.cli.events import PacketSpan
+from amqpcodec.cli.packets import ByteSpan, PacketIndex
 from amqpcodec.cli.pcap import Segment
-from amqpcodec.cli.tcp import Bytes, Closed, Flow, Found, Hole, Part, Piece, Tracker
+from amqpcodec.cli.tcp import Bytes, Closed, Flow, Found, Hole, Part, Piece, Stop, Tracker
 
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 MASK = 0xFFFFFFFF
@@ -459,3 +461,37 @@ def test_a_stream_shorter_than_the_magic(magic: bytes) -> None:
     found += items(tracker, seg(SERVER, CLIENT, 901, 104, FIN | ACK))
     assert (tracker.stats.found, tracker.stats.ignored) == ((1, 0) if magic == b"AM" else (0, 1))
     assert bool(found) == (magic == b"AM")
+
+
+# --------------------------------------------------------------------------- packet numbers
+
+
+def test_pieces_carry_their_packets() -> None:
+    """Each piece names the packet its bytes came in, also when an out-of-order segment
+    waited behind a hole; a gap names the packet whose arrival showed it."""
+    flow = Flow()
+    out: list[Piece] = []
+    flow.segment(99, b"", 0, SYN, out, packet=1)
+    flow.segment(105, b"world", 0, ACK, out, packet=2)  # waits behind bytes 0..4
+    flow.segment(100, b"hell", 0, ACK, out, packet=3)  # leaves a one-byte hole
+    flow.acknowledged(110, out, packet=4)  # the peer had the lost byte: a gap
+    assert [
+        (type(piece).__name__, piece.offset, piece.packet) for piece in out if not isinstance(piece, Stop)
+    ] == [
+        ("Bytes", 0, 3),
+        ("Hole", 4, 4),
+        ("Bytes", 5, 2),
+    ]
+
+
+def test_packet_index() -> None:
+    """Offsets to packets by bisection; forgetting keeps the stream's first packet."""
+    index = PacketIndex()
+    for offset, packet in [(0, 4), (8, 4), (20, 7), (50, 9), (90, 12)]:
+        index.add(offset, packet)
+    assert len(index) == 4  # packet 4 went on
+    assert [index.packet(at) for at in (0, 19, 20, 49, 50, 1000)] == [4, 4, 7, 7, 9, 12]
+    assert index.span(ByteSpan(25, 60)) == PacketSpan(7, 9)
+    index.forget(60)
+    assert [index.packet(at) for at in (0, 19, 20, 55, 95)] == [4, 4, None, 9, 12]
+    assert PacketIndex().packet(0) is None

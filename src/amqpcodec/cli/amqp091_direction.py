@@ -139,6 +139,12 @@ class Contents091:
         self._open.clear()
         self._known = set()
 
+    @property
+    def oldest(self) -> int | None:
+        """The stream offset of the earliest method frame of a content in progress (a
+        later ``message`` event names it), if any."""
+        return min((begun.offset for begun in self._open.values()), default=None)
+
     def lost(self, channel: int | None) -> None:
         """A frame of ``channel`` (None: unknown) could not be decoded: its content is lost."""
         if channel is None:
@@ -187,5 +193,5 @@ class Contents091:
             begun.frames += 1
         if message is not None:
             begun = self._open.pop(channel, None) or _Open(at, 1)
-            events.append(Message091Event(self.direction, begun.offset, at, begun.frames, message))
+            events.append(Message091Event(self.direction, begun.offset, at, begun.frames, message, at + size))
         return events

@@ -6,7 +6,9 @@ which finds the AMQP connections and rebuilds their byte streams; each direction
 connection chosen by ``select`` is a streaming
 :class:`~amqpcodec.cli.direction.DirectionDecoder`, fed the bytes, gaps and ends that
 the tracker reports.  Every event comes out :class:`~amqpcodec.cli.events.Stamped` with
-its connection's number and the time of the packet whose bytes completed it, framed by
+its connection's number, the time of the packet whose bytes completed it and the
+numbers of the packets that carried its first and last bytes
+(:mod:`amqpcodec.cli.packets`: each piece of a stream carries its packet's number), framed by
 a ``ConnectionEvent`` when the connection is found and a ``ConnectionEndEvent`` when it
 is over.  The counts of what the capture held (packets, those skipped and why,
 connections decoded) are kept for the summary.
@@ -15,13 +17,15 @@ connections decoded) are kept for the summary.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from ..limits import DEFAULT_LIMITS, Limits
 from .amqp091_direction import Peer
 from .direction import MAGIC, DirectionDecoder
-from .events import ConnectionEndEvent, ConnectionEvent, Event, Stamped
+from .events import ConnectionEndEvent, ConnectionEvent, Event, PacketSpan, Stamped
 from .flow import Bytes, Hole
+from .packets import PacketIndex, byte_span
 from .pcap import Packet, tcp_segment
 from .tcp import C2S, S2C, Closed, Connection, Found, Item, Part, Tracker
 
@@ -32,8 +36,19 @@ __all__ = ["CaptureDecoder", "AMQP_PORTS"]
 #: the capture started), as ``--port`` would.
 AMQP_PORTS = (5672, 5671)
 
-#: The decoders of a connection's two directions: client to server, server to client.
-_Pair = tuple[DirectionDecoder, DirectionDecoder]
+
+class _Side:
+    """One direction of a connection: its decoder, and which packets carried its bytes."""
+
+    __slots__ = ("decoder", "packets")
+
+    def __init__(self, decoder: DirectionDecoder) -> None:
+        self.decoder = decoder
+        self.packets = PacketIndex()
+
+
+#: The two directions of a connection: client to server, server to client.
+_Pair = tuple[_Side, _Side]
 
 
 class CaptureDecoder:
@@ -70,51 +85,58 @@ class CaptureDecoder:
         tracker = self.tracker
         time: int | None = None
         digits = 6
+        number: int | None = None
         for packet in self._packets:
             self.packets += 1
-            time, digits = packet.time, packet.digits
+            time, digits, number = packet.time, packet.digits, packet.number
             segment = tcp_segment(packet)
             if isinstance(segment, str):
                 self.skipped[segment] += 1
                 continue
-            items = tracker.segment(segment, time)
+            items = tracker.segment(segment, time, number)
             if items:
-                yield from self._items(items, decoders, time, digits)
-        yield from self._items(tracker.finish(), decoders, time, digits)
+                yield from self._items(items, decoders, _Now(time, digits, number))
+        yield from self._items(tracker.finish(number), decoders, _Now(time, digits, number))
 
-    def _items(
-        self,
-        items: list[Item],
-        decoders: dict[int, _Pair],
-        time: int | None,
-        digits: int,
-    ) -> Iterator[Stamped]:
+    def _items(self, items: list[Item], decoders: dict[int, _Pair], now: _Now) -> Iterator[Stamped]:
+        here = PacketSpan(now.packet, now.packet)
         for item in items:
-            events: Sequence[Event | ConnectionEvent | ConnectionEndEvent]
+            connection = item.connection.number
             if isinstance(item, Part):
-                events = self._part(item, decoders)
+                yield from self._part(item, decoders, now)
             elif isinstance(item, Found):
-                events = self._found(item, decoders)
+                for found in self._found(item, decoders):
+                    yield Stamped(connection, now.time, now.digits, found, here)
             else:
-                events = self._closed(item, decoders)
-            number = item.connection.number
-            for event in events:
-                yield Stamped(number, time, digits, event)
+                pair = decoders.pop(connection, None)
+                for event in self._closed(item, pair):
+                    if isinstance(event, ConnectionEndEvent) or pair is None:
+                        yield Stamped(connection, now.time, now.digits, event, here)
+                    else:
+                        yield _stamp(connection, now, event, pair[0] if event.direction == C2S else pair[1])
 
     @staticmethod
-    def _part(item: Part, decoders: dict[int, _Pair]) -> list[Event]:
+    def _part(item: Part, decoders: dict[int, _Pair], now: _Now) -> Iterator[Stamped]:
         """The events that a piece of one direction completes (none for a connection not
-        chosen)."""
+        chosen), stamped with the packets that carried them."""
         pair = decoders.get(item.connection.number)
         if pair is None:
-            return []
-        decoder = pair[0] if item.direction == C2S else pair[1]
+            return
+        side = pair[0] if item.direction == C2S else pair[1]
+        decoder = side.decoder
         piece = item.piece
-        if type(piece) is Bytes:
-            return decoder.feed(piece.data)
-        if type(piece) is Hole:
-            return decoder.gap(piece.size, piece.reason)
-        return decoder.end()
+        if isinstance(piece, Bytes):
+            side.packets.add(piece.offset, piece.packet)
+            events = decoder.feed(piece.data)
+        elif isinstance(piece, Hole):
+            side.packets.add(piece.offset, piece.packet)
+            events = decoder.gap(piece.size, piece.reason)
+        else:
+            events = decoder.end()
+        connection = item.connection.number
+        for event in events:
+            yield _stamp(connection, now, event, side)
+        side.packets.forget(decoder.retained_from)
 
     def _found(self, item: Found, decoders: dict[int, _Pair]) -> list[ConnectionEvent]:
         """A connection found: its decoders and its event, if ``select`` chooses it."""
@@ -125,8 +147,8 @@ class CaptureDecoder:
         number = connection.number
         peer = Peer()  # what the client's protocol header tells of both directions
         decoders[number] = (
-            DirectionDecoder(C2S, base=0, limits=self.limits, final=False, peer=peer),
-            DirectionDecoder(S2C, base=0, limits=self.limits, final=False, peer=peer),
+            _Side(DirectionDecoder(C2S, base=0, limits=self.limits, final=False, peer=peer)),
+            _Side(DirectionDecoder(S2C, base=0, limits=self.limits, final=False, peer=peer)),
         )
         return [
             ConnectionEvent(
@@ -140,18 +162,32 @@ class CaptureDecoder:
         ]
 
     @staticmethod
-    def _closed(item: Closed, decoders: dict[int, _Pair]) -> list[Event | ConnectionEndEvent]:
-        """A connection is over: the last events of a direction that saw no end (a reused
-        connection), then its end."""
-        connection = item.connection
-        pair = decoders.pop(connection.number, None)
+    def _closed(item: Closed, pair: _Pair | None) -> list[Event | ConnectionEndEvent]:
+        """A connection is over (``pair``: its directions, None for a connection not
+        chosen): the last events of a direction that saw no end (a reused connection),
+        then its end."""
         if pair is None:
             return []
+        connection = item.connection
         events: list[Event | ConnectionEndEvent] = []
-        for decoder in pair:
-            if not decoder.ended:
-                events += decoder.end()
+        for side in pair:
+            if not side.decoder.ended:
+                events += side.decoder.end()
         events.append(
             ConnectionEndEvent(connection.number, item.reason, connection.length(C2S), connection.length(S2C))
         )
         return events
+
+
+class _Now(NamedTuple):
+    """The packet being read: its time, the fractional digits its unit warrants, its number."""
+
+    time: int | None
+    digits: int
+    packet: int | None
+
+
+def _stamp(connection: int, now: _Now, event: Event, side: _Side) -> Stamped:
+    """An event of one direction, stamped: the time of the packet that completed it, and
+    the packets that carried its first and last bytes."""
+    return Stamped(connection, now.time, now.digits, event, side.packets.span(byte_span(event)))

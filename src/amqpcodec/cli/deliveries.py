@@ -86,6 +86,12 @@ class Deliveries:
         self._unseen.clear()
         self._lossy = True
 
+    @property
+    def oldest(self) -> int | None:
+        """The offset of the earliest first frame of a delivery in progress (a later
+        ``message`` event names it), if any."""
+        return min((pending.first_offset for pending in self._pending.values()), default=None)
+
     def note(self, frame: Frame) -> str | None:
         """For a transfer continuing a delivery whose start was lost: why it is not assembled."""
         transfer: Any = frame.performative
@@ -126,7 +132,7 @@ class Deliveries:
             if result is not None or not performative.more or performative.aborted:
                 del self._pending[key]
             if isinstance(result, Delivery):
-                yield from self._message(result, pending, at)
+                yield from self._message(result, pending, at, payload_at + len(frame.payload))
         elif kind is Detach and isinstance(performative.handle, int):
             self._pending.pop((frame.channel, int(performative.handle)), None)
         elif kind is End:
@@ -134,7 +140,7 @@ class Deliveries:
         elif kind is Close:
             self._pending.clear()
 
-    def _message(self, delivery: Delivery, pending: _Pending, last_at: int) -> Iterator[Event]:
+    def _message(self, delivery: Delivery, pending: _Pending, last_at: int, end: int) -> Iterator[Event]:
         message = None
         if delivery.message_format == 0:
             try:
@@ -152,6 +158,7 @@ class Deliveries:
             pending.frames,
             delivery,
             message,
+            self.base + end,
         )
 
     def _error(self, at: int, error: DecodeError, frame_at: int) -> Event:

@@ -272,6 +272,19 @@ class DirectionDecoder:
         """The stream offset after the last byte received (gaps included)."""
         return self._first + len(self._buf)
 
+    @property
+    def retained_from(self) -> int:
+        """The earliest stream offset (``base`` added) that an event still to come may
+        name: the bytes kept, or the first frame of a delivery or content in progress."""
+        found = [self.base + self._first]
+        oldest = self._deliveries.oldest
+        if oldest is not None:
+            found.append(self.base + oldest)
+        oldest = self._contents.oldest
+        if oldest is not None:
+            found.append(oldest)
+        return min(found)
+
     # --- the window ---------------------------------------------------------------
 
     @property

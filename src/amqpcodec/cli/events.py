@@ -15,7 +15,7 @@ all three.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import performatives as _performatives
 from ..amqp091 import BodyFrame, HeaderFrame, HeartbeatFrame, MethodFrame
@@ -41,6 +41,7 @@ __all__ = [
     "ConnectionEvent",
     "ConnectionEndEvent",
     "Stamped",
+    "PacketSpan",
     "performative_name",
     "PERFORMATIVE_NAMES",
     "AMQP091",
@@ -98,7 +99,8 @@ class FrameEvent:
 class MessageEvent:
     """A completed delivery (§2.6.12) and its message (``None`` unless message-format 0).
 
-    ``offset`` is its first transfer frame's; ``last_offset`` its last one's."""
+    ``offset`` is its first transfer frame's; ``last_offset`` its last one's; ``end`` the
+    offset after its last frame's last byte (None: not known)."""
 
     direction: str
     offset: int
@@ -106,6 +108,7 @@ class MessageEvent:
     frames: int
     delivery: Delivery
     message: Message | None
+    end: int | None = None
 
 
 #: The ``protocol`` of the events of an AMQP 0-9-1 stream (JSON ``"protocol": "0-9-1"``).
@@ -136,13 +139,15 @@ class Frame091Event:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Message091Event:
     """An assembled AMQP 0-9-1 content (0-9-1 §2.3.5.2, §4.2.6): its method, properties
-    and body.  ``offset`` is its method frame's; ``last_offset`` its last frame's."""
+    and body.  ``offset`` is its method frame's; ``last_offset`` its last frame's; ``end``
+    the offset after its last frame's last byte (None: not known)."""
 
     direction: str
     offset: int
     last_offset: int
     frames: int
     message: Message091
+    end: int | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -234,12 +239,24 @@ class ConnectionEndEvent:
 class Stamped:
     """An event of a capture: its connection's number, and the time (ns since the epoch;
     None for a packet block without one) of the packet that completed it, shown with
-    ``digits`` fractional digits."""
+    ``digits`` fractional digits.  ``packets``: the numbers of the capture's packets
+    (from 1, as tshark counts them) that carried its first and last bytes
+    (:mod:`amqpcodec.cli.packets`); for an event that holds no bytes of the stream (a
+    connection found or ended, a gap), the packet that completed it, twice."""
 
     connection: int
     time: int | None
     digits: int
     event: Event | ConnectionEvent | ConnectionEndEvent
+    packets: PacketSpan | None = None
+
+
+class PacketSpan(NamedTuple):
+    """The numbers of the first and last packets that carried an event's bytes (equal
+    when one packet carried them all); None where the packet is not known."""
+
+    first: int | None
+    last: int | None
 
 
 # --------------------------------------------------------------------------- names

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import insort
+from typing import NamedTuple
 
 from .pcap import TCP_FIN, TCP_RST, TCP_SYN
 
@@ -52,6 +53,8 @@ class Bytes:
 
     offset: int
     data: bytes | memoryview
+    #: The number of the capture's packet that carried them (from 1), if known.
+    packet: int | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ class Hole:
     offset: int
     size: int
     reason: str
+    #: The number of the packet whose arrival (or the capture's end) showed the loss.
+    packet: int | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,6 +79,16 @@ class Stop:
 
 
 Piece = Bytes | Hole | Stop
+
+
+class _Pending(NamedTuple):
+    """A segment's payload from stream offset ``offset``: ``missing`` bytes after it cut
+    off by the snapshot length; ``packet``: the number of the packet that carried it."""
+
+    offset: int
+    payload: bytes | memoryview
+    missing: int
+    packet: int | None
 
 
 # --------------------------------------------------------------------------- one direction
@@ -106,7 +121,7 @@ class Flow:
         self.offset = 0  # the next stream offset expected
         self.acked = 0  # the highest offset the peer acknowledged
         self._fin_at: int | None = None
-        self._pending: list[tuple[int, bytes, int]] = []  # (offset, payload, missing), by offset
+        self._pending: list[_Pending] = []  # by offset
         self.pending_bytes = 0
         self.ended: str | None = None
         self.retransmitted = 0
@@ -123,10 +138,17 @@ class Flow:
         return self.offset + (delta - (1 << 32) if delta >= _HALF else delta)
 
     def segment(
-        self, seq: int, payload: bytes | memoryview, missing: int, flags: int, out: list[Piece]
+        self,
+        seq: int,
+        payload: bytes | memoryview,
+        missing: int,
+        flags: int,
+        out: list[Piece],
+        packet: int | None = None,
     ) -> None:
         """Take one segment of this direction: its sequence number, payload, the payload
-        bytes the snapshot length cut off, and its TCP flags (RFC 9293 §3.1)."""
+        bytes the snapshot length cut off, and its TCP flags (RFC 9293 §3.1); ``packet``:
+        the number of the packet that carried it, passed on with its bytes."""
         if self.ended is not None:
             return
         if flags & TCP_SYN:
@@ -144,30 +166,31 @@ class Flow:
         if flags & TCP_FIN and self._fin_at is None:
             self._fin_at = start + size
         if size:
-            self._place(start, payload, missing, out)
+            self._place(_Pending(start, payload, missing, packet), out, packet)
         if flags & TCP_RST:
-            self.finish("rst", out)
+            self.finish("rst", out, packet)
         else:
             self._check_end(out)
 
-    def acknowledged(self, ack: int, out: list[Piece]) -> None:
-        """The other direction acknowledged ``ack``: the bytes before it reached the peer."""
+    def acknowledged(self, ack: int, out: list[Piece], packet: int | None = None) -> None:
+        """The other direction acknowledged ``ack`` (in packet number ``packet``): the bytes
+        before it reached the peer."""
         if self.base is None or self.ended is not None:
             return
         at = self._offset_of(ack, self.base)
         if at > self.acked:
             self.acked = at
-            self._check_acked(out)
+            self._check_acked(out, packet)
 
-    def finish(self, reason: str, out: list[Piece]) -> None:
-        """End the stream (a reset, or the end of the capture): the segments waiting
-        behind holes are delivered, after a gap for each hole."""
+    def finish(self, reason: str, out: list[Piece], packet: int | None = None) -> None:
+        """End the stream (a reset in packet number ``packet``, or the end of the capture,
+        after it): the segments waiting behind holes are delivered, after a gap for each hole."""
         if self.ended is not None:
             return
         while self._pending:
-            self._skip_to(self._pending[0][0], "never captured", out)
+            self._skip_to(self._pending[0].offset, "never captured", out, packet)
         if self._fin_at is not None:
-            self._skip_to(self._fin_at, "never captured", out)
+            self._skip_to(self._fin_at, "never captured", out, packet)
             if reason == "capture":
                 reason = "fin"
         self.ended = reason
@@ -175,53 +198,55 @@ class Flow:
 
     # --- internals ------------------------------------------------------------------
 
-    def _place(self, start: int, payload: bytes | memoryview, missing: int, out: list[Piece]) -> None:
+    def _place(self, segment: _Pending, out: list[Piece], packet: int | None) -> None:
+        start, payload, missing = segment.offset, segment.payload, segment.missing
         if start + len(payload) + missing <= self.offset:
             self.retransmitted += 1
             return
         if start > self.offset:
             self.out_of_order += 1
-            insort(self._pending, (start, bytes(payload), missing), key=_first)
+            insort(self._pending, segment._replace(payload=bytes(payload)), key=_first)
             self.pending_bytes += len(payload)
             if self.pending_bytes > self.max_pending or len(self._pending) > self.max_segments:
-                self._skip_to(self._pending[0][0], "too much data waiting behind it", out)
+                self._skip_to(self._pending[0].offset, "too much data waiting behind it", out, packet)
             else:
-                self._check_acked(out)
+                self._check_acked(out, packet)
             return
-        self._deliver(start, payload, missing, out)
+        self._deliver(segment, out)
         self._drain(out)
 
-    def _deliver(self, start: int, payload: bytes | memoryview, missing: int, out: list[Piece]) -> None:
-        skip = self.offset - start
+    def _deliver(self, segment: _Pending, out: list[Piece]) -> None:
+        payload, missing = segment.payload, segment.missing
+        skip = self.offset - segment.offset
         if skip < len(payload):
             piece = payload[skip:] if skip else payload
-            out.append(Bytes(self.offset, piece))
+            out.append(Bytes(self.offset, piece, segment.packet))
             self.offset += len(piece)
             skip = 0
         else:
             skip -= len(payload)
         if missing > skip:
-            out.append(Hole(self.offset, missing - skip, "cut off by the snapshot length"))
+            out.append(Hole(self.offset, missing - skip, "cut off by the snapshot length", segment.packet))
             self.offset += missing - skip
 
     def _drain(self, out: list[Piece]) -> None:
         pending = self._pending
-        while pending and pending[0][0] <= self.offset:
-            start, payload, missing = pending.pop(0)
-            self.pending_bytes -= len(payload)
-            if start + len(payload) + missing > self.offset:
-                self._deliver(start, payload, missing, out)
+        while pending and pending[0].offset <= self.offset:
+            segment = pending.pop(0)
+            self.pending_bytes -= len(segment.payload)
+            if segment.offset + len(segment.payload) + segment.missing > self.offset:
+                self._deliver(segment, out)
 
-    def _skip_to(self, offset: int, reason: str, out: list[Piece]) -> None:
+    def _skip_to(self, offset: int, reason: str, out: list[Piece], packet: int | None) -> None:
         if offset > self.offset:
-            out.append(Hole(self.offset, offset - self.offset, reason))
+            out.append(Hole(self.offset, offset - self.offset, reason, packet))
             self.offset = offset
         self._drain(out)
 
-    def _check_acked(self, out: list[Piece]) -> None:
+    def _check_acked(self, out: list[Piece], packet: int | None) -> None:
         pending = self._pending
-        while pending and self.acked >= pending[0][0] > self.offset:
-            self._skip_to(pending[0][0], "acknowledged but never captured", out)
+        while pending and self.acked >= pending[0].offset > self.offset:
+            self._skip_to(pending[0].offset, "acknowledged but never captured", out, packet)
         self._check_end(out)
 
     def _check_end(self, out: list[Piece]) -> None:
@@ -230,5 +255,5 @@ class Flow:
             out.append(Stop("fin", self.offset))
 
 
-def _first(item: tuple[int, bytes, int]) -> int:
-    return item[0]
+def _first(item: _Pending) -> int:
+    return item.offset

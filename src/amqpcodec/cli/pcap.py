@@ -77,6 +77,11 @@ _PCAP_MAGICS: dict[bytes, tuple[str, int, int]] = {
     b"\xa1\xb2\xcd\x34": (">", 1000, 8),
 }
 _PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
+#: pcapng blocks that hold no packet but that Wireshark and tshark show as records, each
+#: taking a frame number as a packet does: the custom blocks (draft-ietf-opsawg-pcapng
+#: §4.8, copyable 0x00000BAD and not 0x40000BAD) and the systemd Journal Export Block
+#: (0x00000009).  Packet numbers count them too, so that they are tshark's.
+_NUMBERED_BLOCKS = frozenset((0x00000BAD, 0x40000BAD, 0x00000009))
 #: The first four bytes of every capture file this module reads.
 CAPTURE_MAGICS = frozenset((*_PCAP_MAGICS, _PCAPNG_SHB))
 
@@ -125,7 +130,8 @@ class CaptureError(Exception):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Packet:
-    """One packet record: its number in the file (from 1), time (ns since the epoch;
+    """One packet record: its number in the file (from 1, as tshark numbers its frames:
+    a pcapng custom or systemd journal block takes a number too), time (ns since the epoch;
     None in a pcapng simple packet block, which has none), link type, captured bytes
     and original length on the wire."""
 
@@ -285,6 +291,8 @@ class CaptureReader:
                 number += 1
                 self.packets = number
                 yield _pcapng_packet(block_type, body, order, interfaces, number)
+            elif block_type in _NUMBERED_BLOCKS:
+                number += 1  # a record that holds no packet, but takes a number
 
     def __repr__(self) -> str:
         return f"<CaptureReader {self.kind} packets={self.packets} bytes_read={self.bytes_read}>"

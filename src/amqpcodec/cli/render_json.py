@@ -9,7 +9,8 @@ errors; ``to``, ``skipped``, ``reason`` for resyncs.  The events of an AMQP 0-9-
 stream add ``"protocol": "0-9-1"`` after ``offset`` (and a frame its ``method``, a
 message its method's name; errors their ``reply_code``), their payloads in the 0-9-1
 objects' ``to_dict()`` forms.  An event of a capture also has
-``time`` (ISO 8601, UTC) after ``offset``, and ``connection`` and ``connection-end``
+``time`` (ISO 8601, UTC) and ``packet`` (``packets`` too when several packets
+carried it) after ``offset``, and ``connection`` and ``connection-end``
 objects report its connections.  Output is ASCII (``json.dumps`` escapes the rest);
 keys come in a fixed order, so equal events give equal lines.
 """
@@ -204,6 +205,18 @@ def json_line(event: Event, connection: int, *, plain: bool = False) -> str:
     return json.dumps(plain_form(result) if plain else result, separators=(", ", ": "))
 
 
+def _packets_json(item: Stamped) -> dict[str, Any]:
+    """``packet``: the number of the packet that carried the event's first byte (as
+    tshark numbers them; null when not known), and ``packets``, the first and the last,
+    when several carried it."""
+    packets = item.packets
+    if packets is None:
+        return {"packet": None}
+    if packets.last is None or packets.last == packets.first:
+        return {"packet": packets.first}
+    return {"packet": packets.first, "packets": [packets.first, packets.last]}
+
+
 def json_stamped(item: Stamped, *, plain: bool = False) -> str:
     """One line of JSON Lines for an event of a capture: ``time`` (ISO 8601, UTC, or
     null) follows ``offset``; ``connection`` and ``connection-end`` events report a
@@ -217,6 +230,7 @@ def json_stamped(item: Stamped, *, plain: bool = False) -> str:
             "event": "connection",
             "connection": item.connection,
             "time": time,
+            **_packets_json(item),
             "client": event.client,
             "server": event.server,
             "found": event.found,
@@ -230,6 +244,7 @@ def json_stamped(item: Stamped, *, plain: bool = False) -> str:
             "event": "connection-end",
             "connection": item.connection,
             "time": time,
+            **_packets_json(item),
             "reason": event.reason,
             "c2s_bytes": event.c2s,
             "s2c_bytes": event.s2c,
@@ -240,6 +255,7 @@ def json_stamped(item: Stamped, *, plain: bool = False) -> str:
             result[key] = value
             if key == "offset":
                 result["time"] = time
+                result.update(_packets_json(item))
         if plain:
             result = plain_form(result)
     return json.dumps(result, separators=(", ", ": "))

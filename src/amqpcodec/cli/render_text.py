@@ -7,7 +7,8 @@ indented tree (:func:`~amqpcodec.cli.text_values.message_lines`).  Frame lines s
 performative's key fields in the compact form of
 :func:`~amqpcodec.cli.text_values.compact` (``-v``: every field).  For a capture each
 line is led by the time of day (UTC) of the packet that completed the event and
-``#N``, its connection's number, and ``connection`` lines open and close each
+``#N``, its connection's number, after the number of the packet that carried its first
+byte (:mod:`amqpcodec.cli.packets`), and ``connection`` lines open and close each
 connection.  Colour, when on, comes from the :class:`~amqpcodec.cli.terminal.Style`
 given.
 """
@@ -55,6 +56,10 @@ _FOUND = {
 }
 
 
+#: The width of a capture line's packet number column (wider numbers widen their line).
+_PACKET_WIDTH = 6
+
+
 class TextRenderer:
     """Lines of text for events: ``offset  dir  channel  name  details``; for a capture,
     led by the packet's time of day (UTC) and ``#N``, the connection's number."""
@@ -87,10 +92,14 @@ class TextRenderer:
         return (text + " " + rest).rstrip() if rest else text.rstrip()
 
     def stamped(self, item: Stamped) -> Iterator[str]:
-        """The lines showing one event of a capture."""
+        """The lines showing one event of a capture: led by the number of the packet that
+        carried its first byte (as tshark numbers them, right-aligned as tshark's
+        column), the time of the packet that completed it, and its connection's number."""
+        first = None if item.packets is None else item.packets.first
+        number = ("" if first is None else str(first)).rjust(_PACKET_WIDTH)
         shown = capture_time(item.time, item.digits, date=False).ljust(9 + item.digits)
-        lead = f"{shown}  #{item.connection:<3}"
-        self._lead = f"{self.style('time', shown)}  #{item.connection:<3}"
+        lead = f"{number}  {shown}  #{item.connection:<3}"
+        self._lead = f"{number}  {self.style('time', shown)}  #{item.connection:<3}"
         self._lead_width = len(lead)
         try:
             event = item.event

@@ -217,9 +217,10 @@ class Tracker:
         self._numbers = 0
         self.stats = TrackerStats()
 
-    def segment(self, segment: Segment, time: int | None = None) -> list[Item]:
+    def segment(self, segment: Segment, time: int | None = None, packet: int | None = None) -> list[Item]:
         """The items one segment completes (``time``: its packet's, kept as a new
-        connection's ``first_time``)."""
+        connection's ``first_time``; ``packet``: its packet's number, which the pieces
+        carry)."""
         self.stats.segments += 1
         source, destination = segment.source, segment.destination
         key = (source, destination) if source <= destination else (destination, source)
@@ -231,7 +232,7 @@ class Tracker:
             and flags & (TCP_SYN | TCP_ACK) == TCP_SYN
             and self._reused(connection, segment)
         ):
-            self._close(connection, "reused", out)
+            self._close(connection, "reused", out, packet)
             connection = None
         if connection is None:
             if not (flags & TCP_SYN or segment.payload or segment.missing):
@@ -250,27 +251,28 @@ class Tracker:
         flow = connection.flows[index]
         pieces: list[Piece] = []
         retransmitted, out_of_order = flow.retransmitted, flow.out_of_order
-        flow.segment(segment.seq, segment.payload, segment.missing, flags, pieces)
+        flow.segment(segment.seq, segment.payload, segment.missing, flags, pieces, packet)
         self.stats.retransmitted += flow.retransmitted - retransmitted
         self.stats.out_of_order += flow.out_of_order - out_of_order
         self._route(connection, index, pieces, out)
         other = connection.flows[1 - index]
         if flags & TCP_RST:
             pieces = []
-            other.finish("rst", pieces)
+            other.finish("rst", pieces, packet)
             self._route(connection, 1 - index, pieces, out)
         elif flags & TCP_ACK:
             pieces = []
-            other.acknowledged(segment.ack, pieces)
+            other.acknowledged(segment.ack, pieces, packet)
             self._route(connection, 1 - index, pieces, out)
         self._settle(connection, out)
         return out
 
-    def finish(self) -> list[Item]:
-        """End every connection still open: the capture is over."""
+    def finish(self, packet: int | None = None) -> list[Item]:
+        """End every connection still open: the capture is over (``packet``: the number of
+        its last packet, which the gaps this declares carry)."""
         out: list[Item] = []
         for connection in list(self._table.values()):
-            self._end(connection, out)
+            self._end(connection, out, packet)
             if connection.state == _UNDECIDED:
                 self._decide(connection, out, final=True)
             self._settle(connection, out)
@@ -347,7 +349,7 @@ class Tracker:
         for piece in pieces:
             self._sniff(connection, index, piece)
             if type(piece) is Bytes:
-                piece = Bytes(piece.offset, bytes(piece.data))
+                piece = Bytes(piece.offset, bytes(piece.data), piece.packet)
                 connection.held_bytes += len(piece.data)
                 self._held_total += len(piece.data)
             connection.held.append((index, piece))
@@ -398,10 +400,10 @@ class Tracker:
                 return index
         return None
 
-    def _end(self, connection: Connection, out: list[Item]) -> None:
+    def _end(self, connection: Connection, out: list[Item], packet: int | None) -> None:
         for index in (connection.client, 1 - connection.client):
             pieces: list[Piece] = []
-            connection.flows[index].finish("capture", pieces)
+            connection.flows[index].finish("capture", pieces, packet)
             self._route(connection, index, pieces, out)
 
     def _settle(self, connection: Connection, out: list[Item]) -> None:
@@ -415,8 +417,8 @@ class Tracker:
             out.append(Closed(connection, reason))
         self._forget(connection.key)
 
-    def _close(self, connection: Connection, reason: str, out: list[Item]) -> None:
-        self._end(connection, out)
+    def _close(self, connection: Connection, reason: str, out: list[Item], packet: int | None) -> None:
+        self._end(connection, out, packet)
         if connection.state == _FOUND:
             out.append(Closed(connection, reason))
         self._forget(connection.key)
