@@ -28,6 +28,10 @@ from .payloads import ContentHeader
 from .properties import BasicProperties
 
 __all__ = [
+    "ACCEPTED_HEADERS",
+    "FRAME_HEADER_SIZE",
+    "FRAME_OVERHEAD",
+    "FRAME_TYPES",
     "NEED_DATA",
     "BodyFrame",
     "Event",
@@ -41,15 +45,16 @@ __all__ = [
 # §4.2.3: every frame is a 7-byte header (type octet, channel short, payload size long),
 # the payload, then the frame-end octet.
 _FRAME_HEADER: Final = struct.Struct(">BHI")
-_FRAME_HEADER_SIZE: Final = _FRAME_HEADER.size
+#: Bytes of a frame's header (type, channel, payload size).
+FRAME_HEADER_SIZE: Final = _FRAME_HEADER.size
 #: What a frame adds to its payload: the header and the frame-end octet (RabbitMQ's
 #: "empty frame size"; frame_max counts the whole frame, §4.2.3).
-_FRAME_OVERHEAD: Final = _FRAME_HEADER_SIZE + 1
+FRAME_OVERHEAD: Final = FRAME_HEADER_SIZE + 1
 _FRAME_END_BYTE: Final = bytes((FRAME_END,))
 _MAX_CHANNEL: Final = 0xFFFF
 _MAX_PAYLOAD: Final = 0xFFFFFFFF
 #: The frame types a 0-9-1 stream carries (§4.2.3; 8 is RabbitMQ's heartbeat, errata).
-_FRAME_TYPES: Final = frozenset((FRAME_METHOD, FRAME_HEADER, FRAME_BODY, FRAME_HEARTBEAT))
+FRAME_TYPES: Final = frozenset((FRAME_METHOD, FRAME_HEADER, FRAME_BODY, FRAME_HEARTBEAT))
 _FRAME_TYPE_NAMES: Final = {
     FRAME_METHOD: "method",
     FRAME_HEADER: "content header",
@@ -61,7 +66,7 @@ _MAGIC: Final = b"AMQP"
 _PROTOCOL_HEADER_SIZE: Final = 8
 #: The protocol headers read as 0-9-1 (§4.2.2): the spec's, and the one of the 0-9 era
 #: (protocol id 1, version 0-9) that RabbitMQ still serves as 0-9-1.
-_ACCEPTED_HEADERS: Final = frozenset((b"AMQP\x00\x00\x09\x01", b"AMQP\x01\x01\x00\x09"))
+ACCEPTED_HEADERS: Final = frozenset((b"AMQP\x00\x00\x09\x01", b"AMQP\x01\x01\x00\x09"))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

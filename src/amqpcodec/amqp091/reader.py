@@ -64,15 +64,15 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ._plans import frame_plan
 from .constants import FRAME_BODY, FRAME_END, FRAME_HEADER, FRAME_HEARTBEAT, FRAME_METHOD, ReplyCode
 from .frames import (
-    _ACCEPTED_HEADERS,
     _FRAME_HEADER,
-    _FRAME_HEADER_SIZE,
-    _FRAME_OVERHEAD,
     _FRAME_TYPE_NAMES,
-    _FRAME_TYPES,
     _MAGIC,
     _MAX_PAYLOAD,
     _PROTOCOL_HEADER_SIZE,
+    ACCEPTED_HEADERS,
+    FRAME_HEADER_SIZE,
+    FRAME_OVERHEAD,
+    FRAME_TYPES,
     NEED_DATA,
     BodyFrame,
     Event,
@@ -157,13 +157,13 @@ class FrameReader(StreamBuffer):
     def __init__(self, *, limits: Limits = DEFAULT_LIMITS, expect_header: bool = True) -> None:
         super().__init__(limits)
         self._frame_max = 0
-        self._body_limit = limits.max_frame_size - _FRAME_OVERHEAD  # _payload_limit
+        self._body_limit = limits.max_frame_size - FRAME_OVERHEAD  # _payload_limit
         self._phase: str = _HEADER if expect_header else _START
 
     @property
     def _payload_limit(self) -> int:
         """The largest payload of any frame: ``limits.max_frame_size`` less the 8 framing bytes."""
-        return self.limits.max_frame_size - _FRAME_OVERHEAD
+        return self.limits.max_frame_size - FRAME_OVERHEAD
 
     @property
     def frame_max(self) -> int:
@@ -200,17 +200,17 @@ class FrameReader(StreamBuffer):
         phase = self._phase
         while pos < end:
             avail = end - pos
-            if phase == _HEADER or (phase == _START and buf[pos] not in _FRAME_TYPES):
+            if phase == _HEADER or (phase == _START and buf[pos] not in FRAME_TYPES):
                 if avail < _PROTOCOL_HEADER_SIZE:
                     return pos, avail, _PROTOCOL_HEADER_SIZE, "protocol header"
                 need = _PROTOCOL_HEADER_SIZE
-            elif avail < _FRAME_HEADER_SIZE:
+            elif avail < FRAME_HEADER_SIZE:
                 return pos, avail, "at least 8", "frame"
             else:
                 frame_type, _, size = _unpack_header(buf, pos)
-                if frame_type not in _FRAME_TYPES or size > self._body_limit_for(frame_type):
+                if frame_type not in FRAME_TYPES or size > self._body_limit_for(frame_type):
                     return None  # a framing fault: next_event() reports it
-                need = size + _FRAME_OVERHEAD
+                need = size + FRAME_OVERHEAD
                 if avail < need:
                     return pos, avail, need, "frame"
             phase = _FRAMES
@@ -259,12 +259,12 @@ class FrameReader(StreamBuffer):
                 return event
         buf = self._buf
         pos = self._pos
-        if len(buf) - pos < _FRAME_HEADER_SIZE:
+        if len(buf) - pos < FRAME_HEADER_SIZE:
             return NEED_DATA
         frame_type, channel, size = _unpack_header(buf, pos)
-        if size > self._body_limit or frame_type not in _FRAME_TYPES:
+        if size > self._body_limit or frame_type not in FRAME_TYPES:
             self._check_header(frame_type, channel, size, pos)
-        start = pos + _FRAME_HEADER_SIZE
+        start = pos + FRAME_HEADER_SIZE
         end = start + size
         if len(buf) <= end:
             return NEED_DATA
@@ -298,14 +298,14 @@ class FrameReader(StreamBuffer):
         if self._phase == _START:
             if not avail:
                 return NEED_DATA
-            if buf[pos] in _FRAME_TYPES:
+            if buf[pos] in FRAME_TYPES:
                 self._phase = _FRAMES
                 return None
         if avail < _PROTOCOL_HEADER_SIZE:
             return NEED_DATA
         raw = bytes(buf[pos : pos + _PROTOCOL_HEADER_SIZE])
         offset = self._base + pos
-        if raw not in _ACCEPTED_HEADERS:
+        if raw not in ACCEPTED_HEADERS:
             self._raise_fatal(
                 UnsupportedProtocolError(
                     f"unsupported protocol: {_describe_opening(raw)}; expected the AMQP 0-9-1 "
@@ -323,7 +323,7 @@ class FrameReader(StreamBuffer):
         """Raise the framing fault of a frame header that failed the fast test, if it has
         one (a method or header frame may exceed ``frame_max``, errata §11)."""
         frame_offset = self._base + pos
-        if frame_type not in _FRAME_TYPES:
+        if frame_type not in FRAME_TYPES:
             if self._buf[pos : pos + 4] == _MAGIC:
                 message = (
                     "a protocol header where a frame was expected (only the stream's first bytes may be one)"

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from ..limits import DEFAULT_LIMITS, Limits
 from .constants import FRAME_END, FRAME_HEADER, FRAME_HEARTBEAT, FRAME_METHOD
-from .frames import _FRAME_HEADER, _FRAME_HEADER_SIZE, _FRAME_OVERHEAD, _FRAME_TYPES
+from .frames import _FRAME_HEADER, FRAME_HEADER_SIZE, FRAME_OVERHEAD, FRAME_TYPES
 from .methods import METHODS
 
 __all__ = ["find_frame_boundary"]
@@ -62,15 +62,15 @@ def find_frame_boundary(
     """
     view: Any = buf if type(buf) in (bytes, bytearray) else memoryview(buf).cast("B")
     n = len(view)
-    limit = limits.max_frame_size - _FRAME_OVERHEAD
+    limit = limits.max_frame_size - FRAME_OVERHEAD
     unpack = _FRAME_HEADER.unpack_from
-    for at in range(max(start, 0), n - _FRAME_OVERHEAD + 1):
-        if view[at] not in _FRAME_TYPES:
+    for at in range(max(start, 0), n - FRAME_OVERHEAD + 1):
+        if view[at] not in FRAME_TYPES:
             continue
         frame_type, channel, size = unpack(view, at)
-        end = at + _FRAME_HEADER_SIZE + size
+        end = at + FRAME_HEADER_SIZE + size
         if size > limit or end >= n or view[end] != FRAME_END:
             continue
-        if _plausible_payload(view, frame_type, channel, at + _FRAME_HEADER_SIZE, size):
+        if _plausible_payload(view, frame_type, channel, at + FRAME_HEADER_SIZE, size):
             return at
     return None

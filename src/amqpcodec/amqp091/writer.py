@@ -40,9 +40,9 @@ from .constants import FRAME_BODY, FRAME_HEADER, FRAME_HEARTBEAT, FRAME_METHOD
 from .frames import (
     _FRAME_END_BYTE,
     _FRAME_HEADER,
-    _FRAME_OVERHEAD,
     _MAX_CHANNEL,
     _MAX_PAYLOAD,
+    FRAME_OVERHEAD,
     BodyFrame,
     Event,
     HeaderFrame,
@@ -164,7 +164,7 @@ def _check_frame_max(frame_max: Any) -> int:
         raise EncodeError(
             f"frame_max is an int from 0 (no limit) to 4294967295, not {frame_max!r}", path="frame_max"
         )
-    if 0 < frame_max <= _FRAME_OVERHEAD:
+    if 0 < frame_max <= FRAME_OVERHEAD:
         raise EncodeError(
             f"frame_max {frame_max} leaves no room for a body byte (a frame takes 8 bytes besides its payload)",
             path="frame_max",
@@ -207,6 +207,6 @@ def encode_message(
             "header",
         ),
     ]
-    step = limit - _FRAME_OVERHEAD if limit else max(size, 1)
+    step = limit - FRAME_OVERHEAD if limit else max(size, 1)
     frames.extend(_frame(FRAME_BODY, channel, data[at : at + step]) for at in range(0, size, step))
     return frames

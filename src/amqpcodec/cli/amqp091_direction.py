@@ -30,7 +30,7 @@ import dataclasses
 from typing import Any, Final
 
 from ..amqp091 import BodyFrame, ContentAssembler, HeaderFrame, MethodFrame, find_frame_boundary
-from ..amqp091.frames import _ACCEPTED_HEADERS, _FRAME_HEADER_SIZE, _FRAME_OVERHEAD, _FRAME_TYPES
+from ..amqp091.frames import ACCEPTED_HEADERS, FRAME_HEADER_SIZE, FRAME_OVERHEAD, FRAME_TYPES
 from ..errors import DecodeError
 from ..frames.resync import NeedMore
 from ..limits import Limits
@@ -82,7 +82,7 @@ class Peer:
 
 def opens_091(data: bytes | bytearray) -> bool:
     """Whether ``data`` opens with a protocol header read as AMQP 0-9-1 (§4.2.2)."""
-    return bytes(data[:_HEADER_SIZE]) in _ACCEPTED_HEADERS
+    return bytes(data[:_HEADER_SIZE]) in ACCEPTED_HEADERS
 
 
 def header_version(major: int, minor: int, revision: int) -> tuple[str, str | None]:
@@ -102,14 +102,14 @@ def scan_091(data: bytes | bytearray, start: int, *, limits: Limits, final: bool
     if final:
         return found
     n = len(data)
-    limit = limits.max_frame_size - _FRAME_OVERHEAD
+    limit = limits.max_frame_size - FRAME_OVERHEAD
     for at in range(start, n if found is None else found):
-        if data[at] not in _FRAME_TYPES:
+        if data[at] not in FRAME_TYPES:
             continue
-        if n - at < _FRAME_HEADER_SIZE:
+        if n - at < FRAME_HEADER_SIZE:
             return NeedMore(at)
-        size = int.from_bytes(data[at + 3 : at + _FRAME_HEADER_SIZE], "big")
-        if size <= limit and at + _FRAME_HEADER_SIZE + size >= n:
+        size = int.from_bytes(data[at + 3 : at + FRAME_HEADER_SIZE], "big")
+        if size <= limit and at + FRAME_HEADER_SIZE + size >= n:
             return NeedMore(at)  # its frame-end octet is still to come
     return found if found is not None else NeedMore(n)
 
@@ -162,7 +162,7 @@ class Contents091:
         """The events of one frame at stream offset ``at`` (``size``: the whole frame's)."""
         channel: int = getattr(frame, "channel", 0)  # a heartbeat is on channel 0 (§4.2.7)
         name = frame_name_091(frame)
-        payload = size - _FRAME_OVERHEAD
+        payload = size - FRAME_OVERHEAD
         peer_error = None
         if type(frame) is MethodFrame:
             peer_error = peer_error_091(frame.method, self.direction)

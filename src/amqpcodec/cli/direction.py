@@ -69,7 +69,7 @@ from collections.abc import Generator, Iterator
 from typing import Any
 
 from .. import amqp091
-from ..amqp091.frames import _FRAME_OVERHEAD as _FRAME_OVERHEAD_091
+from ..amqp091.frames import FRAME_OVERHEAD as _FRAME_OVERHEAD_091
 from ..errors import AMQPCodecError, DecodeError, FramingError, IncompleteError, UnsupportedProtocolError
 from ..frames import NEED_DATA, Frame, FrameReader, ProtocolHeader
 from ..frames.records import describe_other_protocol
