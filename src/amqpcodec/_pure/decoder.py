@@ -36,7 +36,7 @@ from ..types import (
 )
 from ._common import _f64, _i8, _i16, _i32, _i64, _new_float, _new_int, _new_str, _u8, _u16, _u32, _u64
 
-__all__ = ["decode_prefix"]
+__all__ = ["compound_header", "decode_prefix"]
 
 
 class _Bounds:
@@ -311,7 +311,7 @@ def _symbol_converter(code: int) -> Callable[[Any, int, int, int, _Bounds], Symb
     return convert
 
 
-def _compound_header(buf: Any, off: int, end: int, code: int, width: int) -> tuple[int, int, int]:
+def compound_header(buf: Any, off: int, end: int, code: int, width: int) -> tuple[int, int, int]:
     """Read ``size`` and ``count`` of a compound or array; return (count, body_start, stop).
 
     The size and count fields must both be present before either is judged.
@@ -360,7 +360,7 @@ def _list(code: int, width: int) -> Handler:
     def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         if depth >= limits.max_depth:
             _check_depth(depth, limits, off, code)
-        count, pos, stop = _compound_header(buf, off, end, code, width)
+        count, pos, stop = compound_header(buf, off, end, code, width)
         if count > stop - pos or count > limits.max_container_items:
             _check_count(count, stop - pos, limits.max_container_items, off, code)
         items: list[Any] = []
@@ -424,7 +424,7 @@ def _map(code: int, width: int) -> Handler:
     def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         if depth >= limits.max_depth:
             _check_depth(depth, limits, off, code)
-        count, pos, stop = _compound_header(buf, off, end, code, width)
+        count, pos, stop = compound_header(buf, off, end, code, width)
         _check_map_count(count, stop - pos, limits, off, code)
         first = pos
         pairs = count >> 1
@@ -571,7 +571,7 @@ def _first_bad_key(
 def _array(code: int, width: int) -> Handler:
     def handler(buf: Any, off: int, end: int, depth: int, limits: _Bounds) -> tuple[Any, int]:
         _check_depth(depth, limits, off, code)
-        count, pos, stop = _compound_header(buf, off, end, code, width)
+        count, pos, stop = compound_header(buf, off, end, code, width)
         depth += 1
         try:
             if pos >= stop:

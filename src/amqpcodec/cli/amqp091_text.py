@@ -40,7 +40,7 @@ from .text_values import (
     string_text,
 )
 
-__all__ = ["method_fields", "properties_fields", "table_compact", "message091_lines"]
+__all__ = ["method_fields", "method_argument_lines", "properties_fields", "table_compact", "message091_lines"]
 
 #: Method arguments left out of a frame line unless ``--verbose``: the peers' property
 #: tables, long and rarely telling (0-9-1 §1.4.2.1, §1.4.2.2).
@@ -122,6 +122,24 @@ def method_fields(method: Method, *, full: bool, verbose: bool) -> str:
             continue
         parts.append(f"{field.spec_name}={_argument(field.type, value, full)}")
     return " ".join(parts)
+
+
+def method_argument_lines(method: Method, *, full: bool) -> list[str]:
+    """``--encodings``: every argument of a method (all are on the wire, 0-9-1 §4.2.5), as
+    ``spec-name: domain value`` (``delivery-tag: longlong 7``), a table entry by entry
+    with each value's field-table type letter."""
+    lines: list[str] = []
+    for field in method.FIELDS:
+        value = getattr(method, field.name)
+        if field.type == "table":
+            entries = table_to_json(value)
+            lines += [
+                f"{field.spec_name}: table ({plural(len(entries), 'entry')})",
+                *_indent(_entries(entries, full)),
+            ]
+        else:
+            lines.append(f"{field.spec_name}: {field.type} {_argument(field.type, value, full)}")
+    return lines
 
 
 def properties_fields(properties: BasicProperties, *, full: bool) -> str:

@@ -197,14 +197,14 @@ def _run_decode(
     args: argparse.Namespace, streams: list[Stream], hex_texts: list[HexText], out: TextIO
 ) -> int:
     if args.values:
-        return run_values(streams[0].data, out, full=args.full)
+        return run_values(streams[0].data, out, full=args.full, encodings=args.encodings)
     if len(streams) == 1 and _only_values(streams[0].data):
         print(
             f"amqpcodec: {streams[0].label} holds no AMQP frames but a sequence of AMQP values: "
             "shown as with --values",
             file=sys.stderr,
         )
-        return run_values(streams[0].data, out, full=args.full)
+        return run_values(streams[0].data, out, full=args.full, encodings=args.encodings)
     return _decode(args, streams, hex_texts, out)
 
 
@@ -220,7 +220,14 @@ def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[Hex
     peer = Peer()  # the two directions of one connection: one protocol
     limits = limits_of(args)
     decoders = [
-        DirectionDecoder(stream.direction, stream.data, base=stream.base, peer=peer, limits=limits)
+        DirectionDecoder(
+            stream.direction,
+            stream.data,
+            base=stream.base,
+            peer=peer,
+            limits=limits,
+            encodings=args.encodings,
+        )
         for stream in streams
     ]
     key = _order(streams, hex_texts)
@@ -233,12 +240,14 @@ def _decode(args: argparse.Namespace, streams: list[Stream], hex_texts: list[Hex
         for event in events:
             summary.add(event)
             if shown(event):
-                write(json_line(event, _CONNECTION, plain=plain) + "\n")
+                write(json_line(event, _CONNECTION, plain=plain, encodings=args.encodings) + "\n")
         write(_json_object(summary.to_json()) + "\n")
         return summary.status(fail_on_peer_error=args.fail_on_peer_error)
     style = Style(_colour(args, out))
     width = max(4, *(len(str(stream.base + len(stream.data))) for stream in streams))
-    renderer = TextRenderer(style, full=args.full, verbose=args.verbose, offset_width=width)
+    renderer = TextRenderer(
+        style, full=args.full, verbose=args.verbose, offset_width=width, encodings=args.encodings
+    )
     for stream in streams:
         origin = f", from offset {stream.base}" if stream.base else ""
         write(f"{stream.direction}: {stream.label} ({stream.kind}, {len(stream.data)} bytes{origin})\n")
@@ -265,6 +274,7 @@ def _run_capture(args: argparse.Namespace, source: Source, out: TextIO) -> int:
             ports=args.port or (),
             select=chooser,
             limits=limits_of(args),
+            encodings=args.encodings,
         )
         summary = _write_capture(args, source, reader, decoder, out, progress)
     except (CaptureError, OSError) as error:
@@ -306,10 +316,14 @@ def _write_capture(
     style = Style(_colour(args, out))
     as_json = args.json or args.plain_json
     if as_json:
-        plain = args.plain_json
-        render: Callable[[Stamped], Iterable[str]] = lambda item: (json_stamped(item, plain=plain),)  # noqa: E731
+        plain, encodings = args.plain_json, args.encodings
+        render: Callable[[Stamped], Iterable[str]] = lambda item: (  # noqa: E731
+            json_stamped(item, plain=plain, encodings=encodings),
+        )
     else:
-        renderer = TextRenderer(style, full=args.full, verbose=args.verbose, offset_width=6)
+        renderer = TextRenderer(
+            style, full=args.full, verbose=args.verbose, offset_width=6, encodings=args.encodings
+        )
         render = renderer.stamped
         write(f"capture: {source.label} ({_capture_kind(reader)})\n")
     for item in decoder.events():

@@ -141,6 +141,12 @@ def _add_display(decode: argparse.ArgumentParser) -> None:
     """How the text output shows what it shows."""
     decode.add_argument("--full", action="store_true", help="do not truncate long binaries and texts")
     decode.add_argument("-v", "--verbose", action="store_true", help="every field of each performative")
+    decode.add_argument(
+        "--encodings",
+        action="store_true",
+        help="each AMQP 1.0 value's wire encoding (smalluint 0x52, str8-utf8 0xa1, list8 0xc0 ...) "
+        "under its frame and in its message, and in --json; each AMQP 0-9-1 method argument's domain",
+    )
     colour = decode.add_mutually_exclusive_group()
     colour.add_argument(
         "--color", dest="color", action="store_const", const=True, help="colour even when piped"
@@ -225,6 +231,8 @@ def values_misuse(args: argparse.Namespace) -> str | None:
         or args.fail_on_peer_error
     ):
         return "--values takes one FILE and none of --c2s, --s2c, --json, --fail-on-peer-error or the filters"
+    if args.encodings and args.plain_json:
+        return "--encodings shows what --json's typed values were written with; --plain-json has no types"
     return None
 
 

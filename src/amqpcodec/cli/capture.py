@@ -70,8 +70,10 @@ class CaptureDecoder:
         ports: Iterable[int] = (),
         select: Callable[[Connection], bool] | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        encodings: bool = False,
     ) -> None:
         self._packets = packets
+        self.encodings = encodings
         self._select = select
         self.limits = limits
         self.tracker = Tracker(magic=MAGIC, ports=ports, default_ports=AMQP_PORTS)
@@ -138,6 +140,12 @@ class CaptureDecoder:
             yield _stamp(connection, now, event, side)
         side.packets.forget(decoder.retained_from)
 
+    def _decoder(self, direction: str, peer: Peer) -> DirectionDecoder:
+        """A streaming decoder for one direction of a connection found."""
+        return DirectionDecoder(
+            direction, base=0, limits=self.limits, final=False, peer=peer, encodings=self.encodings
+        )
+
     def _found(self, item: Found, decoders: dict[int, _Pair]) -> list[ConnectionEvent]:
         """A connection found: its decoders and its event, if ``select`` chooses it."""
         connection = item.connection
@@ -147,8 +155,8 @@ class CaptureDecoder:
         number = connection.number
         peer = Peer()  # what the client's protocol header tells of both directions
         decoders[number] = (
-            _Side(DirectionDecoder(C2S, base=0, limits=self.limits, final=False, peer=peer)),
-            _Side(DirectionDecoder(S2C, base=0, limits=self.limits, final=False, peer=peer)),
+            _Side(self._decoder(C2S, peer)),
+            _Side(self._decoder(S2C, peer)),
         )
         return [
             ConnectionEvent(

@@ -207,8 +207,11 @@ class DirectionDecoder:
         limits: Limits = DEFAULT_LIMITS,
         final: bool = True,
         peer: Peer | None = None,
+        encodings: bool = False,
     ) -> None:
         self.direction = direction
+        #: Keep each frame body's bytes in its event (``FrameEvent.body``: ``--encodings``).
+        self.encodings = encodings
         self.base = base
         #: The limits in force (its ``max_frame_size`` raised to what the connection
         #: negotiates, when a larger frame comes: ``_grow``).
@@ -626,6 +629,7 @@ class DirectionDecoder:
             len(frame.payload),
             note,
             peer_error_10(performative),
+            self._slice(at + self._byte(at + 4) * 4, payload_at) if self.encodings else None,
         )
         if type(performative) is Described:
             yield self._error(

@@ -81,7 +81,8 @@ class HeaderEvent:
 class FrameEvent:
     """One frame (§2.3): ``name`` is the performative's spec name, ``heartbeat`` for an
     empty frame, ``described`` for an unknown descriptor; ``peer_error``: what the peer
-    complains of in it, if anything (:mod:`amqpcodec.cli.peer_errors`)."""
+    complains of in it, if anything (:mod:`amqpcodec.cli.peer_errors`); ``body``: the
+    frame body's bytes (its performative), kept only for ``--encodings``."""
 
     direction: str
     offset: int
@@ -93,6 +94,7 @@ class FrameEvent:
     payload_size: int
     note: str | None = None
     peer_error: PeerError | None = None
+    body: bytes | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -23,7 +23,10 @@ from typing import Any
 from .._composite import Composite
 from .._jsonform import composite_to_json, value_to_json
 from ..amqp091 import BodyFrame, HeaderFrame, MethodFrame
+from ..errors import AMQPCodecError
 from ..performatives import SaslBody
+from .encodings import trace, trace_sequence
+from .encodings_view import traced_json, traced_message_json
 from .events import (
     AMQP091,
     ConnectionEndEvent,
@@ -52,15 +55,25 @@ def _performative_json(performative: Any) -> dict[str, Any]:
     return {"performative": None, "fields": {}, "body": value_to_json(performative)}
 
 
-def json_event(event: Event, connection: int) -> dict[str, Any]:
-    """The JSON object of one event (module docstring)."""
+def json_event(event: Event, connection: int, *, encodings: bool = False) -> dict[str, Any]:
+    """The JSON object of one event (module docstring); ``encodings``: with each value's
+    encoding (``--encodings``, :mod:`amqpcodec.cli.encodings_view`)."""
     head: dict[str, Any] = {"connection": connection, "direction": event.direction, "offset": event.offset}
     if isinstance(event, FrameEvent):
-        return _frame_json(event, head)
+        return (
+            _with_frame_encodings(_frame_json(event, head), event) if encodings else _frame_json(event, head)
+        )
     if isinstance(event, MessageEvent):
-        return _message_json(event, head)
+        return (
+            _with_message_encodings(_message_json(event, head), event)
+            if encodings
+            else _message_json(event, head)
+        )
     if isinstance(event, Frame091Event):
-        return _frame_091_json(event, head)
+        result = _frame_091_json(event, head)
+        if encodings and type(event.frame) is MethodFrame:
+            result = _with_domains(result, event.frame)
+        return result
     if isinstance(event, Message091Event):
         return _message_091_json(event, head)
     if isinstance(event, HeaderEvent):
@@ -111,6 +124,51 @@ def _message_json(event: MessageEvent, head: dict[str, Any]) -> dict[str, Any]:
     result["size"] = len(delivery.payload)
     result["message"] = None if event.message is None else event.message.to_dict()
     return result
+
+
+def _insert_after(result: dict[str, Any], after: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """``result`` with the members of ``extra`` right after its member ``after``."""
+    merged: dict[str, Any] = {}
+    for key, value in result.items():
+        merged[key] = value
+        if key == after:
+            merged.update(extra)
+    return merged
+
+
+def _with_frame_encodings(result: dict[str, Any], event: FrameEvent) -> dict[str, Any]:
+    """``--encodings``: the fields' values with their encodings, and after them
+    ``encoding`` (the fields' list's) and ``descriptor_encoding``."""
+    performative = event.performative
+    if event.body is None or not isinstance(performative, Composite):
+        return result
+    try:
+        traced = trace(event.body)
+    except AMQPCodecError:
+        return result
+    form = traced_json(performative, composite_to_json(performative), traced)
+    result["fields"] = form["fields"]
+    extra = {"encoding": form.get("encoding"), "descriptor_encoding": form["descriptor"].get("encoding")}
+    return _insert_after(result, "fields", extra)
+
+
+def _with_message_encodings(result: dict[str, Any], event: MessageEvent) -> dict[str, Any]:
+    """``--encodings``: each value of the message's sections with its encoding."""
+    if event.message is None or result.get("message") is None:
+        return result
+    try:
+        traces = trace_sequence(event.delivery.payload)
+    except AMQPCodecError:
+        return result
+    result["message"] = traced_message_json(event.message, result["message"], traces)
+    return result
+
+
+def _with_domains(result: dict[str, Any], frame: MethodFrame) -> dict[str, Any]:
+    """``--encodings`` for a 0-9-1 method: ``domains``, each argument's spec domain (its
+    wire encoding, 0-9-1 §4.2.5), after ``fields``."""
+    domains = {field.name: field.type for field in frame.method.FIELDS}
+    return _insert_after(result, "fields", {"domains": domains})
 
 
 def _header_json(event: HeaderEvent, head: dict[str, Any]) -> dict[str, Any]:
@@ -198,10 +256,11 @@ def _gap_json(event: GapEvent, head: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def json_line(event: Event, connection: int, *, plain: bool = False) -> str:
+def json_line(event: Event, connection: int, *, plain: bool = False, encodings: bool = False) -> str:
     """One line of JSON Lines: the event's object, ASCII; its values in plain JSON
-    (:func:`~amqpcodec.cli.render_plain.plain`) when ``plain``."""
-    result = json_event(event, connection)
+    (:func:`~amqpcodec.cli.render_plain.plain`) when ``plain``; with their encodings
+    when ``encodings``."""
+    result = json_event(event, connection, encodings=encodings)
     return json.dumps(plain_form(result) if plain else result, separators=(", ", ": "))
 
 
@@ -217,11 +276,11 @@ def _packets_json(item: Stamped) -> dict[str, Any]:
     return {"packet": packets.first, "packets": [packets.first, packets.last]}
 
 
-def json_stamped(item: Stamped, *, plain: bool = False) -> str:
+def json_stamped(item: Stamped, *, plain: bool = False, encodings: bool = False) -> str:
     """One line of JSON Lines for an event of a capture: ``time`` (ISO 8601, UTC, or
     null) follows ``offset``; ``connection`` and ``connection-end`` events report a
     connection's endpoints and its end.  ``plain``: values in plain JSON, as
-    :func:`json_line`."""
+    :func:`json_line`; ``encodings``: values with their encodings."""
     time = capture_time(item.time, item.digits, date=True) if item.time is not None else None
     event = item.event
     result: dict[str, Any]
@@ -251,7 +310,7 @@ def json_stamped(item: Stamped, *, plain: bool = False) -> str:
         }
     else:
         result = {}
-        for key, value in json_event(event, item.connection).items():
+        for key, value in json_event(event, item.connection, encodings=encodings).items():
             result[key] = value
             if key == "offset":
                 result["time"] = time

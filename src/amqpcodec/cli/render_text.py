@@ -19,7 +19,10 @@ from collections.abc import Iterator
 
 from .._composite import Composite
 from ..amqp091 import BasicPublish, BodyFrame, HeaderFrame, MethodFrame
-from .amqp091_text import message091_lines, method_fields, properties_fields
+from ..errors import AMQPCodecError
+from .amqp091_text import message091_lines, method_argument_lines, method_fields, properties_fields
+from .encodings import trace, trace_sequence
+from .encodings_view import traced_message_lines, traced_tree
 from .events import (
     AMQP091,
     ConnectionEndEvent,
@@ -64,10 +67,15 @@ class TextRenderer:
     """Lines of text for events: ``offset  dir  channel  name  details``; for a capture,
     led by the packet's time of day (UTC) and ``#N``, the connection's number."""
 
-    def __init__(self, style: Style, *, full: bool, verbose: bool, offset_width: int) -> None:
+    def __init__(
+        self, style: Style, *, full: bool, verbose: bool, offset_width: int, encodings: bool = False
+    ) -> None:
         self.style = style
         self.full = full
         self.verbose = verbose
+        #: ``--encodings``: under each frame, its fields with their encodings (1.0) or
+        #: spec domains (0-9-1); a message's values with their encodings.
+        self.encodings = encodings
         self.width = offset_width
         self._lead = ""
         self._lead_width = 0
@@ -129,10 +137,14 @@ class TextRenderer:
         """The lines showing one event."""
         if isinstance(event, FrameEvent):
             yield self._frame(event)
+            if self.encodings:
+                yield from self._frame_encodings(event)
         elif isinstance(event, MessageEvent):
             yield from self._message(event)
         elif isinstance(event, Frame091Event):
             yield self._frame_091(event)
+            if self.encodings and type(event.frame) is MethodFrame:
+                yield from self._tree(method_argument_lines(event.frame.method, full=self.full))
         elif isinstance(event, Message091Event):
             yield from self._message_091(event)
         elif isinstance(event, HeaderEvent):
@@ -220,10 +232,35 @@ class TextRenderer:
             event.offset, event.direction, delivery.channel, "message", "message", " ".join(parts)
         )
         if event.message is not None:
-            indent = self.indent
-            style = self.style
-            for line in message_lines(event.message, self.full):
-                yield indent + (line if line.startswith(" ") else style("section", line))
+            lines = self._message_encodings(event) if self.encodings else None
+            yield from self._tree(message_lines(event.message, self.full) if lines is None else lines)
+
+    def _tree(self, lines: list[str]) -> Iterator[str]:
+        """Lines under an event's line, indented; top-level ones in the ``section`` style."""
+        indent = self.indent
+        style = self.style
+        for line in lines:
+            yield indent + (line if line.startswith(" ") else style("section", line))
+
+    def _frame_encodings(self, event: FrameEvent) -> Iterator[str]:
+        """``--encodings``: the frame body's value, each part with its encoding."""
+        if event.body is None or event.performative is None:
+            return
+        try:
+            traced = trace(event.body)
+        except AMQPCodecError as error:
+            yield from self._tree([f"encodings not traced: {error}"])
+            return
+        yield from self._tree(traced_tree(event.performative, traced, self.full))
+
+    def _message_encodings(self, event: MessageEvent) -> list[str] | None:
+        """``--encodings``: the message's sections, each value with its encoding."""
+        assert event.message is not None
+        try:
+            traces = trace_sequence(event.delivery.payload)
+        except AMQPCodecError as error:
+            return [f"encodings not traced: {error}", *message_lines(event.message, self.full)]
+        return traced_message_lines(event.message, traces, self.full)
 
     # --- AMQP 0-9-1 -------------------------------------------------------------------
 
@@ -255,7 +292,4 @@ class TextRenderer:
         size = f"({plural(len(message.body), 'byte')}{frames})"
         rest = " ".join(part for part in (method.NAME, fields, size) if part)
         yield self._line(event.offset, event.direction, message.channel, "message", "message", rest)
-        indent = self.indent
-        style = self.style
-        for line in message091_lines(message, self.full):
-            yield indent + (line if line.startswith(" ") else style("section", line))
+        yield from self._tree(message091_lines(message, self.full))

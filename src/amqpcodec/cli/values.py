@@ -16,6 +16,8 @@ from typing import Any, TextIO
 
 from .. import decode_prefix
 from ..errors import AMQPCodecError
+from .encodings import trace
+from .encodings_view import traced_tree
 from .events import UNICODE_ERRORS
 from .text_values import plural, tree
 
@@ -39,8 +41,9 @@ def is_value_sequence(data: bytes) -> bool:
     return offset > 0
 
 
-def run_values(data: bytes, out: TextIO, *, full: bool) -> int:
-    """Print each value in ``data``; 1 if an error stopped decoding, else 0."""
+def run_values(data: bytes, out: TextIO, *, full: bool, encodings: bool = False) -> int:
+    """Print each value in ``data`` (``encodings``: with each part's encoding, as
+    ``--encodings`` shows them); 1 if an error stopped decoding, else 0."""
     offset, count, errors = 0, 0, 0
     while offset < len(data):
         try:
@@ -49,7 +52,7 @@ def run_values(data: bytes, out: TextIO, *, full: bool) -> int:
             print(f"@{offset}: error: {error}", file=out)
             errors += 1
             break
-        lines = tree(value, full)
+        lines = traced_tree(value, trace(data, offset), full) if encodings else tree(value, full)
         print(f"@{offset}: {lines[0]}", file=out)
         for line in lines[1:]:
             print(f"  {line}", file=out)
