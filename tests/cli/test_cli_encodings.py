@@ -11,6 +11,7 @@ whichever backend runs the tests (the child inherits ``AMQPCODEC_PUREPYTHON``).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -155,8 +156,16 @@ def test_wire_bytes_trace_as_the_decoder_reads_them(value: Any, data: st.DataObj
     plain = tree(decoded, True)
     marked = traced_tree(decoded, traced, True)
     if not _has_composite(decoded):
-        assert len(marked) == len(plain)
-        assert all(line.startswith(original) for line, original in zip(marked, plain) if "]" in line)
+        # Without its marks (a map key's mark stands before the colon), each line is the
+        # plain view's line.
+        assert [_MARK.sub("", line) for line in marked] == plain
+
+
+#: One encoding mark as encodings_view writes it: `` [name 0xNN]`` or a described value's
+#: ``[described 0x00, descriptor smallulong 0x53, ...]``.
+_MARK = re.compile(
+    r" \[(?:described 0x00|[a-z0-9-]+ 0x[0-9a-f]{2})(?:, (?:descriptor )?[a-z0-9-]+ 0x[0-9a-f]{2})*\]"
+)
 
 
 def _has_composite(value: Any) -> bool:
