@@ -51,7 +51,7 @@ from . import _tables_text as _text
 from ._letters import DATETIME, ENCODED_FROM, LETTER_SPECS, LETTERS, MAX_KEY_BYTES, Kind, decimal_wire_parts
 from .values import FieldValue, Timestamp, _new_field_value
 
-__all__ = ["TableRead", "read_table", "write_table", "read_array", "write_value"]
+__all__ = ["TableRead", "read_table", "write_table"]
 
 Buffer = bytes | bytearray | memoryview
 
@@ -164,21 +164,6 @@ def _read_table(buf: bytes, offset: int, end: int, limits: Limits) -> TableRead:
     if stop > end:
         raise IncompleteError(_text.size_past_input(size, end - start), offset=offset)
     return TableRead(_read_fields(buf, start, stop, 1, limits), stop)
-
-
-def read_array(data: Buffer, offset: int, end: int, limits: Limits) -> tuple[list[Any], int]:
-    """Decode the field array (``A`` value, §4.2.5.5) whose 4-byte size is at ``data[offset]``.
-
-    The same rules as :func:`read_table`; returns the items and the offset past the array.
-    """
-    buf = data if type(data) is bytes else bytes(data)
-    if end - offset < 4:
-        raise IncompleteError(_text.past_compound("A", 4, max(end - offset, 0), True), offset=offset)
-    size = _unpack_size(buf, offset)[0]
-    stop = offset + 4 + size
-    if stop > end:
-        raise IncompleteError(_text.size_past_enclosing("A", size, end - offset - 4, True), offset=offset)
-    return _read_items(buf, offset + 4, stop, 1, limits), stop
 
 
 def _past(letter_offset: int, buf: bytes, need: int, remain: int, in_array: bool) -> DecodeError:
@@ -442,22 +427,6 @@ def _letter_of(value: Any) -> tuple[str, Any]:
     raise UnsupportedTypeError(_text.unsupported_type(value))
 
 
-def write_value(out: bytearray, value: Any, limits: Limits, path: str = "") -> None:
-    """Append one field value, its type letter first (§4.2.5.5); errors name ``path``."""
-    try:
-        letter, value = _letter_of(value)
-        if letter == "F":
-            out.append(_F)
-            _write_fields(out, value, 1, limits)
-        elif letter == "A":
-            out.append(_A)
-            _write_items(out, value, 1, limits)
-        else:
-            _WRITERS[letter](out, letter, value)
-    except EncodeError as error:
-        raise error._at(path) from None
-
-
 def write_table(out: bytearray, table: Mapping[str, Any], limits: Limits, path: str) -> None:
     """Append ``table`` (4-byte size first) to ``out``; errors name ``path``."""
     try:
@@ -519,6 +488,9 @@ def _write_fields(out: bytearray, table: Mapping[str, Any], depth: int, limits: 
                 out.append(_A)
                 _write_items(out, value, depth + 1, limits)
             else:
+                # Written out here, not in a helper, in both loops: a helper would add a
+                # Python frame per nesting level, and tables nested max_depth deep must
+                # not reach the recursion limit (the compiled twin has no such limit).
                 letter, value = _letter_of(value)
                 if letter == "F":
                     out.append(_F)
