@@ -14,10 +14,20 @@ import pytest
 
 from tests.helpers.paths import EXAMPLES
 
-__all__ = ["BROKER_VARIABLE", "broker_address", "fail_or_skip", "load_example", "unique_name"]
+__all__ = ["BROKER_MARKS", "BROKER_VARIABLE", "broker_address", "fail_or_skip", "load_example", "unique_name"]
 
 #: ``host:port`` of the live broker; ``.ci/broker-tests`` starts RabbitMQ and sets it.
 BROKER_VARIABLE = "AMQPCODEC_BROKER"
+
+#: Every live-broker test module's ``pytestmark``: an interop test, skipped unless a
+#: broker is named.
+BROKER_MARKS = [
+    pytest.mark.interop,
+    pytest.mark.skipif(
+        not os.environ.get(BROKER_VARIABLE),
+        reason=f"no live broker: set {BROKER_VARIABLE}=host:port (.ci/broker-tests starts RabbitMQ and sets it)",
+    ),
+]
 
 
 def broker_address() -> tuple[str, int]:

@@ -103,15 +103,10 @@ from amqpcodec import (
     encode_frame,
 )
 from amqpcodec.testing import same_value
+from tests.helpers.broker import BROKER_MARKS
 from tests.helpers.paths import EXAMPLES
 
-pytestmark = [
-    pytest.mark.interop,
-    pytest.mark.skipif(
-        not os.environ.get("AMQPCODEC_BROKER"),
-        reason="no live broker: set AMQPCODEC_BROKER=host:port (.ci/broker-tests starts RabbitMQ and sets it)",
-    ),
-]
+pytestmark = BROKER_MARKS
 
 
 def _load_client() -> ModuleType:

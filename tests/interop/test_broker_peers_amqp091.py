@@ -32,7 +32,6 @@ import asyncio
 import datetime
 import decimal
 import importlib
-import os
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -52,15 +51,9 @@ from amqpcodec.amqp091 import (
 )
 from amqpcodec.testing import same_value
 from amqpcodec.types import Byte, Float, Int, Short, UByte, UInt, UShort
-from tests.helpers.broker import broker_address, fail_or_skip, load_example, unique_name
+from tests.helpers.broker import BROKER_MARKS, broker_address, fail_or_skip, load_example, unique_name
 
-pytestmark = [
-    pytest.mark.interop,
-    pytest.mark.skipif(
-        not os.environ.get("AMQPCODEC_BROKER"),
-        reason="no live broker: set AMQPCODEC_BROKER=host:port (.ci/broker-tests starts RabbitMQ and sets it)",
-    ),
-]
+pytestmark = BROKER_MARKS
 
 client = load_example("amqp091_client.py")
 PEERS = ("pika", "py-amqp", "aiormq")
