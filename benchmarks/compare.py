@@ -19,6 +19,7 @@ command.  Timings drift between runs on a shared machine; compare ratios within 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import importlib.metadata
 import importlib.util
@@ -172,8 +173,11 @@ def _git() -> str:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        dirty = subprocess.run(  # the results this module writes do not count
+            ["git", "status", "--porcelain", "--", ".", ":!benchmarks/results"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return "unknown commit"
@@ -201,6 +205,12 @@ def stamp(data: dict[str, Any], commands: list[list[str]], quick: bool) -> list[
     ).stdout.strip()
     load = data.get("load_average", {})
     peers = [v for k, v in versions.items() if k != "amqpcodec"]
+    from .amqp091 import VERSIONS as AMQP091_PEERS  # the 0-9-1 peers without a 1.0 adapter
+
+    for label, dist in AMQP091_PEERS.items():
+        if label not in versions:
+            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+                peers.append(f"{dist} {importlib.metadata.version(dist)} ({label})")
     lines = [
         f"- Run: {when[:19].replace('T', ' ')} UTC, {'quick (short rounds: indicative only)' if quick else 'full'}; "
         f"1-minute load average {load.get('before', 'n/a')} before the suite, {load.get('after', 'n/a')} after "
@@ -209,7 +219,8 @@ def stamp(data: dict[str, Any], commands: list[list[str]], quick: bool) -> list[
         f"({machine.get('python_implementation', platform.python_implementation())}), "
         f"{platform.system()} {platform.release()} {platform.machine()}",
         f"- CPU: {_cpu()}, {os.cpu_count()} logical CPUs",
-        f"- amqpcodec {versions.get('amqpcodec', '?')} at {_git()}; default backend `{implementation}`",
+        f"- amqpcodec {versions.get('amqpcodec', '?')} at {data.get('git') or _git()}; "
+        f"default backend `{implementation}`",
         f"- Peers: {'; '.join(peers) or 'none found'}",
         f"- pytest-benchmark {importlib.metadata.version('pytest-benchmark')}",
     ]
@@ -771,11 +782,12 @@ def main(argv: list[str] | None = None) -> None:
         if args.json.resolve() != json_path.resolve():
             json_path.write_text(json.dumps(data, indent=1))
     else:
-        load_before = _load()
+        load_before, git = _load(), _git()  # the tree as the suite runs it
         commands.append(run_suite(json_path, quick=args.quick, select=args.select))
         data = json.loads(json_path.read_text())
         data["commands"] = [_relative(c) for c in commands]
         data["load_average"] = {"before": load_before, "after": _load()}
+        data["git"] = git
         data.get("machine_info", {}).pop("node", None)  # the host name
         for bench in data["benchmarks"]:
             bench["stats"].pop("data", None)  # every round's time: megabytes, not needed
