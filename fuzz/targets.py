@@ -124,8 +124,18 @@ def _breach(harness: str, data: bytes, what: str) -> NoReturn:
     raise ContractBreach(f"{harness}: {what}\n  input ({len(data)} bytes): {shown}")
 
 
-def _decode_error(harness: str, data: bytes, who: str, error: BaseException, start: int, end: int) -> Outcome:
-    """An error from a decoder: it must be a codec error with an offset in ``start..end``.
+def _decode_error(
+    harness: str,
+    data: bytes,
+    who: str,
+    error: BaseException,
+    start: int,
+    end: int,
+    *,
+    check_pickle: bool = True,
+) -> Outcome:
+    """An error from a decoder: it must be a codec error with an offset in ``start..end``,
+    and (unless ``check_pickle`` is false) pickle to an equal error.
 
     Offsets are returned relative to ``start``.
     """
@@ -139,6 +149,18 @@ def _decode_error(harness: str, data: bytes, who: str, error: BaseException, sta
     frame_offset = error.__dict__.get("frame_offset")
     if frame_offset is not None and not start <= frame_offset <= offset:
         _breach(harness, data, f"{who}: frame_offset {frame_offset} after offset {offset}: {error}")
+    if check_pickle:
+        _check_pickles(harness, data, who, error)
+    return (
+        "error",
+        type(error).__name__,
+        offset - start,
+        getattr(error, "limit", None),
+        None if frame_offset is None else frame_offset - start,
+    )
+
+
+def _check_pickles(harness: str, data: bytes, who: str, error: BaseException) -> None:
     try:
         clone = pickle.loads(pickle.dumps(error))
     except Exception as failure:
@@ -151,13 +173,6 @@ def _decode_error(harness: str, data: bytes, who: str, error: BaseException, sta
         _breach(
             harness, data, f"{who}: {type(error).__name__} pickles as {_show(clone)} {_show(clone.__dict__)}"
         )
-    return (
-        "error",
-        type(error).__name__,
-        offset - start,
-        getattr(error, "limit", None),
-        None if frame_offset is None else frame_offset - start,
-    )
 
 
 def _agree(harness: str, data: bytes, what: str, outcomes: list[tuple[str, Any]]) -> None:
