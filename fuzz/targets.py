@@ -437,12 +437,12 @@ def check_frames(data: bytes) -> None:
 
 # --------------------------------------------------------------------------- assembler
 
-#: Two partial deliveries may hold 48 payload bytes together; a lone one up to 2,096
-#: (``PARTIAL_DELIVERY_OVERHEAD``), so both of the assembler's bounds are reachable.
 #: The assembler is pickled after every PICKLE_EVERY-th frame and after the last one: a
 #: round trip per frame took 40 % of the harness's time, and mutations move the state
 #: that is pickled.
 PICKLE_EVERY = 3
+#: Two partial deliveries may hold 48 payload bytes together; a lone one up to 2,096
+#: (``PARTIAL_DELIVERY_OVERHEAD``), so both of the assembler's bounds are reachable.
 ASSEMBLER_LIMITS = Limits(max_message_size=2 * PARTIAL_DELIVERY_OVERHEAD + 48)
 #: Field values of the wrong type, as a peer may send them (decoded composites keep them).
 _ODD_VALUES: tuple[Any, ...] = (Symbol("x"), -1, True, ULong(2**40), "s", b"t", [1], UInt(7), 0)
