@@ -232,6 +232,16 @@ def _load() -> float | None:
     return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
+def _plain_params(bench: dict[str, Any]) -> None:
+    """pytest-benchmark writes a parameter it cannot serialise as its repr (a ``Backend``'s
+    names its module's path on this machine): keep the name the test recorded in
+    ``extra_info`` instead."""
+    params = bench.get("params") or {}
+    for key, value in params.items():
+        if isinstance(value, str) and value.startswith("UNSERIALIZABLE["):
+            params[key] = bench.get("extra_info", {}).get(key, "unserializable")
+
+
 def _relative(command: list[str]) -> list[str]:
     """``command`` as a reader would type it: ``python``, paths from the repository root."""
     root = f"{ROOT}{os.sep}"
@@ -791,6 +801,7 @@ def main(argv: list[str] | None = None) -> None:
         data.get("machine_info", {}).pop("node", None)  # the host name
         for bench in data["benchmarks"]:
             bench["stats"].pop("data", None)  # every round's time: megabytes, not needed
+            _plain_params(bench)
         json_path.write_text(json.dumps(data, indent=1))
     commands = data.get("commands", commands)
     memory = None
