@@ -23,6 +23,7 @@ Codecs that cannot do a payload's work have no adapter for it; :data:`CANNOT` sa
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib
 import importlib.metadata
@@ -114,13 +115,21 @@ CANNOT: dict[str, dict[str, str]] = {
 
 
 def codec_versions() -> dict[str, str]:
-    """Installed version of amqpcodec and of every peer (``"not installed"`` when absent)."""
+    """Installed version of amqpcodec and of every peer (``"not installed"`` when absent):
+    the 1.0 adapters' peers, then the 0-9-1 peers that have no adapter here (installed
+    ones only, their label beside the distribution's name)."""
+    from .amqp091 import VERSIONS as AMQP091_PEERS  # not at import: the 1.0 benchmarks need none
+
     versions = {"amqpcodec": amqpcodec.__version__}
     for label, (_, dist) in PEERS.items():
         try:
             versions[label] = f"{dist} {importlib.metadata.version(dist)}"
         except importlib.metadata.PackageNotFoundError:
             versions[label] = f"{dist} not installed"
+    for label, dist in AMQP091_PEERS.items():
+        if label not in versions:
+            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+                versions[label] = f"{dist} {importlib.metadata.version(dist)} ({label})"
     return versions
 
 

@@ -19,7 +19,6 @@ command.  Timings drift between runs on a shared machine; compare ratios within 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import importlib.metadata
 import importlib.util
@@ -205,12 +204,6 @@ def stamp(data: dict[str, Any], commands: list[list[str]], quick: bool) -> list[
     ).stdout.strip()
     load = data.get("load_average", {})
     peers = [v for k, v in versions.items() if k != "amqpcodec"]
-    from .amqp091 import VERSIONS as AMQP091_PEERS  # the 0-9-1 peers without a 1.0 adapter
-
-    for label, dist in AMQP091_PEERS.items():
-        if label not in versions:
-            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-                peers.append(f"{dist} {importlib.metadata.version(dist)} ({label})")
     lines = [
         f"- Run: {when[:19].replace('T', ' ')} UTC, {'quick (short rounds: indicative only)' if quick else 'full'}; "
         f"1-minute load average {load.get('before', 'n/a')} before the suite, {load.get('after', 'n/a')} after "
