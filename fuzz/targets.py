@@ -629,8 +629,9 @@ atexit.register(shutil.rmtree, _SCRATCH, True)
 
 @functools.cache
 def _cli_arguments(path: str, flags: tuple[str, ...]) -> argparse.Namespace:
-    """The parsed ``amqpcodec decode [flags] FILE`` (parsed once: building the parser took
-    a third of this harness's time; ``run`` does not change the namespace)."""
+    """The parsed ``amqpcodec decode [flags] FILE``, parsed once (building the parser took
+    a third of this harness's time); each run gets a shallow copy, so nothing one run
+    sets on it reaches the next."""
     return amqpcodec.cli.build_parser().parse_args(["decode", *flags, path])
 
 

@@ -18,7 +18,8 @@ from amqpcodec.cli.amqp091_direction import NEGOTIATED_CEILING, Peer
 from amqpcodec.cli.direction import DirectionDecoder
 from amqpcodec.cli.events import ErrorEvent, Message091Event, MessageEvent
 from amqpcodec.message import Message
-from tests.helpers.cli import AMQP_HEADER, ROOT, cli_env, decode
+from tests.helpers.cli import AMQP_HEADER, cli_env, decode
+from tests.helpers.paths import DATA
 
 #: A body over the 4 MiB default frame size.
 BODY = b"x" * (5 << 20)
@@ -189,10 +190,11 @@ def test_tshark_follow_hex(tmp_path: Path, server_first: bool) -> None:
 def test_real_tshark_follow_output(tmp_path: Path) -> None:
     """What tshark itself writes: ``tests/data/tshark-follow-rabbitmq.txt`` is TShark
     4.0.17's ``tshark -r tests/data/rabbitmq.pcap -q -z follow,tcp,hex,0`` (stderr
-    dropped).  Read as a follow dump, it holds the same two byte streams as the capture,
-    so it decodes to the same frames and messages."""
-    follow = decode(str(ROOT / "tests" / "data" / "tshark-follow-rabbitmq.txt"), cwd=tmp_path)
-    capture = decode(str(ROOT / "tests" / "data" / "rabbitmq.pcap"), cwd=tmp_path)
+    dropped).  Read as a follow dump, it holds the same two byte streams as the capture
+    (as many bytes each way) and gives the same summary: frames of each kind, messages,
+    no error."""
+    follow = decode(str(DATA / "tshark-follow-rabbitmq.txt"), cwd=tmp_path)
+    capture = decode(str(DATA / "rabbitmq.pcap"), cwd=tmp_path)
     assert follow.status == capture.status == 0 and follow.stderr == ""
     lines = follow.stdout.splitlines()
     assert lines[0].endswith("(tshark follow-stream dump, 736 bytes)")
