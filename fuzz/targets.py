@@ -319,15 +319,16 @@ TIGHT_FRAMES = Limits(max_frame_size=512, max_depth=8, max_container_items=64, m
 _CHUNK_SIZES = (1, 1, 2, 3, 4, 7, 8, 9, 13, 64, 4096)
 
 
-def _roundtrip_frame(who: str, data: bytes, frame: Frame) -> None:
+def _roundtrip_frame(who: str, data: bytes, frame: Frame) -> Any:
     """A decoded frame's performative re-encodes (or is refused with an EncodeError) and
-    reads back the same."""
+    reads back the same; what ``encode_frame`` gave (bytes, or the error's class, path
+    and message), for the backends to agree on."""
     if frame.performative is None:
-        return
+        return None
     try:
         raw = encode_frame(frame.performative, frame.channel, frame.payload)
-    except AMQPCodecError:
-        return
+    except AMQPCodecError as refused:
+        return (type(refused).__name__, getattr(refused, "path", None), str(refused))
     except Exception as error:
         _breach("frames", data, f"{who}: encode_frame of {_show(frame)} raised {error!r}")
     reader = FrameReader(expect_header=False)
@@ -345,6 +346,7 @@ def _roundtrip_frame(who: str, data: bytes, frame: Frame) -> None:
         _breach(
             "frames", data, f"{who}: {_show(frame)} re-encodes to {raw.hex()}, read back as {_show(again)}"
         )
+    return raw
 
 
 def _read_frames(
@@ -421,6 +423,7 @@ def check_frames(data: bytes) -> None:
         limits = Limits(max_depth=1 + (flags >> 4 & 3))
     small = bool(flags & 4)
     logs: list[tuple[str, list[Any]]] = []
+    written: list[tuple[str, list[Any]]] = []
     for name, backend in BACKENDS:
         with using(backend):
             whole = _read_frames(name, data, stream, None, expect_header, limits, small)
@@ -428,11 +431,11 @@ def check_frames(data: bytes) -> None:
             chunked = _read_frames(name, data, stream, sizes, expect_header, limits, small)
             if not same_value(whole, chunked):
                 _breach("frames", data, f"{name}: read whole {_show(whole)}; in chunks {_show(chunked)}")
-            for event in whole:
-                if isinstance(event, Frame):
-                    _roundtrip_frame(name, data, event)
+            frames = [event for event in whole if isinstance(event, Frame)]
+            written.append((name, [_roundtrip_frame(name, data, frame) for frame in frames]))
         logs.append((name, whole))
     _agree("frames", data, "FrameReader events", logs)
+    _agree("frames", data, "encode_frame of the frames read", written)
 
 
 # --------------------------------------------------------------------------- assembler

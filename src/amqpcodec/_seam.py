@@ -44,6 +44,7 @@ __all__ = [
     "CompositeStep",
     "MessagePlan",
     "FramePlan",
+    "FrameWritePlan",
     "ValueCodec",
     "TableCodec091",
     "CompiledPaths",
@@ -183,6 +184,20 @@ class FramePlan(NamedTuple):
     amqp_type: int
     #: The smallest valid data offset (2 words).
     min_doff: int
+    #: The frame header's ``struct`` (``>IBBH``).
+    header: struct.Struct
+
+
+class FrameWritePlan(NamedTuple):
+    """What the compiled ``encode_frame`` needs of the frame layer (Part 2 §2.3.1)."""
+
+    #: The frame type of each performative and SASL body class, exactly (a subclass is
+    #: not in it: the reference writes it).
+    frame_types: Mapping[type, int]
+    #: The frame type whose body carries no payload (SASL, Part 5 §5.3.1).
+    sasl_type: int
+    #: The data offset written (2 words: no extended header).
+    doff: int
     #: The frame header's ``struct`` (``>IBBH``).
     header: struct.Struct
 
@@ -393,6 +408,12 @@ class CompiledPaths(Protocol):
         self, buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: FramePlan
     ) -> tuple[Any, int] | None:
         """The complete, well-formed AMQP frame at ``pos`` and the offset after it, else ``None``."""
+
+    def encode_frame(
+        self, performative: Any, channel: int, payload: Any, limit: int, limits: Limits, plan: FrameWritePlan
+    ) -> bytes | None:
+        """The AMQP frame holding ``performative`` and ``payload`` on ``channel``, at most
+        ``limit`` bytes, else ``None``."""
 
     def read_method091(self, data: Any, start: int, end: int, limits: Limits, plan: MethodPlans091) -> Any:
         """The method whose payload is ``data[start:end]`` (0-9-1 §4.2.4), else ``None``."""

@@ -9,6 +9,7 @@ from ._seam import (
     AssemblerPlan091,
     FramePlan,
     FramePlan091,
+    FrameWritePlan,
     HeaderPlan091,
     MessagePlan,
     MethodPlans091,
@@ -26,6 +27,7 @@ __all__ = [
     "scan_message",
     "encode_message",
     "decode_frame",
+    "encode_frame",
     "read_table",
     "write_table",
     "read_method091",
@@ -76,6 +78,12 @@ def decode_frame(
     buf: Any, pos: int, base: int, max_frame_size: int, limits: Limits, plan: FramePlan
 ) -> tuple[Any, int] | None:
     """The AMQP frame at ``pos`` and the offset after it, or ``None`` unless complete and well formed."""
+
+def encode_frame(
+    performative: Any, channel: int, payload: Any, limit: int, limits: Limits, plan: FrameWritePlan
+) -> bytes | None:
+    """The AMQP frame holding ``performative`` and ``payload`` on ``channel``, at most
+    ``limit`` bytes, else ``None`` (``frames.writer.encode_frame`` is the reference)."""
 
 def read_table(data: bytes | bytearray | memoryview, offset: int, end: int, limits: Limits) -> TableRead:
     """Decode the AMQP 0-9-1 field table whose 4-byte size is at ``data[offset]`` (it must

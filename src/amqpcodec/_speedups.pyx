@@ -67,6 +67,8 @@ Layout: this module is its imports and the ``include`` lines below; the code is 
 - ``encode_scalar.pxi``: numbers, chars, binary, strings, symbols.
 - ``encode_compound.pxi``: lists, maps, described values, arrays.
 - ``encode_message.pxi``: ``encode_message``.
+- ``frame_write.pxi``: ``encode_frame``, one AMQP frame written, read from
+  ``_seam.FrameWritePlan`` (``None`` outside the usual form: ``frames.writer`` runs).
 - ``amqp091_letters.pxi``: the AMQP 0-9-1 field-table letters as C tables, read from
   ``amqp091._letters`` on first use (so importing amqpcodec never loads the 0-9-1 package).
 - ``amqp091_decode.pxi``, ``amqp091_encode.pxi``: the 0-9-1 field-table codec,
@@ -191,6 +193,7 @@ __all__ = [
     "scan_message",
     "encode_message",
     "decode_frame",
+    "encode_frame",
     "read_table",
     "write_table",
     "read_method091",
@@ -223,6 +226,7 @@ include "_cython/encode_composite.pxi"
 include "_cython/encode_scalar.pxi"
 include "_cython/encode_compound.pxi"
 include "_cython/encode_message.pxi"
+include "_cython/frame_write.pxi"
 include "_cython/amqp091_letters.pxi"
 include "_cython/amqp091_decode.pxi"
 include "_cython/amqp091_encode.pxi"

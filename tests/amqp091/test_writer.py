@@ -54,6 +54,9 @@ def test_body_accepts_buffers() -> None:
     assert encode_body(bytearray(b"\x01\x02\x03"), channel=2) == expected
     assert encode_body(memoryview(b"\x01\x02\x03"), channel=2) == expected
     assert encode_body(memoryview(b"\x00\x01\x02\x03\x04")[1:4], channel=2) == expected
+    assert encode_body(memoryview(b"\x01\x02\x03\x04").cast("H"), channel=2) == h(
+        "03 0002 00000004 01020304 ce"
+    )
 
 
 def test_encode_message_splits_bodies() -> None:
@@ -101,6 +104,17 @@ def test_encode_message_method_or_header_over_frame_max() -> None:
     with pytest.raises(EncodeError) as info:
         encode_message(PUBLISH, BasicProperties(message_id="m" * 100), b"abc", channel=1, frame_max=60)
     assert info.value.path == "header"
+
+
+def test_non_contiguous_body_refused() -> None:
+    strided = memoryview(b"abcdef")[::2]
+    for write in (
+        lambda: encode_body(strided, channel=1),
+        lambda: encode_message(PUBLISH, None, strided, channel=1, frame_max=0),
+    ):
+        with pytest.raises(EncodeError) as info:
+            write()
+        assert info.value.path == "payload" and "non-contiguous" in str(info.value)
 
 
 def test_encode_message_refusals() -> None:

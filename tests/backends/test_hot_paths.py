@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import amqpcodec
 import amqpcodec.frames.reader as frames_module
+import amqpcodec.frames.writer as frames_writer
 import amqpcodec.message.model as message_module
 from amqpcodec import strategies as ast
 from amqpcodec._backend import Backend, current, get_backend, use_backend
@@ -45,7 +46,7 @@ from amqpcodec.message import (
     MessageAnnotations,
     Properties,
 )
-from amqpcodec.performatives import Attach, Disposition, Flow, Performative, SaslInit, Transfer
+from amqpcodec.performatives import Attach, Disposition, Flow, Performative, SaslBody, SaslInit, Transfer
 from amqpcodec.testing import same_value
 from amqpcodec.types import Described, Symbol, UByte, UInt, ULong
 from tests.helpers.composites import forced
@@ -585,6 +586,92 @@ def test_frame_reader_on_both_backends(both_backends: Backends) -> None:
 def test_sasl_frames_take_the_general_path(compiled: CompiledPaths) -> None:
     frame = encode_frame(SaslInit(mechanism=Symbol("PLAIN")))
     assert compiled.decode_frame(bytearray(frame), 0, 0, 512, DEFAULT_LIMITS, FRAME_PLAN) is None
+
+
+# --------------------------------------------------------------------------- frames: writing
+
+WRITE_PLAN = frames_writer._WRITE_PLAN
+SASL_BODIES = [cls for cls in COMPOSITE_CLASSES if issubclass(cls, SaslBody)]
+WRITTEN_BODIES = (
+    st.none()
+    | composites(PERFORMATIVES + SASL_BODIES)
+    | st.builds(lambda: forced(Transfer(handle=0), state=object()))  # refused by the encoder
+    | st.just(Described(ULong(0x99), []))
+)
+_RAW = st.binary(max_size=40)
+PAYLOADS = st.one_of(
+    _RAW,
+    _RAW.map(bytearray),
+    _RAW.map(memoryview),
+    _RAW.map(lambda raw: memoryview(raw)[::2]),  # not contiguous: refused
+    _RAW.map(lambda raw: memoryview(raw[: len(raw) // 2 * 2]).cast("H")),
+    st.sampled_from(["text", None, 5]),
+)
+CHANNELS = st.integers(-1, 0x10000) | st.sampled_from([True, 1.0, "1", 2**70])
+FRAME_SIZES = st.none() | st.integers(0, 600) | st.sampled_from([4096, 2**32, 2**40, -1, 1.5, "512"])
+
+
+class _SubTransfer(Transfer):
+    __slots__ = ()
+
+
+@fixture_settings
+@given(performative=WRITTEN_BODIES, channel=CHANNELS, payload=PAYLOADS, max_frame_size=FRAME_SIZES)
+def test_encode_frame_agrees(
+    both_backends: Backends, performative: Any, channel: Any, payload: Any, max_frame_size: Any
+) -> None:
+    """``encode_frame`` gives the same bytes or error on both backends, whether the
+    compiled hot path writes the frame or declines to."""
+    agree(both_backends, lambda: encode_frame(performative, channel, payload, max_frame_size=max_frame_size))
+
+
+@fixture_settings
+@given(performative=composites(PERFORMATIVES), channel=st.integers(0, 0xFFFF), payload=_RAW)
+def test_encode_frame_hot_path_writes_the_usual_form(
+    compiled: CompiledPaths, performative: Any, channel: int, payload: bytes
+) -> None:
+    """The hot path itself writes every frame of a registered performative whose fields
+    encode, the bytes the reference writes."""
+    expected = on_pure(lambda: encode_frame(performative, channel, payload))
+    found = compiled.encode_frame(performative, channel, payload, 2**32 - 1, DEFAULT_LIMITS, WRITE_PLAN)
+    if expected[0] == "value":
+        assert found == expected[1]
+    else:
+        assert found is None
+
+
+@pytest.mark.parametrize(
+    ("performative", "channel", "payload", "limit"),
+    [
+        (None, 0, b"", 512),  # a heartbeat: the reference's
+        (Described(ULong(0x14), [UInt(0)]), 0, b"", 512),  # a Described body
+        (_SubTransfer(handle=0), 0, b"", 512),  # a subclass
+        (Transfer(handle=0), 65536, b"", 512),
+        (Transfer(handle=0), True, b"", 512),
+        (Transfer(handle=0), 0, memoryview(b"abcd")[::2], 512),
+        (Transfer(handle=0), 0, "text", 512),
+        (Transfer(handle=0), 0, b"x" * 500, 512),  # over the limit
+        (SaslInit(mechanism=Symbol("PLAIN")), 0, b"x", 512),  # a SASL body has no payload
+        (forced(Transfer(handle=0), handle=object()), 0, b"", 512),  # refused by the encoder
+    ],
+)
+def test_encode_frame_hot_path_declines(
+    both_backends: Backends, performative: Any, channel: Any, payload: Any, limit: int
+) -> None:
+    assert (
+        paths(both_backends).encode_frame(performative, channel, payload, limit, DEFAULT_LIMITS, WRITE_PLAN)
+        is None
+    )
+    agree(both_backends, lambda: encode_frame(performative, channel, payload, max_frame_size=limit))
+
+
+def test_encode_frame_hot_path_reads_any_flat_buffer(compiled: CompiledPaths) -> None:
+    frame = encode_frame(Transfer(handle=0), 1, b"\x01\x02\x03\x04")
+    for payload in (bytearray(b"\x01\x02\x03\x04"), memoryview(b"\x01\x02\x03\x04").cast("H")):
+        assert compiled.encode_frame(Transfer(handle=0), 1, payload, 512, DEFAULT_LIMITS, WRITE_PLAN) == frame
+    released = memoryview(b"\x01")
+    released.release()
+    assert compiled.encode_frame(Transfer(handle=0), 1, released, 512, DEFAULT_LIMITS, WRITE_PLAN) is None
 
 
 # --------------------------------------------------------------------------- which backend runs them

@@ -656,6 +656,19 @@ def test_encode_frame_size_limits() -> None:
         (lambda: encode_frame(Close(), channel=-1), EncodeError, "channel"),
         (lambda: encode_frame({"not": "a performative"}), UnsupportedTypeError, "performative"),  # type: ignore[arg-type]
         (lambda: encode_frame(Close(), payload="text"), UnsupportedTypeError, "payload"),  # type: ignore[arg-type]
+        (lambda: encode_frame(Close(), payload=memoryview(b"abcdef")[::2]), EncodeError, "payload"),
+        (lambda: encode_frame(Close(), max_frame_size=-1), EncodeError, "max_frame_size"),
+        (lambda: encode_frame(Close(), max_frame_size="512"), EncodeError, "max_frame_size"),  # type: ignore[arg-type]
+        (
+            lambda: encode_transfer(Transfer(handle=0), b"x", max_frame_size=True),
+            EncodeError,
+            "max_frame_size",
+        ),
+        (
+            lambda: encode_transfer(Transfer(handle=0), memoryview(b"abcdef")[::2], max_frame_size=512),
+            EncodeError,
+            "payload",
+        ),
         (
             lambda: encode_frame(forced(Transfer(handle=0), state=object())),
             UnsupportedTypeError,

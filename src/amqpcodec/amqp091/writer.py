@@ -11,8 +11,9 @@ caller can interleave other channels' frames between them or write them with one
 Decisions where the contract is silent:
 
 - A channel is an int from 0 to 65535 (``EncodeError`` at ``channel`` otherwise); a body
-  payload is ``bytes``, ``bytearray`` or a ``memoryview`` (``UnsupportedTypeError``
-  otherwise); a payload over 4 GiB - 1 bytes cannot be framed (``EncodeError``).
+  payload is ``bytes``, ``bytearray`` or a contiguous ``memoryview`` (``UnsupportedTypeError``
+  otherwise, ``EncodeError`` for a non-contiguous view); a payload over 4 GiB - 1 bytes
+  cannot be framed (``EncodeError``).
 - ``encode_frame(HeaderFrame(...))`` writes ``weight``, which conforming peers keep 0
   (§4.2.6.1), as the event holds it, so a header frame read from the wire re-encodes to
   its bytes; ``encode_frame(HeartbeatFrame(...))`` ignores its offset, as every writer
@@ -34,6 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._backend import current
+from .._buffers import payload_bytes
 from ..errors import EncodeError, UnsupportedTypeError
 from ..frames.records import ProtocolHeader
 from .constants import FRAME_BODY, FRAME_HEADER, FRAME_HEARTBEAT, FRAME_METHOD
@@ -85,14 +87,6 @@ def _frame(frame_type: int, channel: int, payload: Buffer) -> bytes:
     return _join((_pack_header(frame_type, channel, size), payload, _FRAME_END_BYTE))
 
 
-def _body_bytes(payload: Any) -> Buffer:
-    if isinstance(payload, memoryview):
-        return payload.cast("B") if payload.format != "B" or payload.ndim != 1 else payload
-    if isinstance(payload, (bytes, bytearray)):
-        return payload
-    raise UnsupportedTypeError(f"a content body is bytes, not {type(payload).__name__}", path="payload")
-
-
 def _check_method(method: Any) -> Method:
     if not isinstance(method, Method):
         raise UnsupportedTypeError(
@@ -129,7 +123,7 @@ def encode_content_header(
 def encode_body(payload: Buffer, *, channel: int) -> bytes:
     """A content-body frame (§2.3.5.2, §4.2.6.2) carrying ``payload``."""
     _check_channel(channel)
-    return _frame(FRAME_BODY, channel, _body_bytes(payload))
+    return _frame(FRAME_BODY, channel, payload_bytes(payload, "a content body"))
 
 
 def encode_heartbeat() -> bytes:
@@ -197,7 +191,7 @@ def encode_message(
     if not method.HAS_CONTENT:
         raise EncodeError(f"{method.NAME} carries no content (§2.3.5.2)", path="method")
     limit = _check_frame_max(frame_max)
-    data = _body_bytes(body)
+    data = payload_bytes(body, "a content body")
     size = len(data) if type(data) is not memoryview else data.nbytes
     frames = [
         _fits(_frame(FRAME_METHOD, channel, method_payload(method)), limit, "method"),

@@ -2,13 +2,26 @@
 
 Strategy: a frame is its 8-byte header (DOFF 2: no extended header), the body's
 performative canonically encoded by the live value backend (``_backend.current()``),
-then the payload, assembled in one ``bytearray`` so the payload is copied once.  The
+then the payload, joined once (``b"".join``: the payload is copied once).  The
 frame type comes from the body's class.  :func:`encode_transfer` encodes the three
 transfers a split delivery needs (first, middle, last) once each and cuts the payload
 to fit ``max_frame_size`` around them.
 
+With the compiled backend, :func:`~amqpcodec.frames.encode_frame` first tries the compiled
+``encode_frame`` (handed ``_WRITE_PLAN``: the exact performative and SASL body classes
+and their frame types), which writes header, body and payload into one ``bytes``; it
+returns ``None`` for anything else (a heartbeat, a ``Described`` body, a subclass, a
+field the encoder refuses, a frame over the limit, non-default encoding options) and the
+code below, the reference, runs on the same arguments.
+
 Decisions where the contract is silent:
 
+- A payload is ``bytes``, ``bytearray`` or a contiguous ``memoryview`` (any format: its
+  bytes are written); anything else is ``UnsupportedTypeError``, a non-contiguous view
+  ``EncodeError`` (both at ``payload``).
+- ``max_frame_size`` is ``None`` (no limit but the 4 GiB - 1 a frame's size field
+  holds) or an ``int`` of at least 0 (``EncodeError`` at ``max_frame_size``
+  otherwise); a limit below a frame's size is an ``EncodeError``.
 - ``encode_frame``: SASL bodies carry no payload and a heartbeat none (``EncodeError``);
   SASL frames are written with the channel given (0 by default); an ``EncodeError`` from
   inside a composite gets a field path such as ``transfer.state.txn_id``.
@@ -24,8 +37,9 @@ from __future__ import annotations
 from typing import Any
 
 from .._backend import current
-from .._composite import field_path
-from .._seam import PLAIN_ENCODING, EncodeOptions, encode_options
+from .._buffers import payload_bytes
+from .._composite import REGISTRY, field_path
+from .._seam import PLAIN_ENCODING, EncodeOptions, FrameWritePlan, encode_options
 from ..errors import FRAME_SIZE_TOO_SMALL, EncodeError, UnsupportedTypeError
 from ..limits import DEFAULT_LIMITS
 from ..performatives import Performative, SaslBody, Transfer
@@ -41,6 +55,20 @@ from .records import (
 )
 
 __all__ = ["encode_frame", "encode_transfer"]
+
+_pack_header = _FRAME_HEADER.pack
+_join = b"".join
+
+
+def _frame_types() -> dict[type, int]:
+    """Every registered performative and SASL body class, exactly, and its frame type."""
+    return {cls: cls.FRAME_TYPE for cls in REGISTRY.values() if issubclass(cls, (Performative, SaslBody))}
+
+
+#: What the compiled ``encode_frame`` needs of this module.
+_WRITE_PLAN = FrameWritePlan(
+    frame_types=_frame_types(), sasl_type=_SASL_FRAME, doff=_MIN_DOFF, header=_FRAME_HEADER
+)
 
 
 def _encode_body(performative: Any, options: EncodeOptions = PLAIN_ENCODING) -> tuple[int, bytes]:
@@ -78,11 +106,7 @@ def _frame(frame_type: int, channel: int, body: bytes, payload: Any, limit: int)
             f"performative and payload need a {size}-byte frame; the maximum frame size is {limit} "
             "(split transfers with encode_transfer)"
         )
-    out = bytearray(_FRAME_HEADER_SIZE)
-    out += body
-    out += payload
-    _FRAME_HEADER.pack_into(out, 0, size, _MIN_DOFF, frame_type, channel)
-    return bytes(out)
+    return _join((_pack_header(size, _MIN_DOFF, frame_type, channel), body, payload))
 
 
 def _check_channel(channel: int) -> None:
@@ -90,16 +114,14 @@ def _check_channel(channel: int) -> None:
         raise EncodeError(f"a channel is a ushort (0 to 65535), not {channel!r}", path="channel")
 
 
-def _payload_bytes(payload: Any) -> bytes | bytearray | memoryview:
-    if isinstance(payload, memoryview):
-        return payload.cast("B") if payload.format != "B" or payload.ndim != 1 else payload
-    if isinstance(payload, (bytes, bytearray)):
-        return payload
-    raise UnsupportedTypeError(f"a payload is bytes, not {type(payload).__name__}", path="payload")
-
-
-def _limit(max_frame_size: int | None) -> int:
-    return _MAX_SIZE if max_frame_size is None else min(max_frame_size, _MAX_SIZE)
+def _limit(max_frame_size: Any) -> int:
+    if max_frame_size is None:
+        return _MAX_SIZE
+    if type(max_frame_size) is not int or max_frame_size < 0:
+        raise EncodeError(
+            f"max_frame_size is None or an int of at least 0, not {max_frame_size!r}", path="max_frame_size"
+        )
+    return min(max_frame_size, _MAX_SIZE)
 
 
 def encode_frame(
@@ -122,16 +144,22 @@ def encode_frame(
     options = PLAIN_ENCODING
     if wide_arrays or unicode_errors != "strict":
         options = encode_options(wide_arrays, unicode_errors)
+    limit = _limit(max_frame_size)
+    compiled = current().compiled
+    if compiled is not None and options is PLAIN_ENCODING:
+        found = compiled.encode_frame(performative, channel, payload, limit, DEFAULT_LIMITS, _WRITE_PLAN)
+        if found is not None:
+            return found
     _check_channel(channel)
-    data = _payload_bytes(payload)
+    data = payload_bytes(payload, "a payload")
     if performative is None:
         if len(data):
             raise EncodeError("an empty (heartbeat) frame carries no payload", path="payload")
-        return _frame(_AMQP_FRAME, channel, b"", b"", _limit(max_frame_size))
+        return _frame(_AMQP_FRAME, channel, b"", b"", limit)
     frame_type, body = _encode_body(performative, options)
     if frame_type == _SASL_FRAME and len(data):
         raise EncodeError("a SASL frame holds exactly one SASL body and no payload", path="payload")
-    return _frame(frame_type, channel, body, data, _limit(max_frame_size))
+    return _frame(frame_type, channel, body, data, limit)
 
 
 def encode_transfer(
@@ -158,7 +186,7 @@ def encode_transfer(
             f"encode_transfer needs a Transfer, not {type(transfer).__name__}", path="transfer"
         )
     _check_channel(channel)
-    data = _payload_bytes(payload)
+    data = payload_bytes(payload, "a payload")
     limit = _limit(max_frame_size)
     _, single = _encode_body(transfer, options)
     if _FRAME_HEADER_SIZE + len(single) + len(data) <= limit:

@@ -1,0 +1,115 @@
+# Part of _speedups.pyx, which includes it (the order there matters: see its docstring).
+#
+# One AMQP frame written (Part 2 §2.3.1), a hot path of frames.writer.encode_frame (the
+# reference): the 8-byte header (DOFF 2), the performative encoded as ``encode`` does,
+# then the payload, in one bytes object.  Anything outside the usual form (a body class
+# not in the plan, a channel out of range, a payload other than bytes, bytearray or a
+# flat memoryview, a frame over the limit, a body the encoder refuses) gives ``None``,
+# and the reference runs on the same arguments to give the bytes or the error in full
+# (with its field path).
+
+
+cdef class _FrameWritePlan:
+    """``frames.writer._WRITE_PLAN`` (a ``_seam.FrameWritePlan``), read once."""
+
+    cdef object source
+    cdef dict frame_types
+    cdef unsigned int doff
+    cdef unsigned int sasl_type
+
+
+cdef _FrameWritePlan _frame_write_plan = None
+
+
+cdef _FrameWritePlan frame_write_plan(object source):
+    global _frame_write_plan
+    if _frame_write_plan is not None and _frame_write_plan.source is source:
+        return _frame_write_plan
+    cdef _FrameWritePlan plan = _FrameWritePlan()
+    plan.source = source
+    plan.frame_types = dict(source.frame_types)
+    plan.doff, plan.sasl_type = source.doff, source.sasl_type
+    if source.header.format != ">IBBH":  # what encode_frame writes (§2.3.1)
+        raise ValueError(f"malformed frame write plan: a frame header {source.header.format!r} is not written here")
+    for frame_type in plan.frame_types.values():
+        if type(frame_type) is not int or not 0 <= frame_type <= 0xFF:
+            raise ValueError("malformed frame write plan: a frame type is an octet")
+    _frame_write_plan = plan
+    return plan
+
+
+cdef enum:
+    FRAME_HEADER_SIZE = 8
+
+# What makes write_frame decline: the encoder's refusals (the reference raises them with
+# the field path).
+cdef tuple _FRAME_BODY_REFUSED = (_StackExhausted, RecursionError) + _ENCODE_FAULTS
+
+
+def encode_frame(performative, channel, payload, int64_t limit, limits, plan):
+    """The frame (Part 2 §2.3.1) holding ``performative`` and ``payload`` on ``channel``,
+    at most ``limit`` bytes, or ``None`` outside the usual form (see above)."""
+    cdef _FrameWritePlan p = frame_write_plan(plan)
+    cdef PyObject* found = PyDict_GetItemWithError(p.frame_types, type(performative))
+    if found == NULL or type(channel) is not int or not 0 <= channel <= 0xFFFF:
+        return None
+    cdef Py_buffer view
+    cdef bint viewed = False
+    cdef const unsigned char* data
+    cdef Py_ssize_t size
+    if type(payload) is bytes:
+        data, size = <const unsigned char*>PyBytes_AS_STRING(payload), PyBytes_GET_SIZE(payload)
+    elif type(payload) is bytearray:
+        data, size = <const unsigned char*>PyByteArray_AS_STRING(payload), PyByteArray_GET_SIZE(payload)
+    elif type(payload) is memoryview:
+        try:
+            PyObject_GetBuffer(payload, &view, PyBUF_SIMPLE)
+        except (BufferError, ValueError):  # not contiguous, or released
+            return None
+        viewed = True
+        data, size = <const unsigned char*>view.buf, view.len
+    else:
+        return None
+    try:
+        return write_frame(performative, <unsigned int>(<object>found), <unsigned int>channel, data, size, limit, limits, p)
+    finally:
+        if viewed:
+            PyBuffer_Release(&view)
+
+
+cdef object write_frame(
+    object performative, unsigned int frame_type, unsigned int channel, const unsigned char* data,
+    Py_ssize_t size, int64_t limit, object limits, _FrameWritePlan p,
+):
+    cdef unsigned char initial[SMALL_BUFFER]
+    cdef Writer w
+    cdef Encoder e
+    cdef object frame
+    cdef unsigned char* out
+    cdef int64_t total
+    w_init(&w, initial, SMALL_BUFFER)
+    encoder_init(&e, limits)
+    try:
+        w_room(&w, FRAME_HEADER_SIZE)
+        w.shift = -FRAME_HEADER_SIZE  # the output bound counts from the performative
+        enc_value(&w, performative, 0, &e)
+        check_output(&e, w.len + w.shift)
+    except _FRAME_BODY_REFUSED:
+        w_free(&w)
+        return None
+    try:
+        total = <int64_t>w.len + size
+        if total > limit or (frame_type == p.sasl_type and size):  # a SASL body has no payload
+            return None
+        out = w.buf
+        amqp_wr32(out, <uint32_t>total)
+        out[4] = <unsigned char>p.doff
+        out[5] = <unsigned char>frame_type
+        amqp_wr16(out + 6, <uint16_t>channel)
+        frame = PyBytes_FromStringAndSize(NULL, total)
+        memcpy(PyBytes_AS_STRING(frame), out, w.len)
+        if size:
+            memcpy(PyBytes_AS_STRING(frame) + w.len, data, size)
+        return frame
+    finally:
+        w_free(&w)
