@@ -34,7 +34,7 @@ from amqpcodec._backend import Backend, current, get_backend, use_backend
 from amqpcodec._composite import REGISTRY, _build_composite, _to_typed
 from amqpcodec._seam import CompiledPaths
 from amqpcodec.errors import DecodeError, EncodeError
-from amqpcodec.frames import FrameReader, encode_frame
+from amqpcodec.frames import FrameReader, encode_frame, encode_transfer
 from amqpcodec.limits import DEFAULT_LIMITS, Limits
 from amqpcodec.message import (
     AMQPSequence,
@@ -623,6 +623,24 @@ def test_encode_frame_agrees(
     """``encode_frame`` gives the same bytes or error on both backends, whether the
     compiled hot path writes the frame or declines to."""
     agree(both_backends, lambda: encode_frame(performative, channel, payload, max_frame_size=max_frame_size))
+
+
+@fixture_settings
+@given(
+    transfer=composites([Transfer]) | st.builds(_SubTransfer, handle=st.integers(0, 3)),
+    channel=CHANNELS,
+    payload=PAYLOADS | st.binary(min_size=100, max_size=3000),
+    max_frame_size=st.sampled_from([0, 30, 64, 512, 1024, 4096, 2**32, -1, None]),
+)
+def test_encode_transfer_agrees(
+    both_backends: Backends, transfer: Any, channel: Any, payload: Any, max_frame_size: Any
+) -> None:
+    """``encode_transfer`` (whose one-frame deliveries the hot path writes) gives the
+    same frames or error on both backends."""
+    agree(
+        both_backends,
+        lambda: encode_transfer(transfer, payload, channel=channel, max_frame_size=max_frame_size),
+    )
 
 
 @fixture_settings

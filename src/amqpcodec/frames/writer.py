@@ -7,7 +7,8 @@ frame type comes from the body's class.  :func:`encode_transfer` encodes the thr
 transfers a split delivery needs (first, middle, last) once each and cuts the payload
 to fit ``max_frame_size`` around them.
 
-With the compiled backend, :func:`~amqpcodec.frames.encode_frame` first tries the compiled
+With the compiled backend, :func:`~amqpcodec.frames.encode_frame` (and
+:func:`encode_transfer`, for a delivery that fits one frame) first tries the compiled
 ``encode_frame`` (handed ``_WRITE_PLAN``: the exact performative and SASL body classes
 and their frame types), which writes header, body and payload into one ``bytes``; it
 returns ``None`` for anything else (a heartbeat, a ``Described`` body, a subclass, a
@@ -185,9 +186,14 @@ def encode_transfer(
         raise UnsupportedTypeError(
             f"encode_transfer needs a Transfer, not {type(transfer).__name__}", path="transfer"
         )
+    limit = _limit(max_frame_size)
+    compiled = current().compiled
+    if compiled is not None and options is PLAIN_ENCODING:
+        found = compiled.encode_frame(transfer, channel, payload, limit, DEFAULT_LIMITS, _WRITE_PLAN)
+        if found is not None:  # the delivery fits one frame
+            return [found]
     _check_channel(channel)
     data = payload_bytes(payload, "a payload")
-    limit = _limit(max_frame_size)
     _, single = _encode_body(transfer, options)
     if _FRAME_HEADER_SIZE + len(single) + len(data) <= limit:
         return [_frame(_AMQP_FRAME, channel, single, data, limit)]
