@@ -683,6 +683,27 @@ def test_encode_frame_hot_path_declines(
     agree(both_backends, lambda: encode_frame(performative, channel, payload, max_frame_size=limit))
 
 
+def test_encode_frame_reads_the_payload_after_the_hooks(both_backends: Backends) -> None:
+    """A hook the performative's encoding runs may change a bytearray payload; both
+    writers read the payload after encoding the performative (and the compiled one holds
+    no pointer into it meanwhile)."""
+
+    def write() -> bytes:
+        payload = bytearray(b"0123456789")
+
+        class Shrinks:
+            def __amqp__(self) -> str:
+                del payload[4:]
+                payload.extend(b"!" * 4096)  # moves the buffer
+                return "x"
+
+        attach = Attach(name="l", handle=0, role=False, properties={Symbol("k"): Shrinks()})
+        return encode_frame(attach, 1, payload)
+
+    found = agree(both_backends, write)
+    assert found[0] == "value" and found[1].endswith(b"0123" + b"!" * 4096)
+
+
 def test_encode_frame_hot_path_reads_any_flat_buffer(compiled: CompiledPaths) -> None:
     frame = encode_frame(Transfer(handle=0), 1, b"\x01\x02\x03\x04")
     for payload in (bytearray(b"\x01\x02\x03\x04"), memoryview(b"\x01\x02\x03\x04").cast("H")):

@@ -53,51 +53,47 @@ def encode_frame(performative, channel, payload, int64_t limit, limits, plan):
     cdef PyObject* found = PyDict_GetItemWithError(p.frame_types, type(performative))
     if found == NULL or type(channel) is not int or not 0 <= channel <= 0xFFFF:
         return None
+    if type(payload) is not bytes and type(payload) is not bytearray and type(payload) is not memoryview:
+        return None
+    return write_frame(performative, <unsigned int>(<object>found), <unsigned int>channel, payload, limit, limits, p)
+
+
+cdef object write_frame(
+    object performative, unsigned int frame_type, unsigned int channel, object payload, int64_t limit,
+    object limits, _FrameWritePlan p,
+):
+    """The performative encoded after a header's room, then the payload read (after the
+    encoding, as the reference reads it: a hook the encoding runs may change a
+    bytearray) and copied once into the frame."""
+    cdef unsigned char initial[SMALL_BUFFER]
+    cdef Writer w
+    cdef Encoder e
     cdef Py_buffer view
     cdef bint viewed = False
     cdef const unsigned char* data
     cdef Py_ssize_t size
-    if type(payload) is bytes:
-        data, size = <const unsigned char*>PyBytes_AS_STRING(payload), PyBytes_GET_SIZE(payload)
-    elif type(payload) is bytearray:
-        data, size = <const unsigned char*>PyByteArray_AS_STRING(payload), PyByteArray_GET_SIZE(payload)
-    elif type(payload) is memoryview:
-        try:
-            PyObject_GetBuffer(payload, &view, PyBUF_SIMPLE)
-        except (BufferError, ValueError):  # not contiguous, or released
-            return None
-        viewed = True
-        data, size = <const unsigned char*>view.buf, view.len
-    else:
-        return None
-    try:
-        return write_frame(performative, <unsigned int>(<object>found), <unsigned int>channel, data, size, limit, limits, p)
-    finally:
-        if viewed:
-            PyBuffer_Release(&view)
-
-
-cdef object write_frame(
-    object performative, unsigned int frame_type, unsigned int channel, const unsigned char* data,
-    Py_ssize_t size, int64_t limit, object limits, _FrameWritePlan p,
-):
-    cdef unsigned char initial[SMALL_BUFFER]
-    cdef Writer w
-    cdef Encoder e
-    cdef object frame
     cdef unsigned char* out
     cdef int64_t total
+    cdef object frame
     w_init(&w, initial, SMALL_BUFFER)
     encoder_init(&e, limits)
     try:
-        w_room(&w, FRAME_HEADER_SIZE)
-        w.shift = -FRAME_HEADER_SIZE  # the output bound counts from the performative
-        enc_value(&w, performative, 0, &e)
-        check_output(&e, w.len + w.shift)
-    except _FRAME_BODY_REFUSED:
-        w_free(&w)
-        return None
-    try:
+        try:
+            w_room(&w, FRAME_HEADER_SIZE)
+            w.shift = -FRAME_HEADER_SIZE  # the output bound counts from the performative
+            enc_value(&w, performative, 0, &e)
+            check_output(&e, w.len + w.shift)
+        except _FRAME_BODY_REFUSED:
+            return None
+        if type(payload) is bytes:
+            data, size = <const unsigned char*>PyBytes_AS_STRING(payload), PyBytes_GET_SIZE(payload)
+        else:
+            try:
+                PyObject_GetBuffer(payload, &view, PyBUF_SIMPLE)
+            except (BufferError, ValueError):  # not contiguous, or released
+                return None
+            viewed = True
+            data, size = <const unsigned char*>view.buf, view.len
         total = <int64_t>w.len + size
         if total > limit or (frame_type == p.sasl_type and size):  # a SASL body has no payload
             return None
@@ -112,4 +108,6 @@ cdef object write_frame(
             memcpy(PyBytes_AS_STRING(frame) + w.len, data, size)
         return frame
     finally:
+        if viewed:
+            PyBuffer_Release(&view)
         w_free(&w)
