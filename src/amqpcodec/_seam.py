@@ -200,6 +200,9 @@ class FrameWritePlan(NamedTuple):
     doff: int
     #: The frame header's ``struct`` (``>IBBH``).
     header: struct.Struct
+    #: ``_composite.field_path``: an encoding error's path in field names, as the
+    #: writer gives it (``transfer.state.txn_id``).
+    field_path: Callable[[Any, str], str]
 
 
 # How the compiled AMQP 0-9-1 codec reads and writes one method argument or content

@@ -33,7 +33,7 @@ from amqpcodec import strategies as ast
 from amqpcodec._backend import Backend, current, get_backend, use_backend
 from amqpcodec._composite import REGISTRY, _build_composite, _to_typed
 from amqpcodec._seam import CompiledPaths
-from amqpcodec.errors import DecodeError, EncodeError
+from amqpcodec.errors import DecodeError, EncodeError, UnsupportedTypeError
 from amqpcodec.frames import FrameReader, encode_frame, encode_transfer
 from amqpcodec.limits import DEFAULT_LIMITS, Limits
 from amqpcodec.message import (
@@ -46,7 +46,16 @@ from amqpcodec.message import (
     MessageAnnotations,
     Properties,
 )
-from amqpcodec.performatives import Attach, Disposition, Flow, Performative, SaslBody, SaslInit, Transfer
+from amqpcodec.performatives import (
+    Attach,
+    Disposition,
+    Flow,
+    Open,
+    Performative,
+    SaslBody,
+    SaslInit,
+    Transfer,
+)
 from amqpcodec.testing import same_value
 from amqpcodec.types import Described, Symbol, UByte, UInt, ULong
 from tests.helpers.composites import forced
@@ -649,13 +658,16 @@ def test_encode_frame_hot_path_writes_the_usual_form(
     compiled: CompiledPaths, performative: Any, channel: int, payload: bytes
 ) -> None:
     """The hot path itself writes every frame of a registered performative whose fields
-    encode, the bytes the reference writes."""
+    encode, the bytes the reference writes; for one whose fields do not, it raises the
+    value encoder's error itself (the writer adds the field path)."""
     expected = on_pure(lambda: encode_frame(performative, channel, payload))
-    found = compiled.encode_frame(performative, channel, payload, 2**32 - 1, DEFAULT_LIMITS, WRITE_PLAN)
+    found = outcome(
+        lambda: compiled.encode_frame(performative, channel, payload, 2**32 - 1, DEFAULT_LIMITS, WRITE_PLAN)
+    )
     if expected[0] == "value":
-        assert found == expected[1]
+        assert found == expected
     else:
-        assert found is None
+        assert found[0] is expected[0] and found[-1] == expected[-1], (found, expected)
 
 
 @pytest.mark.parametrize(
@@ -670,7 +682,7 @@ def test_encode_frame_hot_path_writes_the_usual_form(
         (Transfer(handle=0), 0, "text", 512),
         (Transfer(handle=0), 0, b"x" * 500, 512),  # over the limit
         (SaslInit(mechanism=Symbol("PLAIN")), 0, b"x", 512),  # a SASL body has no payload
-        (forced(Transfer(handle=0), handle=object()), 0, b"", 512),  # refused by the encoder
+        (Open(container_id="c"), 0, b"", 12),  # over the limit once encoded
     ],
 )
 def test_encode_frame_hot_path_declines(
@@ -681,6 +693,74 @@ def test_encode_frame_hot_path_declines(
         is None
     )
     agree(both_backends, lambda: encode_frame(performative, channel, payload, max_frame_size=limit))
+
+
+@pytest.mark.parametrize("write", [encode_frame, lambda body: encode_transfer(body, b"", max_frame_size=512)])
+def test_encode_frame_hot_path_raises_the_encoders_errors(both_backends: Backends, write: Any) -> None:
+    """A field the encoder refuses: the hot path raises (it does not decline and run the
+    hooks again), and the error is the reference's, field path included."""
+    calls: list[int] = []
+
+    class Refused:
+        def __amqp__(self) -> object:
+            calls.append(1)
+            return object()
+
+    transfer = forced(Transfer(handle=0), state=Refused())
+    found = agree(both_backends, lambda: write(transfer))
+    assert found[0] is UnsupportedTypeError and found[4] == "transfer.state"
+    assert len(calls) == 2  # once a backend
+
+
+class _Boom:
+    def __amqp__(self) -> object:
+        raise KeyError("boom")
+
+
+class _PosingMeta(type):
+    """A metaclass whose classes compare equal to ``Flow``: no registered class."""
+
+    def __hash__(cls) -> int:
+        return hash(Flow)
+
+    def __eq__(cls, other: object) -> bool:
+        return other is Flow or other is cls
+
+
+class _PosesAsFlow(metaclass=_PosingMeta):
+    def __amqp__(self) -> object:
+        return Described(ULong(0x13), [])
+
+
+def _released_by_a_hook(payload: memoryview) -> bytes:
+    class Releases:
+        def __amqp__(self) -> str:
+            payload.release()
+            return "x"
+
+    return encode_frame(
+        Attach(name="l", handle=0, role=False, properties={Symbol("k"): Releases()}), 1, payload
+    )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: encode_frame(
+            Open(container_id="c", properties={Symbol("k"): _Boom()}), 0, memoryview(b"abcdef")[::2]
+        ),
+        lambda: encode_frame(Open(container_id="c", properties={Symbol("k"): _Boom()}), 0, b""),
+        lambda: encode_frame(_PosesAsFlow()),  # type: ignore[arg-type]
+        lambda: _released_by_a_hook(memoryview(b"abcd").cast("H")),
+        lambda: _released_by_a_hook(memoryview(b"abcd")),
+    ],
+    ids=["hook-raises-strided-payload", "hook-raises", "posing-class", "cast-view-released", "view-released"],
+)
+def test_encode_frame_odd_bodies_agree(both_backends: Backends, write: Callable[[], bytes]) -> None:
+    """Bodies whose hooks raise or release the payload, and a class posing as a registered
+    one: the same outcome on both backends (the payload's own check first, as the
+    reference makes it)."""
+    agree(both_backends, write)
 
 
 def test_encode_frame_reads_the_payload_after_the_hooks(both_backends: Backends) -> None:
@@ -704,13 +784,21 @@ def test_encode_frame_reads_the_payload_after_the_hooks(both_backends: Backends)
     assert found[0] == "value" and found[1].endswith(b"0123" + b"!" * 4096)
 
 
-def test_encode_frame_hot_path_reads_any_flat_buffer(compiled: CompiledPaths) -> None:
+def test_encode_frame_hot_path_reads_flat_byte_buffers(compiled: CompiledPaths) -> None:
+    """A bytearray or a flat memoryview of bytes is read by the hot path; a view of another
+    shape or format, or a released one, goes to the reference (which casts it first)."""
     frame = encode_frame(Transfer(handle=0), 1, b"\x01\x02\x03\x04")
-    for payload in (bytearray(b"\x01\x02\x03\x04"), memoryview(b"\x01\x02\x03\x04").cast("H")):
+    for payload in (bytearray(b"\x01\x02\x03\x04"), memoryview(b"\x00\x01\x02\x03\x04")[1:]):
         assert compiled.encode_frame(Transfer(handle=0), 1, payload, 512, DEFAULT_LIMITS, WRITE_PLAN) == frame
     released = memoryview(b"\x01")
     released.release()
-    assert compiled.encode_frame(Transfer(handle=0), 1, released, 512, DEFAULT_LIMITS, WRITE_PLAN) is None
+    for payload in (
+        memoryview(b"\x01\x02\x03\x04").cast("H"),
+        memoryview(b"\x01\x02").cast("B", (1, 2)),
+        released,
+    ):
+        assert compiled.encode_frame(Transfer(handle=0), 1, payload, 512, DEFAULT_LIMITS, WRITE_PLAN) is None
+    assert encode_frame(Transfer(handle=0), 1, memoryview(b"\x01\x02\x03\x04").cast("H")) == frame
 
 
 # --------------------------------------------------------------------------- which backend runs them

@@ -1,12 +1,14 @@
 # Part of _speedups.pyx, which includes it (the order there matters: see its docstring).
 #
 # One AMQP frame written (Part 2 §2.3.1), a hot path of frames.writer.encode_frame (the
-# reference): the 8-byte header (DOFF 2), the performative encoded as ``encode`` does,
-# then the payload, in one bytes object.  Anything outside the usual form (a body class
-# not in the plan, a channel out of range, a payload other than bytes, bytearray or a
-# flat memoryview, a frame over the limit, a body the encoder refuses) gives ``None``,
-# and the reference runs on the same arguments to give the bytes or the error in full
-# (with its field path).
+# reference): the 8-byte header (DOFF 2), the performative encoded as ``encode`` does
+# (raising its errors, their paths in field names as the writer gives them), then the
+# payload, in one bytes object.  Anything outside the usual form gives ``None`` and the
+# reference runs on the same arguments to give the bytes or the error in full: before
+# encoding, a body whose class is not exactly one of the plan's, a channel out of range,
+# a payload other than bytes, bytearray or a flat memoryview of bytes, a SASL body with a
+# payload; after it (so ``__amqp__`` hooks run again), a frame over the limit or a
+# payload a hook released.
 
 
 cdef class _FrameWritePlan:
@@ -16,6 +18,7 @@ cdef class _FrameWritePlan:
     cdef dict frame_types
     cdef unsigned int doff
     cdef unsigned int sasl_type
+    cdef object field_path
 
 
 cdef _FrameWritePlan _frame_write_plan = None
@@ -28,7 +31,7 @@ cdef _FrameWritePlan frame_write_plan(object source):
     cdef _FrameWritePlan plan = _FrameWritePlan()
     plan.source = source
     plan.frame_types = dict(source.frame_types)
-    plan.doff, plan.sasl_type = source.doff, source.sasl_type
+    plan.doff, plan.sasl_type, plan.field_path = source.doff, source.sasl_type, source.field_path
     if source.header.format != ">IBBH":  # what encode_frame writes (§2.3.1)
         raise ValueError(f"malformed frame write plan: a frame header {source.header.format!r} is not written here")
     for frame_type in plan.frame_types.values():
@@ -41,19 +44,30 @@ cdef _FrameWritePlan frame_write_plan(object source):
 cdef enum:
     FRAME_HEADER_SIZE = 8
 
-# What makes write_frame decline: the encoder's refusals (the reference raises them with
-# the field path).
-cdef tuple _FRAME_BODY_REFUSED = (_StackExhausted, RecursionError) + _ENCODE_FAULTS
-
-
 def encode_frame(performative, channel, payload, int64_t limit, limits, plan):
     """The frame (Part 2 §2.3.1) holding ``performative`` and ``payload`` on ``channel``,
-    at most ``limit`` bytes, or ``None`` outside the usual form (see above)."""
+    at most ``limit`` bytes (at most 4 GiB - 1), or ``None`` outside the usual form (see
+    above)."""
     cdef _FrameWritePlan p = frame_write_plan(plan)
-    cdef PyObject* found = PyDict_GetItemWithError(p.frame_types, type(performative))
+    cdef object cls = type(performative)
+    cdef PyObject* found = PyDict_GetItemWithError(p.frame_types, cls) if type(cls) is type else NULL
+    cdef Py_ssize_t size
     if found == NULL or type(channel) is not int or not 0 <= channel <= 0xFFFF:
         return None
-    if type(payload) is not bytes and type(payload) is not bytearray and type(payload) is not memoryview:
+    if type(payload) is bytes or type(payload) is bytearray:
+        size = len(payload)
+    elif type(payload) is memoryview:
+        # Only a flat view of bytes: the reference reads any other through a cast it makes
+        # before encoding, which a hook cannot release.
+        try:
+            if not (<object>payload).c_contiguous or (<object>payload).ndim != 1 or (<object>payload).format != "B":
+                return None
+        except ValueError:  # released
+            return None
+        size = (<object>payload).nbytes
+    else:
+        return None
+    if size and <unsigned int>(<object>found) == p.sasl_type:  # a SASL body has no payload
         return None
     return write_frame(performative, <unsigned int>(<object>found), <unsigned int>channel, payload, limit, limits, p)
 
@@ -64,7 +78,7 @@ cdef object write_frame(
 ):
     """The performative encoded after a header's room, then the payload read (after the
     encoding, as the reference reads it: a hook the encoding runs may change a
-    bytearray) and copied once into the frame."""
+    bytearray, and no pointer into it is held meanwhile) and copied once into the frame."""
     cdef unsigned char initial[SMALL_BUFFER]
     cdef Writer w
     cdef Encoder e
@@ -74,7 +88,9 @@ cdef object write_frame(
     cdef Py_ssize_t size
     cdef unsigned char* out
     cdef int64_t total
-    cdef object frame
+    cdef object frame, refused
+    if limit > 0xFFFFFFFF:
+        limit = 0xFFFFFFFF  # what a frame's size field holds
     w_init(&w, initial, SMALL_BUFFER)
     encoder_init(&e, limits)
     try:
@@ -83,19 +99,25 @@ cdef object write_frame(
             w.shift = -FRAME_HEADER_SIZE  # the output bound counts from the performative
             enc_value(&w, performative, 0, &e)
             check_output(&e, w.len + w.shift)
-        except _FRAME_BODY_REFUSED:
-            return None
+        except (_StackExhausted, RecursionError):  # as ``encode`` raises them
+            refused = EncodeError(MSG_STACK_EXHAUSTED)
+            refused.path = p.field_path(performative, refused.path)
+            raise refused from None
+        except _ENCODE_FAULTS as error:
+            refused = encode_error(error)
+            refused.path = p.field_path(performative, refused.path)
+            raise refused from None
         if type(payload) is bytes:
             data, size = <const unsigned char*>PyBytes_AS_STRING(payload), PyBytes_GET_SIZE(payload)
         else:
             try:
                 PyObject_GetBuffer(payload, &view, PyBUF_SIMPLE)
-            except (BufferError, ValueError):  # not contiguous, or released
+            except (BufferError, ValueError):  # a hook released it
                 return None
             viewed = True
             data, size = <const unsigned char*>view.buf, view.len
         total = <int64_t>w.len + size
-        if total > limit or (frame_type == p.sasl_type and size):  # a SASL body has no payload
+        if total > limit or (size and frame_type == p.sasl_type):  # a hook grew the payload
             return None
         out = w.buf
         amqp_wr32(out, <uint32_t>total)

@@ -10,10 +10,14 @@ to fit ``max_frame_size`` around them.
 With the compiled backend, :func:`~amqpcodec.frames.encode_frame` (and
 :func:`encode_transfer`, for a delivery that fits one frame) first tries the compiled
 ``encode_frame`` (handed ``_WRITE_PLAN``: the exact performative and SASL body classes
-and their frame types), which writes header, body and payload into one ``bytes``; it
-returns ``None`` for anything else (a heartbeat, a ``Described`` body, a subclass, a
-field the encoder refuses, a frame over the limit, non-default encoding options) and the
-code below, the reference, runs on the same arguments.
+and their frame types), which writes header, body and payload into one ``bytes`` and
+raises the value encoder's errors, their paths in field names as :func:`_encode_body` gives them.  It returns ``None`` for
+anything else (a heartbeat, a ``Described`` body, a subclass, a payload that is not
+bytes-like and flat, a SASL body with a payload, a frame over the limit) and the code
+below, the reference, runs on the same arguments; it is not called with non-default
+encoding options.  When it declines after encoding (a frame over the limit), the
+performative's ``__amqp__`` hooks run again, as they do for each of the bodies
+:func:`encode_transfer` encodes: hooks are expected to give the same value each time.
 
 Decisions where the contract is silent:
 
@@ -68,7 +72,11 @@ def _frame_types() -> dict[type, int]:
 
 #: What the compiled ``encode_frame`` needs of this module.
 _WRITE_PLAN = FrameWritePlan(
-    frame_types=_frame_types(), sasl_type=_SASL_FRAME, doff=_MIN_DOFF, header=_FRAME_HEADER
+    frame_types=_frame_types(),
+    sasl_type=_SASL_FRAME,
+    doff=_MIN_DOFF,
+    header=_FRAME_HEADER,
+    field_path=field_path,
 )
 
 
