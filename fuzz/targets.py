@@ -53,7 +53,15 @@ import amqpcodec.cli.values
 from amqpcodec import DEFAULT_LIMITS, Limits
 from amqpcodec._backend import Backend, use_backend
 from amqpcodec.cli.direction import DirectionDecoder
-from amqpcodec.cli.events import ErrorEvent, FrameEvent, HeaderEvent, MessageEvent, ResyncEvent
+from amqpcodec.cli.events import (
+    ErrorEvent,
+    Frame091Event,
+    FrameEvent,
+    HeaderEvent,
+    Message091Event,
+    MessageEvent,
+    ResyncEvent,
+)
 from amqpcodec.cli.render_json import json_line
 from amqpcodec.cli.render_text import TextRenderer
 from amqpcodec.cli.terminal import Style
@@ -580,20 +588,38 @@ TIGHT_STREAM = Limits(
 STREAM_LIMITS = (DEFAULT_LIMITS, TIGHT_STREAM)
 
 
+#: What a direction decoder yields: AMQP 1.0 and AMQP 0-9-1 events alike (a stream
+#: becomes 0-9-1 from its header, or from the frame layout mid-connection).
+_DIRECTION_EVENTS = (
+    HeaderEvent,
+    FrameEvent,
+    MessageEvent,
+    Frame091Event,
+    Message091Event,
+    ErrorEvent,
+    ResyncEvent,
+)
+
+
 def _check_event(who: str, data: bytes, event: Any) -> None:
     end = len(data)
-    kinds = (HeaderEvent, FrameEvent, MessageEvent, ErrorEvent, ResyncEvent)
-    if not isinstance(event, kinds) or type(event.offset) is not int or not 0 <= event.offset <= end:
+    if (
+        not isinstance(event, _DIRECTION_EVENTS)
+        or type(event.offset) is not int
+        or not 0 <= event.offset <= end
+    ):
         _breach("stream", data, f"{who}: event {_show(event)}")
     if isinstance(event, ResyncEvent):
         to = end if event.to is None else event.to
         if not event.offset <= to <= end or event.skipped != to - event.offset:
             _breach("stream", data, f"{who}: resync {_show(event)}")
-    elif isinstance(event, FrameEvent):
+    elif isinstance(event, (FrameEvent, Frame091Event)):
         if event.offset + event.size > end:
             _breach("stream", data, f"{who}: frame {_show(event)} ends past the input")
-    elif isinstance(event, MessageEvent):
-        if not event.offset <= event.last_offset < end:
+        if isinstance(event, Frame091Event) and event.payload_size != event.size - 8:
+            _breach("stream", data, f"{who}: 0-9-1 frame {_show(event)}: payload and size disagree")
+    elif isinstance(event, (MessageEvent, Message091Event)):
+        if not event.offset <= event.last_offset < end or (event.end is not None and event.end > end):
             _breach("stream", data, f"{who}: message {_show(event)}")
     elif (
         isinstance(event, ErrorEvent)
