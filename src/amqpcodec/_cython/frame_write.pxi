@@ -33,7 +33,9 @@ cdef _FrameWritePlan frame_write_plan(object source):
     plan.frame_types = dict(source.frame_types)
     plan.doff, plan.sasl_type, plan.field_path = source.doff, source.sasl_type, source.field_path
     if source.header.format != ">IBBH":  # what encode_frame writes (§2.3.1)
-        raise ValueError(f"malformed frame write plan: a frame header {source.header.format!r} is not written here")
+        raise ValueError(
+            f"malformed frame write plan: a frame header {source.header.format!r} is not written here"
+        )
     for frame_type in plan.frame_types.values():
         if type(frame_type) is not int or not 0 <= frame_type <= 0xFF:
             raise ValueError("malformed frame write plan: a frame type is an octet")
@@ -42,7 +44,8 @@ cdef _FrameWritePlan frame_write_plan(object source):
 
 
 cdef enum:
-    FRAME_HEADER_SIZE = 8
+    FRAME_HEADER_SIZE = 8  # what the plan's ``>IBBH`` header takes
+
 
 def encode_frame(performative, channel, payload, int64_t limit, limits, plan):
     """The frame (Part 2 §2.3.1) holding ``performative`` and ``payload`` on ``channel``,
@@ -51,25 +54,28 @@ def encode_frame(performative, channel, payload, int64_t limit, limits, plan):
     cdef _FrameWritePlan p = frame_write_plan(plan)
     cdef object cls = type(performative)
     cdef PyObject* found = PyDict_GetItemWithError(p.frame_types, cls) if type(cls) is type else NULL
+    cdef unsigned int frame_type
     cdef Py_ssize_t size
     if found == NULL or type(channel) is not int or not 0 <= channel <= 0xFFFF:
         return None
+    frame_type = <object>found
     if type(payload) is bytes or type(payload) is bytearray:
         size = len(payload)
     elif type(payload) is memoryview:
         # Only a flat view of bytes: the reference reads any other through a cast it makes
         # before encoding, which a hook cannot release.
+        view = <object>payload
         try:
-            if not (<object>payload).c_contiguous or (<object>payload).ndim != 1 or (<object>payload).format != "B":
+            if not view.c_contiguous or view.ndim != 1 or view.format != "B":
                 return None
         except ValueError:  # released
             return None
-        size = (<object>payload).nbytes
+        size = view.nbytes
     else:
         return None
-    if size and <unsigned int>(<object>found) == p.sasl_type:  # a SASL body has no payload
+    if size and frame_type == p.sasl_type:  # a SASL body has no payload
         return None
-    return write_frame(performative, <unsigned int>(<object>found), <unsigned int>channel, payload, limit, limits, p)
+    return write_frame(performative, frame_type, <unsigned int>channel, payload, limit, limits, p)
 
 
 cdef object write_frame(

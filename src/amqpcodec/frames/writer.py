@@ -11,13 +11,14 @@ With the compiled backend, :func:`~amqpcodec.frames.encode_frame` (and
 :func:`encode_transfer`, for a delivery that fits one frame) first tries the compiled
 ``encode_frame`` (handed ``_WRITE_PLAN``: the exact performative and SASL body classes
 and their frame types), which writes header, body and payload into one ``bytes`` and
-raises the value encoder's errors, their paths in field names as :func:`_encode_body` gives them.  It returns ``None`` for
-anything else (a heartbeat, a ``Described`` body, a subclass, a payload that is not
-bytes-like and flat, a SASL body with a payload, a frame over the limit) and the code
-below, the reference, runs on the same arguments; it is not called with non-default
-encoding options.  When it declines after encoding (a frame over the limit), the
-performative's ``__amqp__`` hooks run again, as they do for each of the bodies
-:func:`encode_transfer` encodes: hooks are expected to give the same value each time.
+raises the value encoder's errors, their paths in field names as ``_encode_body``
+gives them.  It returns ``None`` for anything else (a heartbeat, a ``Described`` body,
+a subclass, a payload that is not bytes-like and flat, a SASL body with a payload, a
+frame over the limit) and the code below, the reference, runs on the same arguments;
+it is not called with non-default encoding options.  When it declines after encoding
+(a frame over the limit), the performative's ``__amqp__`` hooks run again, as they do
+for each of the bodies :func:`encode_transfer` encodes: hooks are expected to give the
+same value each time.
 
 Decisions where the contract is silent:
 
