@@ -5,6 +5,7 @@ Usage::
     python -m benchmarks.amqp091                      # ~1 minute; prints the Markdown report
     python -m benchmarks.amqp091 --quick              # a few seconds (noisy)
     python -m benchmarks.amqp091 --out benchmarks/results/amqp091.md
+    python -m benchmarks.amqp091 --json-out FILE      # also the medians as JSON (compare)
 
 Every codec's work (``amqp091_work``) is checked once, then timed in rounds: each round
 runs every codec on every workload once (interleaved, so a slow spell of this shared
@@ -20,6 +21,7 @@ import contextlib
 import datetime
 import gc
 import importlib.metadata
+import json
 import os
 import platform
 import statistics
@@ -27,11 +29,25 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .amqp091_work import CANNOT, CODECS, MAKERS, PEER_FAULTS, WORKLOADS, Work, on_backend
 
-__all__ = ["GROUP", "TARGETS", "Target", "faults", "main", "measure", "render", "section", "versions"]
+__all__ = [
+    "GROUP",
+    "TARGETS",
+    "Target",
+    "faults",
+    "from_record",
+    "main",
+    "measure",
+    "record",
+    "render",
+    "section",
+    "speed_table",
+    "targets_table",
+    "versions",
+]
 
 
 class Target(NamedTuple):
@@ -116,6 +132,25 @@ def measure(
     }
     results.update({key: statistics.median(found) for key, found in samples.items()})
     return results
+
+
+def record(
+    results: dict[tuple[str, str], float | str], command: str, load: tuple[float, float] | None
+) -> dict[str, object]:
+    """One measurement as JSON-ready data (``--json-out``; ``benchmarks.compare`` keeps it
+    as ``amqp091.json`` and judges the 0-9-1 targets on it): when, how, and every median
+    or reason, as ``[workload, codec, value]`` rows."""
+    return {
+        "utc": f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}",
+        "command": command,
+        "load": None if load is None else list(load),
+        "results": [[workload, codec, value] for (workload, codec), value in results.items()],
+    }
+
+
+def from_record(data: dict[str, Any]) -> dict[tuple[str, str], float | str]:
+    """The results :func:`record` wrote."""
+    return {(str(w), str(c)): (v if isinstance(v, str) else float(v)) for w, c, v in data["results"]}
 
 
 def _cell(value: float | str | None) -> str:
@@ -252,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="few, short rounds (noisy)")
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     parser.add_argument("-k", dest="only", help="only codecs whose name contains this")
+    parser.add_argument("--json-out", type=Path, help="also write the medians as JSON to this file")
     args = parser.parse_args(argv)
     codecs = tuple(c for c in CODECS if args.only is None or args.only in c)
     rounds, budget = (3, 0.005) if args.quick else (15, 0.02)
@@ -263,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(report)
     if args.out is not None:
         args.out.write_text(report, encoding="utf-8")
+    if args.json_out is not None:
+        args.json_out.write_text(json.dumps(record(results, command, load), indent=1), encoding="utf-8")
     return 0
 
 

@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .amqp091 import GROUP, TARGETS, render
+from .amqp091 import GROUP, TARGETS, from_record, record, render
 from .amqp091_work import CODECS, MAKERS, PEER_FAULTS, WORKLOADS, on_backend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,28 @@ def test_report_renders_every_target_and_fault() -> None:
     assert report.count("| yes |") + report.count("| **no** |") == len(TARGETS)
     for fault in PEER_FAULTS:
         assert report.count(fault.wrong) == 1, fault
+
+
+def test_compare_judges_the_targets_on_the_interleaved_record(tmp_path: Path) -> None:
+    """``benchmarks.compare``: the blocks pytest-benchmark timed give the first table; the
+    targets come from the interleaved record (``amqp091.json``) when there is one."""
+    from .compare import Row, amqp091_section
+
+    slow = [Row(GROUP + w, c, None, 9e-6, 0.0, 1, {}) for c in CODECS for w, _, _ in WORKLOADS]
+    interleaved = record({(w, c): 1.0 for c in CODECS for w, _, _ in WORKLOADS}, "test", (0.5, 0.25))
+    assert from_record(json.loads(json.dumps(interleaved))) == from_record(interleaved)
+    fast_ours = {
+        (w, c): (0.01 if c.startswith("amqpcodec") else 1.0) for c in CODECS for w, _, _ in WORKLOADS
+    }
+    judged = "\n".join(amqp091_section(slow, tmp_path, record(fast_ours, "test", None)))
+    assert judged.count("| yes |") == len(TARGETS), judged
+    assert "### The same work, interleaved" in judged and "| 9.00 |" in judged
+    unjudged = "\n".join(amqp091_section(slow, tmp_path, interleaved))
+    assert "load average 0.50 before, 0.25 after" in unjudged
+    blocks = "\n".join(amqp091_section(slow, tmp_path))
+    assert "Interleaved" not in blocks and blocks.count("| yes |") + blocks.count("| **no** |") == len(
+        TARGETS
+    )
 
 
 @pytest.mark.parametrize("fault", PEER_FAULTS, ids=lambda f: f.pinned_by.rsplit("::", 1)[1])
