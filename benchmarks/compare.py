@@ -2,21 +2,25 @@
 
 Usage::
 
-    python -m benchmarks.compare            # full run: a few minutes
+    python -m benchmarks.compare            # full run: about 25 minutes
     python -m benchmarks.compare --quick    # short rounds, into benchmarks/results/quick/
-    python -m benchmarks.compare --json benchmarks/results/benchmarks.json   # re-render only
+    python -m benchmarks.compare --json benchmarks/results/benchmarks.json   # re-render
+    python -m benchmarks.compare --no-interleaved   # 0-9-1 targets on the suite's blocks
 
 Steps: pytest-benchmark runs ``benchmarks/`` (``--benchmark-json``); when the AMQP 0-9-1
-groups ran, ``benchmarks.amqp091`` times the same 0-9-1 work again interleaved (every
-codec in turn in each round, so a slow spell of a shared machine cannot land on one
-codec's block alone) and the 0-9-1 targets are judged on that (``amqp091.json``);
-``memory.py`` measures memory per decoded message; then this module writes ``results.md`` (the
-Markdown tables: median µs, ops/s, time relative to amqpcodec-cython, every row where
-a peer is faster marked, a summary, memory, scaling; then the AMQP 0-9-1 comparison
-with pika, pamqp and py-amqp, their wrong results beside their speed and the 0-9-1
-targets), ``benchmarks.json``, ``memory.json`` and the PNG charts (one bar chart per
-payload and per 0-9-1 workload, log scale; the scaling curves).  Everything is stamped with Python, CPU, peer versions and the
-command.  Timings drift between runs on a shared machine; compare ratios within one.
+groups ran, ``benchmarks.amqp091`` times the same 0-9-1 work again interleaved, right
+after the suite (every codec in turn in each round, so a slow spell of a shared machine
+cannot fall on one codec's block alone), and the 0-9-1 targets are judged on that
+(``amqp091.json``; a re-render with ``--json`` reuses the one in the output directory,
+or ``--amqp091-json``, and measures nothing); ``memory.py`` measures memory per decoded
+message; then this module writes ``results.md`` (the Markdown tables: median µs, ops/s,
+time relative to amqpcodec-cython, every row where a peer is faster marked, a summary,
+memory, scaling; then the AMQP 0-9-1 comparison with pika, pamqp and py-amqp, their
+wrong results beside their speed and the 0-9-1 targets), ``benchmarks.json``,
+``memory.json`` and the PNG charts (one bar chart per payload and per 0-9-1 workload,
+log scale; the scaling curves).  Everything is stamped with Python, CPU, peer versions
+and the command.  Timings drift between runs on a shared machine; compare ratios within
+one.
 """
 
 from __future__ import annotations
@@ -151,12 +155,18 @@ def run_suite(json_path: Path, *, quick: bool, select: str | None) -> list[str]:
 
 
 def run_amqp091(json_path: Path, *, quick: bool) -> dict[str, Any]:
-    """The interleaved 0-9-1 measurement (``benchmarks.amqp091 --json-out``), its record."""
+    """The interleaved 0-9-1 measurement (``benchmarks.amqp091 --json-out``), its record,
+    with the commit it timed; written to ``json_path``."""
+    json_path = json_path.resolve()
+    git = _git()
     command = [sys.executable, "-m", "benchmarks.amqp091", *(["--quick"] if quick else [])]
     command += ["--json-out", str(json_path)]
     print("$", shlex.join(_relative(command)), flush=True)
-    subprocess.run(command, cwd=ROOT, env=_environment(), check=True, capture_output=True)
-    return json.loads(json_path.read_text())  # type: ignore[no-any-return]
+    subprocess.run(command, cwd=ROOT, env=_environment(), check=True, stdout=subprocess.DEVNULL)
+    found: dict[str, Any] = json.loads(json_path.read_text())
+    found["git"] = git
+    json_path.write_text(json.dumps(found, indent=1))
+    return found
 
 
 def run_memory(*, quick: bool) -> list[dict[str, Any]]:
@@ -765,9 +775,12 @@ def amqp091_section(rows: list[Row], out: Path, interleaved: dict[str, Any] | No
     if interleaved is None:
         lines += [*section(results, codecs, level=3), ""]
     else:
-        judged = from_record(interleaved)
+        # Only the codecs the suite ran: a target against another would cite a median
+        # shown nowhere (the interleaved step times every codec, whatever ``-k`` chose).
+        judged = {key: value for key, value in from_record(interleaved).items() if key[1] in codecs}
         load = interleaved.get("load")
         busy = "" if not load else f", 1-minute load average {load[0]:.2f} before, {load[1]:.2f} after"
+        tree = f" at {interleaved['git']}" if interleaved.get("git") else ""
         body = section(results, codecs, level=3)
         lines += [
             *body[: body.index("### Targets of the 0-9-1 codec")],
@@ -776,7 +789,7 @@ def amqp091_section(rows: list[Row], out: Path, interleaved: dict[str, Any] | No
             "pytest-benchmark times each codec in a block of its own, so a slow spell of a "
             "shared machine can fall on one codec alone; the same work timed again with every "
             f"codec in turn in each round (`{interleaved['command']}`, {interleaved['utc']} UTC"
-            f"{busy}) gives these medians, on which the targets are judged:",
+            f"{tree}{busy}) gives these medians, on which the targets are judged:",
             "",
             *speed_table(judged, codecs)[len(WORKLOADS) + 1 :],
             "",
@@ -809,12 +822,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--memory-json", type=Path, help="render this memory.json instead of measuring")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measures")
-    parser.add_argument(
+    judged = parser.add_mutually_exclusive_group()
+    judged.add_argument(
         "--amqp091-json",
         type=Path,
         help="render this amqp091.json instead of timing the 0-9-1 work interleaved",
     )
-    parser.add_argument(
+    judged.add_argument(
         "--no-interleaved", action="store_true", help="judge the 0-9-1 targets on the suite's blocks"
     )
     parser.add_argument("-k", dest="select", help="pytest -k expression (a partial run)")
@@ -844,6 +858,7 @@ def main(argv: list[str] | None = None) -> None:
             _plain_params(bench)
         json_path.write_text(json.dumps(data, indent=1))
     commands = data.get("commands", commands)
+    interleaved = _interleaved(args, data, out)
     memory = None
     if args.memory_json is not None:
         memory = json.loads(args.memory_json.read_text())
@@ -851,16 +866,27 @@ def main(argv: list[str] | None = None) -> None:
         memory = run_memory(quick=args.quick)
     if memory is not None:
         (out / "memory.json").write_text(json.dumps(memory, indent=1))
-    interleaved = None
-    if args.amqp091_json is not None:
-        interleaved = json.loads(args.amqp091_json.read_text())
-        if args.amqp091_json.resolve() != (out / "amqp091.json").resolve():
-            (out / "amqp091.json").write_text(json.dumps(interleaved, indent=1))
-    elif not args.no_interleaved and amqp091_results(load_rows(data)):
-        interleaved = run_amqp091(out / "amqp091.json", quick=args.quick)
     report = render(data, memory, commands, args.quick, out, interleaved)
     (out / "results.md").write_text(report)
     print(f"wrote {out / 'results.md'}")
+
+
+def _interleaved(args: argparse.Namespace, data: dict[str, Any], out: Path) -> dict[str, Any] | None:
+    """The 0-9-1 record the targets are judged on: ``--amqp091-json``; none with
+    ``--no-interleaved`` or when no 0-9-1 group ran; on a re-render (``--json``) the
+    output directory's ``amqp091.json`` if there is one (nothing is measured); else a
+    new measurement, written there."""
+    saved = out / "amqp091.json"
+    if args.amqp091_json is not None:
+        found: dict[str, Any] = json.loads(args.amqp091_json.read_text())
+        if args.amqp091_json.resolve() != saved.resolve():
+            saved.write_text(json.dumps(found, indent=1))
+        return found
+    if args.no_interleaved or not amqp091_results(load_rows(data)):
+        return None
+    if args.json is not None:
+        return json.loads(saved.read_text()) if saved.exists() else None
+    return run_amqp091(saved, quick=args.quick)
 
 
 if __name__ == "__main__":
