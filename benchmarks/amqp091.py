@@ -36,6 +36,7 @@ from .amqp091_work import CANNOT, CODECS, MAKERS, PEER_FAULTS, WORKLOADS, Work, 
 __all__ = [
     "GROUP",
     "TARGETS",
+    "TARGETS_TITLE",
     "Target",
     "faults",
     "from_record",
@@ -45,6 +46,7 @@ __all__ = [
     "render",
     "section",
     "speed_table",
+    "speeds",
     "targets_table",
     "versions",
 ]
@@ -171,11 +173,17 @@ def faults(codec: str) -> str:
     return "; ".join(fault.wrong for fault in PEER_FAULTS if fault.codec == codec)
 
 
-def speed_table(results: dict[tuple[str, str], float | str], codecs: tuple[str, ...]) -> list[str]:
-    """Median µs per unit, a row per codec, its wrong results beside its speed."""
+def speed_table(
+    results: dict[tuple[str, str], float | str], codecs: tuple[str, ...], legend: bool = True
+) -> list[str]:
+    """Median µs per unit, a row per codec, its wrong results beside its speed; after
+    what each workload is, unless ``legend`` is false."""
     lines = [
         *(f"- `{workload}`: {title}; µs per {unit}" for workload, title, unit in WORKLOADS),
         "",
+    ]
+    lines = lines if legend else []
+    lines += [
         "| codec | " + " | ".join(f"`{w}`" for w, _, _ in WORKLOADS) + " | what it gets wrong |",
         "|---|" + "---:|" * len(WORKLOADS) + "---|",
     ]
@@ -226,11 +234,13 @@ def targets_table(results: dict[tuple[str, str], float | str]) -> list[str]:
     return lines
 
 
-def section(
-    results: dict[tuple[str, str], float | str], codecs: tuple[str, ...], level: int = 2
-) -> list[str]:
-    """The comparison's body: speeds and wrong results, notes, then the targets, under
-    headings of ``level``."""
+#: The heading of the targets (:func:`section`; ``benchmarks.compare``).
+TARGETS_TITLE = "Targets of the 0-9-1 codec"
+
+
+def speeds(results: dict[tuple[str, str], float | str], codecs: tuple[str, ...]) -> list[str]:
+    """The comparison's speeds: what they are, the table with the peers' wrong results,
+    then the notes."""
     found = notes(results, codecs)
     return [
         "Median µs per unit of work (a message, a table, a frame); lower is better. "
@@ -240,10 +250,15 @@ def section(
         *speed_table(results, codecs),
         "",
         *(["Notes:", "", *found, ""] if found else []),
-        f"{'#' * level} Targets of the 0-9-1 codec",
-        "",
-        *targets_table(results),
     ]
+
+
+def section(
+    results: dict[tuple[str, str], float | str], codecs: tuple[str, ...], level: int = 2
+) -> list[str]:
+    """The comparison's body: :func:`speeds`, then the targets, under a heading of
+    ``level``."""
+    return [*speeds(results, codecs), f"{'#' * level} {TARGETS_TITLE}", "", *targets_table(results)]
 
 
 def render(

@@ -756,7 +756,16 @@ def amqp091_section(rows: list[Row], out: Path, interleaved: dict[str, Any] | No
     results, one chart per workload, the 0-9-1 targets; nothing when none ran.  With
     ``interleaved`` (a ``benchmarks.amqp091`` record), its medians follow the groups' and
     the targets are judged on them, not on the blocks pytest-benchmark timed."""
-    from .amqp091 import GROUP, from_record, section, speed_table, targets_table, versions
+    from .amqp091 import (
+        GROUP,
+        TARGETS_TITLE,
+        from_record,
+        section,
+        speed_table,
+        speeds,
+        targets_table,
+        versions,
+    )
     from .amqp091_work import CODECS as CODECS_091
     from .amqp091_work import WORKLOADS
 
@@ -781,9 +790,8 @@ def amqp091_section(rows: list[Row], out: Path, interleaved: dict[str, Any] | No
         load = interleaved.get("load")
         busy = "" if not load else f", 1-minute load average {load[0]:.2f} before, {load[1]:.2f} after"
         tree = f" at {interleaved['git']}" if interleaved.get("git") else ""
-        body = section(results, codecs, level=3)
         lines += [
-            *body[: body.index("### Targets of the 0-9-1 codec")],
+            *speeds(results, codecs),
             "### The same work, interleaved",
             "",
             "pytest-benchmark times each codec in a block of its own, so a slow spell of a "
@@ -791,9 +799,9 @@ def amqp091_section(rows: list[Row], out: Path, interleaved: dict[str, Any] | No
             f"codec in turn in each round (`{interleaved['command']}`, {interleaved['utc']} UTC"
             f"{tree}{busy}) gives these medians, on which the targets are judged:",
             "",
-            *speed_table(judged, codecs)[len(WORKLOADS) + 1 :],
+            *speed_table(judged, codecs, legend=False),
             "",
-            "### Targets of the 0-9-1 codec",
+            f"### {TARGETS_TITLE}",
             "",
             "Judged on the interleaved medians.",
             "",
